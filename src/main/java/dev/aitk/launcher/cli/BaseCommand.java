@@ -1,0 +1,30 @@
+package dev.aitk.launcher.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A thin command: parse, call one core entry point, map the result to an exit code. Core failures the
+ * user can fix are {@link dev.aitk.launcher.util.LauncherException}s; {@link Main} prints them.
+ */
+public abstract class BaseCommand implements Callable<Integer> {
+    @Spec
+    protected CommandSpec spec;
+
+    @Mixin
+    protected OutputOptions output;
+
+    protected Services services() {
+        return ((Main) spec.root().userObject()).services();
+    }
+
+    @Override
+    public final Integer call() throws Exception {
+        return execute();
+    }
+
+    /** Runs the command and returns its exit code (see {@link dev.aitk.launcher.util.ExitCode}). */
+    protected abstract int execute() throws Exception;
+}

@@ -1,0 +1,114 @@
+package dev.aitk.launcher.cli;
+
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.LauncherException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** The entry point: wires commands, the error handler and the exit-code mapping, then exits with the code. */
+@Command(name = "aitk-launcher",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Plans, validates, prefetches and supervises ai-toolkit FLUX LoRA training runs.",
+            "",
+            "Start with:  aitk-launcher launch --gpu-memory 80GB --gpus 2 --dry-run"
+        },
+        subcommands = {
+            DetectCommand.class,
+            PlanCommand.class,
+            InitCommand.class,
+            ValidateCommand.class,
+            MigrateDataCommand.class,
+            PrefetchCommand.class,
+            LaunchCommand.class,
+            DiagnoseCommand.class,
+            DoctorCommand.class,
+            SubmitCommand.class,
+            StatusCommand.class,
+            CancelCommand.class,
+            CompletionCommand.class,
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0   done",
+            "  1   internal error (a bug: report it)",
+            "  2   usage error (bad flag or value)",
+            "  3   input invalid (config or dataset errors; unreadable input)",
+            "  4   does not fit (no plan fits the GPUs)",
+            "  5   download failed (after retries and fallback)",
+            "  6   training failed (after the recovery budget)",
+            "  7   environment not usable (no ai-toolkit, no interpreter, no GPU and no flags)",
+            "  130 interrupted (Ctrl+C / SIGTERM), children stopped",
+        })
+public final class Main implements Runnable {
+    private final Services services;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    Main(Services services) {
+        this.services = services;
+    }
+
+    Services services() {
+        return services;
+    }
+
+    @Override
+    public void run() {
+        // No subcommand: teach instead of failing silently.
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: pick one of the commands below.");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Services.system(), args));
+    }
+
+    /** Runs the launcher in-process and returns the exit code; tests call this with their own services. */
+    public static int run(Services services, String... args) {
+        CommandLine cl = commandLine(services);
+        int code = cl.execute(args);
+        services.out().flush();
+        services.err().flush();
+        return code;
+    }
+
+    static CommandLine commandLine(Services services) {
+        CommandLine cl = new CommandLine(new Main(services));
+        cl.setOut(services.out());
+        cl.setErr(services.err());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean verbose = commandLine.getCommand() instanceof BaseCommand b && b.output != null && b.output.verbose();
+            if (ex instanceof LauncherException le) {
+                commandLine.getErr().println("error: " + le.getMessage());
+                if (verbose) {
+                    ex.printStackTrace(commandLine.getErr());
+                }
+                return le.exitCode().code();
+            }
+            commandLine.getErr().println("error: internal error (" + ex.getClass().getSimpleName()
+                    + (ex.getMessage() == null ? "" : ": " + ex.getMessage())
+                    + "); this is a bug, please report it" + (verbose ? "" : " with the output of --verbose"));
+            if (verbose) {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            return ExitCode.INTERNAL.code();
+        });
+        return cl;
+    }
+
+    /** The version comes from the jar's manifest; a build from sources says so. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"aitk-launcher " + (v == null ? "(development build)" : v)
+                    + " on Java " + System.getProperty("java.version")};
+        }
+    }
+}

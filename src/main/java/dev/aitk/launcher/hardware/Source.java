@@ -1,0 +1,20 @@
+package dev.aitk.launcher.hardware;
+
+/** Where a detected value came from, first that answers wins (docs/architecture.md, hardware stage). */
+public enum Source {
+    FLAGS("--gpu-memory/--gpus"),
+    NVIDIA_SMI("nvidia-smi"),
+    SYSFS("sysfs PCI scan"),
+    OSHI("OSHI"),
+    NONE("nothing");
+
+    private final String label;
+
+    Source(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}
