@@ -1,0 +1,46 @@
+package dev.aitk.launcher.launch;
+
+import dev.aitk.launcher.config.Setting;
+import dev.aitk.launcher.hardware.GpuInventory;
+import dev.aitk.launcher.plan.ModelVariant;
+import java.util.List;
+
+/**
+ * The plan step of the launch pipeline: which jobs run on which GPUs, and the settings the plan puts into
+ * each job's config (each with its reason). {@link TemplateDefaults} is used while the planner is not in the
+ * build.
+ */
+public interface JobPlanner {
+
+    JobPlan plan(GpuInventory inventory, ModelVariant model);
+
+    /** The jobs to run and what the planner wants the user to know. */
+    record JobPlan(List<PlannedJob> jobs, List<String> notes) {
+        public JobPlan {
+            jobs = List.copyOf(jobs);
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /**
+     * One run.py process: the GPUs it sees (nvidia-smi indices) and the plan's settings for its config.
+     * {@code nameSuffix} tells jobs of one launch apart (empty for a single job).
+     */
+    record PlannedJob(String nameSuffix, List<Integer> gpuIndices, List<Setting> settings) {
+        public PlannedJob {
+            gpuIndices = List.copyOf(gpuIndices);
+            settings = List.copyOf(settings);
+        }
+    }
+
+    /** No planner: the template's own values, one job on the first GPU. */
+    final class TemplateDefaults implements JobPlanner {
+        @Override
+        public JobPlan plan(GpuInventory inventory, ModelVariant model) {
+            int first = inventory.gpus().get(0).index();
+            return new JobPlan(List.of(new PlannedJob("", List.of(first), List.of())),
+                    List.of("the memory planner is not in this build: the template's values are used unchanged and "
+                            + "the job runs on GPU " + first + " only"));
+        }
+    }
+}

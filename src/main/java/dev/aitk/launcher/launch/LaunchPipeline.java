@@ -1,0 +1,213 @@
+package dev.aitk.launcher.launch;
+
+import dev.aitk.launcher.config.AtomicFile;
+import dev.aitk.launcher.config.ConfigRenderer;
+import dev.aitk.launcher.config.ConfigTemplate;
+import dev.aitk.launcher.config.Overrides;
+import dev.aitk.launcher.config.RenderedConfig;
+import dev.aitk.launcher.config.Setting;
+import dev.aitk.launcher.hardware.GpuDetector;
+import dev.aitk.launcher.hardware.GpuInventory;
+import dev.aitk.launcher.scripts.ShellQuoting;
+import dev.aitk.launcher.supervise.ChildEnvironment;
+import dev.aitk.launcher.util.Environment;
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.LauncherException;
+import dev.aitk.launcher.util.ProcessRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * The launch pipeline, left to right: detect the GPUs, plan the jobs, render each config, validate it, and
+ * work out the exact command and environment of each run.py. {@link #prepare} decides everything and
+ * writes nothing; {@link #writeConfigs} puts the rendered configs in place (atomically).
+ */
+public final class LaunchPipeline {
+    private final Environment env;
+    private final GpuDetector detector;
+    private final JobPlanner planner;
+    private final ConfigCheck check;
+
+    public LaunchPipeline(Environment env, GpuDetector detector, JobPlanner planner, ConfigCheck check) {
+        this.env = env;
+        this.detector = detector;
+        this.planner = planner;
+        this.check = check;
+    }
+
+    /** The pipeline with this build's stages. */
+    public static LaunchPipeline standard(Environment env, ProcessRunner runner) {
+        return new LaunchPipeline(env, new GpuDetector(env, runner), new JobPlanner.TemplateDefaults(),
+                new ConfigCheck.NotInThisBuild());
+    }
+
+    public LaunchPreparation prepare(LaunchRequest request) {
+        List<Setting> overrides = Overrides.parse(request.overrides());
+        if (request.name() != null) {
+            checkName(request.name());
+        }
+        GpuInventory inventory = detector.detect(request.gpuMemory(), request.gpus());
+        if (inventory.isEmpty()) {
+            throw new LauncherException(ExitCode.ENVIRONMENT, "no NVIDIA GPU was found ("
+                    + String.join("; ", inventory.notes()) + ") and no --gpu-memory/--gpus describe one, so nothing "
+                    + "was planned; run on the GPU machine, or describe it, e.g. --gpu-memory 24GB --gpus 1");
+        }
+        JobPlanner.JobPlan plan = planner.plan(inventory, request.model());
+        Toolkit toolkit = Toolkit.locate(env, request.toolkitDir(), request.python());
+        List<String> notes = new ArrayList<>(toolkit.notes());
+        if (!request.configFiles().isEmpty()) {
+            List<PreparedJob> jobs = new ArrayList<>();
+            for (int i = 0; i < request.configFiles().size(); i++) {
+                JobPlanner.PlannedJob slot = plan.jobs().get(i % plan.jobs().size());
+                jobs.add(existingConfig(request.configFiles().get(i), slot, toolkit));
+            }
+            return new LaunchPreparation(inventory, plan.notes(), null, toolkit.directory(), jobs, notes);
+        }
+        Path output;
+        if (request.output() != null) {
+            output = env.resolve(request.output());
+        } else {
+            output = env.resolve(Path.of("output"));
+            notes.add("no --output: configs and checkpoints go to " + output + " (./output in the working directory)");
+        }
+        Path dataset = request.dataset() == null ? null : env.resolve(request.dataset());
+        if (dataset == null) {
+            notes.add("no --dataset: datasets[*].folder_path keeps the template's placeholder; give --dataset DIR "
+                    + "before a real run");
+        }
+        ConfigTemplate template = request.template() != null ? ConfigTemplate.resolve(request.template(), env)
+                : ConfigTemplate.forModel(request.model());
+        ConfigRenderer renderer = new ConfigRenderer();
+        List<PreparedJob> jobs = new ArrayList<>();
+        for (JobPlanner.PlannedJob planned : plan.jobs()) {
+            jobs.add(renderJob(request, planned, template, renderer, output, dataset, overrides, toolkit));
+        }
+        return new LaunchPreparation(inventory, plan.notes(), output.toString(), toolkit.directory(), jobs, notes);
+    }
+
+    private PreparedJob renderJob(LaunchRequest request, JobPlanner.PlannedJob planned, ConfigTemplate template,
+                                  ConfigRenderer renderer, Path output, Path dataset, List<Setting> overrides,
+                                  Toolkit toolkit) {
+        String baseName = request.name() != null ? request.name() : templateName(template);
+        String name = baseName + planned.nameSuffix();
+        List<Setting> settings = new ArrayList<>(planned.settings());
+        if (request.name() != null || !planned.nameSuffix().isEmpty()) {
+            settings.add(Setting.cli("config.name", name, (request.name() != null ? "--name" : "the template's name")
+                    + (planned.nameSuffix().isEmpty() ? "" : " plus the job's suffix")));
+        }
+        settings.add(Setting.cli("training_folder", output.toString(),
+                request.output() != null ? "--output" : "default output folder ./output"));
+        if (dataset != null) {
+            settings.add(Setting.cli("datasets[*].folder_path", dataset.toString(), "--dataset"));
+        }
+        settings.addAll(overrides);
+        RenderedConfig rendered = renderer.render(template, settings);
+        String finalName = renderedName(rendered.yaml(), name);
+        checkName(finalName);
+        Path config = output.resolve(finalName + ".yaml");
+        List<String> findings = check.check(config, rendered.yaml());
+        return command(finalName, config, template.label(), planned.gpuIndices(), rendered, findings, toolkit);
+    }
+
+    private PreparedJob existingConfig(Path file, JobPlanner.PlannedJob planned, Toolkit toolkit) {
+        Path config = env.resolve(file);
+        if (!Files.isRegularFile(config)) {
+            throw new LauncherException(ExitCode.USAGE, "config file " + config
+                    + " does not exist; give the path of an ai-toolkit YAML file, or leave out --config to render one");
+        }
+        String yaml;
+        try {
+            yaml = Files.readString(config, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LauncherException(ExitCode.INPUT_INVALID, "config file " + config + " could not be read ("
+                    + e.getMessage() + "); check that it is UTF-8 text and readable", e);
+        }
+        String fallback = config.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+        String name = renderedName(yaml, fallback);
+        List<String> findings = check.check(config, yaml);
+        RenderedConfig asIs = new RenderedConfig(config.toString(), null, List.of(),
+                List.of("launching " + config + " as it is: no planning or rendering (--config)"));
+        return command(name, config, config.toString(), planned.gpuIndices(), asIs, findings, toolkit);
+    }
+
+    private PreparedJob command(String name, Path config, String template, List<Integer> gpus, RenderedConfig rendered,
+                                List<String> findings, Toolkit toolkit) {
+        List<String> command = List.of(toolkit.python(), "run.py", config.toString());
+        String line = env.isWindows()
+                ? "cd /d " + display(toolkit.directory(), true) + " && " + displayLine(command, true)
+                : "cd " + display(toolkit.directory(), false) + " && " + displayLine(command, false);
+        ChildEnvironment childEnv = ChildEnvironment.build(env,
+                new ChildEnvironment.Request(gpus, OptionalInt.empty(), false, true));
+        return new PreparedJob(name, config.toString(), template, gpus, rendered.applied(), rendered.notes(), findings,
+                toolkit.directory(), command, line, childEnv.redacted(), childEnv.notes(), rendered.yaml());
+    }
+
+    private static String display(String word, boolean windows) {
+        if (!windows) {
+            return ShellQuoting.posix(word);
+        }
+        try {
+            return ShellQuoting.cmd(word, false);
+        } catch (IllegalArgumentException e) {
+            return "\"" + word + "\"";
+        }
+    }
+
+    private static String displayLine(List<String> words, boolean windows) {
+        List<String> quoted = new ArrayList<>();
+        for (String w : words) {
+            quoted.add(display(w, windows));
+        }
+        return String.join(" ", quoted);
+    }
+
+    /** Writes each rendered config atomically; returns the paths written. */
+    public static List<Path> writeConfigs(LaunchPreparation preparation) {
+        List<Path> written = new ArrayList<>();
+        for (PreparedJob job : preparation.jobs()) {
+            if (job.rendered()) {
+                Path path = Path.of(job.config());
+                AtomicFile.write(path, job.yaml());
+                written.add(path);
+            }
+        }
+        return written;
+    }
+
+    private static String templateName(ConfigTemplate template) {
+        return renderedName(template.text(), "aitk_lora");
+    }
+
+    /** config.name from a config's text, or {@code fallback} when it has none or cannot be read. */
+    @SuppressWarnings("unchecked")
+    static String renderedName(String yaml, String fallback) {
+        try {
+            Object doc = new Yaml(new LoaderOptions()).load(yaml);
+            if (doc instanceof Map<?, ?> root && root.get("config") instanceof Map<?, ?> config
+                    && config.get("name") != null) {
+                return String.valueOf(config.get("name"));
+            }
+        } catch (YAMLException | ClassCastException e) {
+            return fallback;
+        }
+        return fallback;
+    }
+
+    /** ai-toolkit makes a folder and files from the name, so it must be a valid file name everywhere. */
+    static void checkName(String name) {
+        if (name.isBlank() || name.matches(".*[/\\\\:*?\"<>|\\p{Cntrl}].*") || name.equals(".") || name.equals("..")) {
+            throw new LauncherException(ExitCode.USAGE, "'" + name.replaceAll("\\p{Cntrl}", "?")
+                    + "' cannot be a run name: ai-toolkit makes a folder and files from it; use letters, digits, "
+                    + "spaces, _ - . only, e.g. --name my_inpaint_lora");
+        }
+    }
+}
