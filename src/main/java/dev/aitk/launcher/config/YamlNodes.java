@@ -64,7 +64,7 @@ public final class YamlNodes {
 
     /**
      * A float both YAML 1.1 readers take as a float: PyYAML's default resolver needs a dot and a signed
-     * exponent ({@code 5.0e-05}); ai-toolkit's loader (toolkit/config.py) also accepts {@code 5e-5}.
+     * exponent ({@code 5.0e-5}); ai-toolkit's loader (toolkit/config.py) also accepts {@code 5e-5}.
      */
     public static String formatFloat(double d) {
         if (Double.isNaN(d)) {
@@ -85,7 +85,7 @@ public final class YamlNodes {
         return new ScalarNode(tag, value, null, null, DumperOptions.ScalarStyle.PLAIN);
     }
 
-    /** A value as it appears in the YAML, for reports: {@code 5.0e-05} rather than Java's {@code 5.0E-5}. */
+    /** A value as it appears in the YAML, for reports: {@code 5.0e-5} rather than Java's {@code 5.0E-5}. */
     public static String display(Object value) {
         if (value instanceof Double || value instanceof Float) {
             return formatFloat(((Number) value).doubleValue());
