@@ -27,9 +27,10 @@ import picocli.CommandLine.Option;
                     + "written: the scripts read HF_TOKEN from the environment.",
             "",
             "Examples:",
-            "  aitk-launcher init --gpu-memory 24GB --gpus 1 --dataset ./data --output ./runs/my_lora",
-            "  aitk-launcher init --model flex2 --dataset ./data --output ./runs/flex --set datasets[0].inpaint_path=./data/inpaint",
-            "  ./runs/my_lora/start_training.sh --dry-run",
+            "  aitk-launcher init --gpu-memory 24GB --gpus 1 --dataset data --output runs/a",
+            "  aitk-launcher init --model flex2 --dataset data --output runs/flex \\",
+            "      --set datasets[0].inpaint_path=data/inpaint",
+            "  runs/a/start_training.sh --dry-run",
             ""
         })
 public final class InitCommand extends BaseCommand {

@@ -23,9 +23,10 @@ import picocli.CommandLine.Option;
             "",
             "Examples:",
             "  aitk-launcher launch --gpu-memory 80GB --gpus 2 --dry-run",
-            "  aitk-launcher launch --model kontext --dataset ./data --output ./runs --name my_lora \\",
-            "      --set datasets[0].control_path=./data/masked --set train.lr=5e-5 --dry-run",
-            "  aitk-launcher launch --config ./runs/my_lora.yaml --toolkit-dir ~/ai-toolkit --dry-run",
+            "  aitk-launcher launch --model kontext --dataset data --name my_lora \\",
+            "      --set datasets[0].control_path=data/masked --dry-run",
+            "  aitk-launcher launch --set train.lr=5e-5 --output runs --dry-run",
+            "  aitk-launcher launch --config runs/my_lora.yaml --toolkit-dir ~/ai-toolkit",
             ""
         })
 public final class LaunchCommand extends BaseCommand {

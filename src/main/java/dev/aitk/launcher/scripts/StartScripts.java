@@ -51,6 +51,7 @@ public final class StartScripts {
             }
         }
         String shell = "#!/bin/sh\n"
+                + "# shellcheck disable=SC2016 # $ and backticks inside the single-quoted paths are literal on purpose\n"
                 + "# " + request.description() + "\n"
                 + "# Written by aitk-launcher init. Secrets are read from the environment only:\n"
                 + "#   export HF_TOKEN=...   (needed for gated models; never stored in this file)\n"

@@ -1,0 +1,130 @@
+package dev.aitk.launcher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aitk.launcher.util.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LaunchCommandTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void theReadmesMainJobRendersIntoOutputAndPrintsCommandAndEnvironment() throws Exception {
+        CliRun.Result r = CliRun.in(home).env("HF_TOKEN", "hf_NeverPrintMe").run("launch", "--gpu-memory", "80GB", "--gpus", "2", "--dry-run");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Path config = home.resolve("output/flux_dev_inpaint_lora.yaml");
+        assertThat(config).exists();
+        assertThat(Files.readString(config)).contains("training_folder: " + home.resolve("output"))
+                .contains("# LoRA rank: capacity of the adapter");
+        assertThat(r.out())
+                .contains("GPUs: 2 (from --gpu-memory/--gpus)")
+                .contains("cd '<AITK_HOME>' && '<AITK_HOME>/venv/bin/python' run.py " + config)
+                .contains("CUDA_VISIBLE_DEVICES=0", "CUDA_DEVICE_ORDER=PCI_BUS_ID", "PYTHONUNBUFFERED=1", "PYTHONUTF8=1",
+                        "PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True", "HF_TOKEN=<set, hidden>")
+                .contains("no --output: configs and checkpoints go to " + home.resolve("output"))
+                .contains("no --dataset: datasets[*].folder_path keeps the template's placeholder")
+                .contains("<AITK_HOME> stands for your ai-toolkit folder")
+                .contains("huggingface_hub version unknown")
+                .contains("config validation is not in this build")
+                .contains("Dry run: nothing was started.");
+        assertThat(r.out() + r.err() + Files.readString(config)).doesNotContain("hf_NeverPrintMe");
+    }
+
+    @Test
+    void jsonCarriesTheSameDecisions() throws Exception {
+        Path data = Files.createDirectories(home.resolve("my data"));
+        CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--gpus", "1", "--dry-run", "--json",
+                "--model", "kontext", "--dataset", "my data", "--output", "runs", "--name", "kx",
+                "--set", "train.lr=5e-5", "--set", "datasets[0].control_path=/data/masked");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode doc = Json.mapper().readTree(r.out());
+        assertThat(doc.at("/dryRun").asBoolean()).isTrue();
+        assertThat(doc.at("/started").asBoolean()).isFalse();
+        JsonNode job = doc.at("/preparation/jobs/0");
+        assertThat(job.at("/name").asText()).isEqualTo("kx");
+        assertThat(job.at("/template").asText()).isEqualTo("flux-kontext-inpaint");
+        assertThat(job.at("/config").asText()).isEqualTo(home.resolve("runs/kx.yaml").toString());
+        assertThat(job.at("/command/1").asText()).isEqualTo("run.py");
+        assertThat(job.has("yaml")).isFalse();
+        assertThat(job.at("/settings").toString()).contains("\"keyPath\":\"datasets[*].folder_path\"", data.toString(),
+                "\"reason\":\"--set train.lr=5e-5\"", "\"origin\":\"OVERRIDE\"");
+        assertThat(job.at("/notes").toString()).doesNotContain("placeholder");
+        assertThat(Files.readString(home.resolve("runs/kx.yaml"))).contains("control_path: /data/masked",
+                "folder_path: " + data, "lr: 5.0e-5", "arch: flux_kontext");
+    }
+
+    @Test
+    void toolkitDirAndPythonAreUsedAndQuoted() throws Exception {
+        Path toolkit = Files.createDirectories(home.resolve("ai toolkit"));
+        Files.writeString(toolkit.resolve("run.py"), "");
+        Path python = Files.createDirectories(toolkit.resolve("venv/bin")).resolve("python");
+        Files.writeString(python, "");
+        CliRun.Result r = CliRun.in(home).env("AITK_HOME", toolkit.toString())
+                .run("launch", "--gpu-memory", "24GB", "--dry-run", "--output", "o");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("cd '" + toolkit + "' && '" + python + "' run.py " + home.resolve("o/flux_dev_inpaint_lora.yaml"))
+                .doesNotContain("<AITK_HOME>");
+    }
+
+    @Test
+    void anOverrideThroughAScalarIsAUsageError() {
+        CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--dry-run", "--set", "train.lr.x=1");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: --set train.lr.x=1: config.process[0].train.lr is the value '1e-4'");
+        assertThat(home.resolve("output")).doesNotExist();
+    }
+
+    @Test
+    void withoutAGpuAndWithoutFlagsNothingIsPlanned() {
+        assumeFalse(Files.exists(Path.of("/proc/driver/nvidia")), "this machine has an NVIDIA driver");
+        CliRun.Result r = CliRun.in(home).env("PATH", home.toString()).run("launch", "--dry-run");
+        assertThat(r.exitCode()).isEqualTo(7);
+        assertThat(r.err()).contains("no NVIDIA GPU was found").contains("--gpu-memory 24GB --gpus 1");
+        assertThat(home.resolve("output")).doesNotExist();
+    }
+
+    @Test
+    void theRealRunIsNotInThisBuild() {
+        CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "24GB");
+        assertThat(r.exitCode()).isEqualTo(7);
+        assertThat(r.err()).isEqualTo("error: running ai-toolkit is not available in this build; use --dry-run\n");
+    }
+
+    @Test
+    void anExistingConfigIsLaunchedAsItIs() throws Exception {
+        Path config = home.resolve("mine.yaml");
+        Files.writeString(config, "job: extension\nconfig:\n  name: mine_v1\n  process: []\n");
+        CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--dry-run", "--config", "mine.yaml");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Job mine_v1 on GPU 0").contains(config + " (used as it is)")
+                .contains("run.py " + config);
+        assertThat(Files.readString(config)).isEqualTo("job: extension\nconfig:\n  name: mine_v1\n  process: []\n");
+        CliRun.Result missing = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--dry-run", "--config", "nope.yaml");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("nope.yaml does not exist");
+    }
+
+    @Test
+    void badNamesAndTemplatesAreUsageErrors() {
+        CliRun.Result name = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--dry-run", "--name", "a/b");
+        assertThat(name.exitCode()).isEqualTo(2);
+        assertThat(name.err()).contains("'a/b' cannot be a run name");
+        CliRun.Result template = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--dry-run", "--template", "flux-fill");
+        assertThat(template.exitCode()).isEqualTo(2);
+        assertThat(template.err()).contains("no shipped template is called 'flux-fill'");
+    }
+
+    @Test
+    void helpTeachesWithExamples() {
+        CliRun.Result r = CliRun.in(home).run("launch", "--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("aitk-launcher launch --gpu-memory 80GB --gpus 2 --dry-run", "--set=KEY=VALUE",
+                "--template=NAME|FILE");
+    }
+}
