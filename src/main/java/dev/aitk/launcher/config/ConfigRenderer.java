@@ -2,15 +2,11 @@ package dev.aitk.launcher.config;
 
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -65,9 +61,9 @@ public final class ConfigRenderer {
             applied.add(a);
         }
         notes.addAll(placeholders(root));
-        String yaml = serialize(root);
+        String yaml = YamlIo.serialize(root);
         notes.addAll(environmentReferences(yaml));
-        return new RenderedConfig(template.label(), yaml, applied, notes);
+        return new RenderedConfig(template.label(), YamlIo.scalarAt(root, "config", "name"), yaml, applied, notes);
     }
 
     private static String describe(Setting s) {
@@ -79,11 +75,9 @@ public final class ConfigRenderer {
     }
 
     private static Node compose(ConfigTemplate template) {
-        LoaderOptions options = new LoaderOptions();
-        options.setProcessComments(true);
         Node root;
         try {
-            root = new Yaml(options).compose(new StringReader(template.text()));
+            root = YamlIo.compose(template.text(), true);
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
@@ -99,22 +93,6 @@ public final class ConfigRenderer {
                     + "start from a shipped template, e.g. --template flux-dev-inpaint");
         }
         return root;
-    }
-
-    private static String serialize(Node root) {
-        DumperOptions options = new DumperOptions();
-        options.setProcessComments(true);
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        options.setIndent(2);
-        options.setIndicatorIndent(2);
-        options.setIndentWithIndicator(true);
-        // Long sample prompts stay on one line, as users wrote them.
-        options.setWidth(4096);
-        options.setAllowUnicode(true);
-        options.setLineBreak(DumperOptions.LineBreak.UNIX);
-        StringWriter out = new StringWriter();
-        new Yaml(options).serialize(root, out);
-        return out.toString();
     }
 
     /** Where a setting lands: a mapping key or a sequence slot. */

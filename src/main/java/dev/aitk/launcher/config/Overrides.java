@@ -2,13 +2,12 @@ package dev.aitk.launcher.config;
 
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
-import java.io.StringReader;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -53,7 +52,7 @@ public final class Overrides {
         }
         Node node;
         try {
-            node = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+            node = YamlIo.compose(text, false);
         } catch (YAMLException e) {
             throw new LauncherException(ExitCode.USAGE, "--set " + key + "=" + text + " is not a YAML value ("
                     + firstLine(e.getMessage()) + "); quote it, e.g. --set '" + key + "=\"" + text.replace("\"", "\\\"") + "\"'");
@@ -66,23 +65,7 @@ public final class Overrides {
 
     private static Object toJava(Node node) {
         if (node instanceof ScalarNode s) {
-            Tag tag = s.getTag();
-            String v = s.getValue();
-            if (tag.equals(Tag.NULL)) {
-                return null;
-            }
-            if (tag.equals(Tag.BOOL)) {
-                return Boolean.valueOf(new Yaml().load(v).toString());
-            }
-            if (tag.equals(Tag.INT)) {
-                Object n = new Yaml().load(v);
-                return n;
-            }
-            if (tag.equals(Tag.FLOAT)) {
-                Object n = new Yaml().load(v);
-                return n instanceof Number num ? num.doubleValue() : n;
-            }
-            return v;
+            return scalar(s);
         }
         if (node instanceof SequenceNode seq) {
             List<Object> list = new ArrayList<>();
@@ -94,10 +77,48 @@ public final class Overrides {
         MappingNode map = (MappingNode) node;
         Map<String, Object> result = new LinkedHashMap<>();
         for (NodeTuple t : map.getValue()) {
-            Object k = toJava(t.getKeyNode());
-            result.put(String.valueOf(k), toJava(t.getValueNode()));
+            result.put(String.valueOf(toJava(t.getKeyNode())), toJava(t.getValueNode()));
         }
         return result;
+    }
+
+    /**
+     * A scalar as the YAML 1.1 resolver typed it. Forms Java cannot parse directly (sexagesimal, octal) stay
+     * text: ai-toolkit never takes them, and the user sees the value reported as given.
+     */
+    private static Object scalar(ScalarNode s) {
+        Tag tag = s.getTag();
+        String v = s.getValue();
+        if (tag.equals(Tag.NULL)) {
+            return null;
+        }
+        if (tag.equals(Tag.BOOL)) {
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on", "y" -> Boolean.TRUE;
+                default -> Boolean.FALSE;
+            };
+        }
+        String digits = v.replace("_", "");
+        try {
+            if (tag.equals(Tag.INT)) {
+                BigInteger n = digits.matches("[-+]?0x[0-9a-fA-F]+")
+                        ? new BigInteger(digits.replaceFirst("0x", ""), 16) : new BigInteger(digits);
+                return n.bitLength() < 32 ? (Object) n.intValue() : n.bitLength() < 64 ? (Object) n.longValue() : n;
+            }
+            if (tag.equals(Tag.FLOAT)) {
+                String lower = digits.toLowerCase(Locale.ROOT);
+                if (lower.endsWith(".inf")) {
+                    return lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                }
+                if (lower.equals(".nan")) {
+                    return Double.NaN;
+                }
+                return Double.parseDouble(digits);
+            }
+        } catch (NumberFormatException unusual) {
+            return v;
+        }
+        return v;
     }
 
     private static String firstLine(String message) {

@@ -6,6 +6,7 @@ import dev.aitk.launcher.config.ConfigTemplate;
 import dev.aitk.launcher.config.Overrides;
 import dev.aitk.launcher.config.RenderedConfig;
 import dev.aitk.launcher.config.Setting;
+import dev.aitk.launcher.config.YamlIo;
 import dev.aitk.launcher.hardware.GpuDetector;
 import dev.aitk.launcher.hardware.GpuInventory;
 import dev.aitk.launcher.scripts.ShellQuoting;
@@ -20,10 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -97,21 +95,26 @@ public final class LaunchPipeline {
     private PreparedJob renderJob(LaunchRequest request, JobPlanner.PlannedJob planned, ConfigTemplate template,
                                   ConfigRenderer renderer, Path output, Path dataset, List<Setting> overrides,
                                   Toolkit toolkit) {
-        String baseName = request.name() != null ? request.name() : templateName(template);
-        String name = baseName + planned.nameSuffix();
         List<Setting> settings = new ArrayList<>(planned.settings());
-        if (request.name() != null || !planned.nameSuffix().isEmpty()) {
-            settings.add(Setting.cli("config.name", name, (request.name() != null ? "--name" : "the template's name")
-                    + (planned.nameSuffix().isEmpty() ? "" : " plus the job's suffix")));
-        }
         settings.add(Setting.cli("training_folder", output.toString(),
                 request.output() != null ? "--output" : "default output folder ./output"));
         if (dataset != null) {
             settings.add(Setting.cli("datasets[*].folder_path", dataset.toString(), "--dataset"));
         }
+        if (request.name() != null) {
+            settings.add(Setting.cli("config.name", request.name() + planned.nameSuffix(),
+                    "--name" + (planned.nameSuffix().isEmpty() ? "" : " plus the job's suffix")));
+        }
         settings.addAll(overrides);
         RenderedConfig rendered = renderer.render(template, settings);
-        String finalName = renderedName(rendered.yaml(), name);
+        if (rendered.name() == null || (request.name() == null && !planned.nameSuffix().isEmpty())) {
+            // ai-toolkit requires config.name; several jobs from one template need names of their own.
+            String base = rendered.name() == null ? "aitk_lora" : rendered.name();
+            settings.add(Setting.cli("config.name", base + planned.nameSuffix(), rendered.name() == null
+                    ? "the template has no config.name" : "the template's name plus the job's suffix"));
+            rendered = renderer.render(template, settings);
+        }
+        String finalName = rendered.name();
         checkName(finalName);
         Path config = output.resolve(finalName + ".yaml");
         List<String> findings = check.check(config, rendered.yaml());
@@ -131,10 +134,9 @@ public final class LaunchPipeline {
             throw new LauncherException(ExitCode.INPUT_INVALID, "config file " + config + " could not be read ("
                     + e.getMessage() + "); check that it is UTF-8 text and readable", e);
         }
-        String fallback = config.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
-        String name = renderedName(yaml, fallback);
+        String name = nameOf(yaml, config.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", ""));
         List<String> findings = check.check(config, yaml);
-        RenderedConfig asIs = new RenderedConfig(config.toString(), null, List.of(),
+        RenderedConfig asIs = new RenderedConfig(config.toString(), name, null, List.of(),
                 List.of("launching " + config + " as it is: no planning or rendering (--config)"));
         return command(name, config, config.toString(), planned.gpuIndices(), asIs, findings, toolkit);
     }
@@ -183,23 +185,14 @@ public final class LaunchPipeline {
         return written;
     }
 
-    private static String templateName(ConfigTemplate template) {
-        return renderedName(template.text(), "aitk_lora");
-    }
-
     /** config.name from a config's text, or {@code fallback} when it has none or cannot be read. */
-    @SuppressWarnings("unchecked")
-    static String renderedName(String yaml, String fallback) {
+    static String nameOf(String yaml, String fallback) {
         try {
-            Object doc = new Yaml(new LoaderOptions()).load(yaml);
-            if (doc instanceof Map<?, ?> root && root.get("config") instanceof Map<?, ?> config
-                    && config.get("name") != null) {
-                return String.valueOf(config.get("name"));
-            }
-        } catch (YAMLException | ClassCastException e) {
+            String name = YamlIo.scalarAt(YamlIo.compose(yaml, false), "config", "name");
+            return name == null ? fallback : name;
+        } catch (YAMLException e) {
             return fallback;
         }
-        return fallback;
     }
 
     /** ai-toolkit makes a folder and files from the name, so it must be a valid file name everywhere. */
