@@ -57,7 +57,8 @@ public final class InitCommand extends BaseCommand {
         Services s = services();
         LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
                 render.dataset, render.output, render.name, render.overrides, List.of(), render.toolkitDir, render.python);
-        LaunchPreparation preparation = LaunchPipeline.standard(s.env(), s.processRunner()).prepare(request);
+        LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner());
+        LaunchPreparation preparation = pipeline.prepare(request);
         Path outputDir = Path.of(preparation.outputFolder());
 
         StartScripts.Scripts scripts = StartScripts.render(new StartScripts.Request(
@@ -75,6 +76,7 @@ public final class InitCommand extends BaseCommand {
         }
         List<Path> written = new ArrayList<>(LaunchPipeline.writeConfigs(preparation));
         written.addAll(StartScripts.write(outputDir, scripts));
+        preparation = pipeline.check(preparation, request);
 
         PrintWriter out = s.out();
         if (output.json()) {

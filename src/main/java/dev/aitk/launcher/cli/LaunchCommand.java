@@ -52,8 +52,7 @@ public final class LaunchCommand extends BaseCommand {
         Services s = services();
         LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
                 render.dataset, render.output, render.name, render.overrides, configs, render.toolkitDir, render.python);
-        LaunchPreparation preparation = LaunchPipeline.standard(s.env(), s.processRunner()).prepare(request);
-        LaunchPipeline.writeConfigs(preparation);
+        LaunchPreparation preparation = LaunchPipeline.standard(s.env(), s.processRunner()).dryRun(request);
         PrintWriter out = s.out();
         if (output.json()) {
             out.println(Json.write(new Result(true, false, preparation)));

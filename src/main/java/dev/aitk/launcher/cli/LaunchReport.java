@@ -46,6 +46,9 @@ final class LaunchReport {
                 out.println("    no findings");
             }
             job.findings().forEach(f -> out.println("    " + f));
+            if (job.findingsHaveErrors()) {
+                out.println("    a real launch stops on these errors (exit 3); a dry run only reports them");
+            }
             out.println("  command (cwd " + job.workingDirectory() + "):");
             out.println("    " + job.commandLine());
             out.println("  environment (added to yours):");

@@ -49,6 +49,10 @@ public final class ConfigRenderer {
             for (String c : created) {
                 notes.add(c + " was not in the template; created it for " + describe(setting));
             }
+            if (wasCreated && created.isEmpty() && setting.origin() == Setting.Origin.OVERRIDE) {
+                notes.add(path.absolute() + " was not in the template; created it for " + setting.reason()
+                        + " (check the spelling if you meant an existing key)");
+            }
             if (targets.isEmpty()) {
                 notes.add(describe(setting) + " matched no entry (" + path.absolute() + " has no entries); nothing was set");
             }

@@ -27,7 +27,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 /**
  * The launch pipeline, left to right: detect the GPUs, plan the jobs, render each config, validate it, and
  * work out the exact command and environment of each run.py. {@link #prepare} decides everything and
- * writes nothing; {@link #writeConfigs} puts the rendered configs in place (atomically).
+ * writes nothing; {@link #writeConfigs} puts the rendered configs in place (atomically); {@link #check}
+ * validates them where they were written; {@link #dryRun} does all three.
  */
 public final class LaunchPipeline {
     private final Environment env;
@@ -117,8 +118,7 @@ public final class LaunchPipeline {
         String finalName = rendered.name();
         checkName(finalName);
         Path config = output.resolve(finalName + ".yaml");
-        List<String> findings = check.check(config, rendered.yaml());
-        return command(finalName, config, template.label(), planned.gpuIndices(), rendered, findings, toolkit);
+        return command(finalName, config, template.label(), planned.gpuIndices(), rendered, toolkit);
     }
 
     private PreparedJob existingConfig(Path file, JobPlanner.PlannedJob planned, Toolkit toolkit) {
@@ -135,22 +135,21 @@ public final class LaunchPipeline {
                     + e.getMessage() + "); check that it is UTF-8 text and readable", e);
         }
         String name = nameOf(yaml, config.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", ""));
-        List<String> findings = check.check(config, yaml);
         RenderedConfig asIs = new RenderedConfig(config.toString(), name, null, List.of(),
                 List.of("launching " + config + " as it is: no planning or rendering (--config)"));
-        return command(name, config, config.toString(), planned.gpuIndices(), asIs, findings, toolkit);
+        return command(name, config, config.toString(), planned.gpuIndices(), asIs, toolkit);
     }
 
     private PreparedJob command(String name, Path config, String template, List<Integer> gpus, RenderedConfig rendered,
-                                List<String> findings, Toolkit toolkit) {
+                                Toolkit toolkit) {
         List<String> command = List.of(toolkit.python(), "run.py", config.toString());
         String line = env.isWindows()
                 ? "cd /d " + display(toolkit.directory(), true) + " && " + displayLine(command, true)
                 : "cd " + display(toolkit.directory(), false) + " && " + displayLine(command, false);
         ChildEnvironment childEnv = ChildEnvironment.build(env,
                 new ChildEnvironment.Request(gpus, OptionalInt.empty(), false, true));
-        return new PreparedJob(name, config.toString(), template, gpus, rendered.applied(), rendered.notes(), findings,
-                toolkit.directory(), command, line, childEnv.redacted(), childEnv.notes(), rendered.yaml());
+        return new PreparedJob(name, config.toString(), template, gpus, rendered.applied(), rendered.notes(), List.of(),
+                false, null, toolkit.directory(), command, line, childEnv.redacted(), childEnv.notes(), rendered.yaml());
     }
 
     private static String display(String word, boolean windows) {
@@ -170,6 +169,28 @@ public final class LaunchPipeline {
             quoted.add(display(w, windows));
         }
         return String.join(" ", quoted);
+    }
+
+    /**
+     * The validate step, on the configs as written: each job gets its findings. Call after
+     * {@link #writeConfigs}; a dry run prints the findings and does not stop on them.
+     */
+    public LaunchPreparation check(LaunchPreparation preparation, LaunchRequest request) {
+        Path toolkitDir = Toolkit.PLACEHOLDER.equals(preparation.toolkitDirectory()) ? null
+                : Path.of(preparation.toolkitDirectory());
+        List<PreparedJob> checked = new ArrayList<>();
+        for (PreparedJob job : preparation.jobs()) {
+            checked.add(job.withCheck(check.check(Path.of(job.config()), request, toolkitDir)));
+        }
+        return new LaunchPreparation(preparation.inventory(), preparation.planNotes(), preparation.outputFolder(),
+                preparation.toolkitDirectory(), checked, preparation.notes());
+    }
+
+    /** A dry run: decide, write the configs, validate them. Nothing is started. */
+    public LaunchPreparation dryRun(LaunchRequest request) {
+        LaunchPreparation prepared = prepare(request);
+        writeConfigs(prepared);
+        return check(prepared, request);
     }
 
     /** Writes each rendered config atomically; returns the paths written. */

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * One run.py process, ready to start: its config (path, template, every setting with its reason), the
- * validation findings, and exactly what would be run: working directory, command, and the environment
+ * validation findings (with the validate stage's own report for --json), and exactly what would be run: working directory, command, and the environment
  * (secrets already hidden). {@code yaml} is the config text to write; JSON output leaves it out.
  */
 public record PreparedJob(
@@ -18,6 +18,8 @@ public record PreparedJob(
         List<AppliedSetting> settings,
         List<String> notes,
         List<String> findings,
+        boolean findingsHaveErrors,
+        Object validation,
         String workingDirectory,
         List<String> command,
         String commandLine,
@@ -33,6 +35,13 @@ public record PreparedJob(
         command = List.copyOf(command);
         environment = environment.stream().map(ChildEnvironment.Variable::redacted).toList();
         environmentNotes = List.copyOf(environmentNotes);
+    }
+
+    /** The same job with the validate step's result. */
+    public PreparedJob withCheck(ConfigCheck.Checked checked) {
+        return new PreparedJob(name, config, template, gpuIndices, settings, notes, checked.findings(),
+                checked.hasErrors(), checked.report(), workingDirectory, command, commandLine, environment,
+                environmentNotes, yaml);
     }
 
     /** True when the config was rendered here (not an existing --config file) and must be written. */

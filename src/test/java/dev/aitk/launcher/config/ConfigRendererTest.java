@@ -103,6 +103,8 @@ class ConfigRendererTest {
         assertThat(at(r, "logging", "log_every")).isEqualTo(10);
         assertThat(r.applied()).allSatisfy(a -> assertThat(a.created()).isTrue());
         assertThat(r.notes()).anyMatch(n -> n.contains("config.process[0].logging was not in the template"));
+        assertThat(r.notes()).contains("config.process[0].datasets[0].mask_path was not in the template; created it for "
+                + "--set datasets[0].mask_path=/data/masks (check the spelling if you meant an existing key)");
     }
 
     @Test

@@ -33,11 +33,12 @@ class LaunchPipelineTest {
     void eachPlannedJobGetsItsOwnConfigGpusAndEnvironment() throws Exception {
         Environment env = Environment.of(Map.of(), home, home);
         List<String> checked = new java.util.ArrayList<>();
-        ConfigCheck check = (config, yaml) -> {
+        ConfigCheck check = (config, request, toolkitDir) -> {
+            assertThat(config).exists();
             checked.add(config.getFileName().toString());
-            return List.of("warning: " + config.getFileName() + " checked");
+            return new ConfigCheck.Checked(List.of("warning: " + config.getFileName() + " checked"), false, null);
         };
-        LaunchPreparation p = pipeline(env, ONE_JOB_PER_GPU, check).prepare(new LaunchRequest(ByteSize.parse("80GB"), 2,
+        LaunchPreparation p = pipeline(env, ONE_JOB_PER_GPU, check).dryRun(new LaunchRequest(ByteSize.parse("80GB"), 2,
                 ModelVariant.FLEX2, null, Path.of("data"), Path.of("runs"), "mine", List.of("train.steps=10"), List.of(), null, null));
         assertThat(p.planNotes()).containsExactly("one job per GPU");
         assertThat(p.jobs()).extracting(PreparedJob::name).containsExactly("mine_gpu0", "mine_gpu1");
@@ -49,9 +50,7 @@ class LaunchPipelineTest {
         assertThat(checked).containsExactly("mine_gpu0.yaml", "mine_gpu1.yaml");
         assertThat(p.jobs().get(0).findings()).containsExactly("warning: mine_gpu0.yaml checked");
 
-        List<Path> written = LaunchPipeline.writeConfigs(p);
-        assertThat(written).containsExactly(home.resolve("runs/mine_gpu0.yaml"), home.resolve("runs/mine_gpu1.yaml"));
-        assertThat(Files.readString(written.get(1))).contains("batch_size: 2 #", "name: mine_gpu1", "steps: 10 #",
+        assertThat(Files.readString(home.resolve("runs/mine_gpu1.yaml"))).contains("batch_size: 2 #", "name: mine_gpu1", "steps: 10 #",
                 "arch: flex2", "folder_path: " + home.resolve("data"));
     }
 
