@@ -41,7 +41,7 @@ public final class InitCommand extends BaseCommand {
     RenderOptions render;
 
     @Option(names = "--launcher", paramLabel = "CMD",
-            description = "Launcher the scripts call, e.g. aitk-launcher (found on PATH). Default: this checkout's "
+            description = "Launcher the scripts call: a command on PATH such as aitk-launcher, or a path (made absolute). Default: this checkout's "
                     + "launchers/aitk-launcher by absolute path (launchers\\aitk-launcher.cmd in the .bat on Windows).")
     String launcher;
 
@@ -136,7 +136,7 @@ public final class InitCommand extends BaseCommand {
     /** The .sh calls this checkout's launcher by absolute path on POSIX systems, else the one on PATH. */
     private String posixLauncher(Services s) {
         if (launcher != null) {
-            return launcher;
+            return givenLauncher(s);
         }
         if (s.env().isWindows()) {
             return "aitk-launcher";
@@ -147,13 +147,19 @@ public final class InitCommand extends BaseCommand {
 
     private String windowsLauncher(Services s) {
         if (launcher != null) {
-            return launcher;
+            return givenLauncher(s);
         }
         if (!s.env().isWindows()) {
             return "aitk-launcher.cmd";
         }
         return LauncherLocation.launchersDirectory().map(d -> d.resolve("aitk-launcher.cmd").toString())
                 .orElseThrow(LauncherMissing::new);
+    }
+
+    /** A name stays a name (looked up on PATH when the script runs); a path is made absolute now. */
+    private String givenLauncher(Services s) {
+        boolean isPath = launcher.contains("/") || launcher.contains("\\");
+        return isPath ? s.env().resolve(Path.of(launcher)).toString() : launcher;
     }
 
     private static final class LauncherMissing extends LauncherException {

@@ -64,6 +64,12 @@ public final class LaunchPipeline {
         Toolkit toolkit = Toolkit.locate(env, request.toolkitDir(), request.python());
         List<String> notes = new ArrayList<>(toolkit.notes());
         if (!request.configFiles().isEmpty()) {
+            if (request.template() != null || request.dataset() != null || request.output() != null
+                    || request.name() != null || !request.overrides().isEmpty()) {
+                throw new LauncherException(ExitCode.USAGE, "--config launches a config as it is, so --template, "
+                        + "--dataset, --output, --name and --set do not apply; edit the config, or leave out --config "
+                        + "to render a new one");
+            }
             List<PreparedJob> jobs = new ArrayList<>();
             for (int i = 0; i < request.configFiles().size(); i++) {
                 JobPlanner.PlannedJob slot = plan.jobs().get(i % plan.jobs().size());

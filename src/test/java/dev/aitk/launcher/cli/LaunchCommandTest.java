@@ -108,6 +108,10 @@ class LaunchCommandTest {
         CliRun.Result missing = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--dry-run", "--config", "nope.yaml");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("nope.yaml does not exist");
+        CliRun.Result mixed = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--dry-run", "--config", "mine.yaml",
+                "--set", "train.lr=1e-5");
+        assertThat(mixed.exitCode()).isEqualTo(2);
+        assertThat(mixed.err()).contains("--config launches a config as it is");
     }
 
     @Test
