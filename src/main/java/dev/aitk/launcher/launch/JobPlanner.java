@@ -2,7 +2,6 @@ package dev.aitk.launcher.launch;
 
 import dev.aitk.launcher.config.Setting;
 import dev.aitk.launcher.hardware.GpuInventory;
-import dev.aitk.launcher.plan.ModelVariant;
 import java.util.List;
 
 /**
@@ -12,7 +11,7 @@ import java.util.List;
  */
 public interface JobPlanner {
 
-    JobPlan plan(GpuInventory inventory, ModelVariant model);
+    JobPlan plan(GpuInventory inventory, LaunchRequest request);
 
     /** The jobs to run and what the planner wants the user to know. */
     record JobPlan(List<PlannedJob> jobs, List<String> notes) {
@@ -36,7 +35,7 @@ public interface JobPlanner {
     /** No planner: the template's own values, one job on the first GPU. */
     final class TemplateDefaults implements JobPlanner {
         @Override
-        public JobPlan plan(GpuInventory inventory, ModelVariant model) {
+        public JobPlan plan(GpuInventory inventory, LaunchRequest request) {
             int first = inventory.gpus().get(0).index();
             return new JobPlan(List.of(new PlannedJob("", List.of(first), List.of())),
                     List.of("the memory planner is not in this build: the template's values are used unchanged and "

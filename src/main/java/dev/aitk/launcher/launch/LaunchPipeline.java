@@ -60,7 +60,7 @@ public final class LaunchPipeline {
                     + String.join("; ", inventory.notes()) + ") and no --gpu-memory/--gpus describe one, so nothing "
                     + "was planned; run on the GPU machine, or describe it, e.g. --gpu-memory 24GB --gpus 1");
         }
-        JobPlanner.JobPlan plan = planner.plan(inventory, request.model());
+        JobPlanner.JobPlan plan = planner.plan(inventory, request);
         Toolkit toolkit = Toolkit.locate(env, request.toolkitDir(), request.python());
         List<String> notes = new ArrayList<>(toolkit.notes());
         if (!request.configFiles().isEmpty()) {

@@ -24,7 +24,7 @@ class LaunchPipelineTest {
     }
 
     /** Two jobs, one per GPU, each with its own batch size: what a planner does for several jobs. */
-    private static final JobPlanner ONE_JOB_PER_GPU = (inventory, model) -> new JobPlanner.JobPlan(
+    private static final JobPlanner ONE_JOB_PER_GPU = (inventory, request) -> new JobPlanner.JobPlan(
             inventory.gpus().stream().map(g -> new JobPlanner.PlannedJob("_gpu" + g.index(), List.of(g.index()),
                     List.of(Setting.plan("train.batch_size", g.index() + 1, "fits GPU " + g.index())))).toList(),
             List.of("one job per GPU"));
