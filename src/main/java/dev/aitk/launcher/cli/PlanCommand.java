@@ -4,6 +4,7 @@ import dev.aitk.launcher.hardware.GpuDetector;
 import dev.aitk.launcher.hardware.GpuInfo;
 import dev.aitk.launcher.hardware.GpuInventory;
 import dev.aitk.launcher.plan.Choice;
+import dev.aitk.launcher.plan.Decimals;
 import dev.aitk.launcher.plan.DoesNotFitException;
 import dev.aitk.launcher.plan.MemoryBreakdown;
 import dev.aitk.launcher.plan.MemoryBudget;
@@ -122,43 +123,49 @@ public final class PlanCommand extends BaseCommand {
 
     private void print(PrintWriter out, GpuInventory inventory, TrainingPlan plan) {
         for (GpuInfo g : inventory.gpus()) {
-            String size = String.format(Locale.ROOT, "%.1f GiB", g.totalMib() / 1024.0);
-            out.printf(Locale.ROOT, "GPU %d: %s (from %s)%n", g.index(),
-                    g.name() != null && g.name().contains(size) ? g.name() : g.name() + ", " + size, g.source().label());
+            String size = gib(g.totalMib() / 1024.0);
+            out.println("GPU " + g.index() + ": " + (g.name() != null && g.name().contains(size) ? g.name()
+                    : g.name() + ", " + size) + " (from " + g.source().label() + ")");
         }
         MemoryBudget b = plan.budget();
-        out.printf(Locale.ROOT, "Budget per GPU: %.1f GiB card - %.1f GiB CUDA context - %.1f GiB margin%n"
-                + "                = %.1f GiB usable%n%n", b.cardTotalGib(), b.cudaContextGib(), b.marginGib(),
-                b.usableGib());
-        out.printf(Locale.ROOT, "Settings for %s (%s):%n", model.name().toLowerCase(Locale.ROOT), model.repoId());
+        out.println("Budget per GPU: " + gib(b.cardTotalGib()) + " card - " + gib(b.cudaContextGib())
+                + " CUDA context - " + gib(b.marginGib()) + " margin");
+        out.println("                = " + gib(b.usableGib()) + " usable");
+        out.println();
+        out.println("Settings for " + model.name().toLowerCase(Locale.ROOT) + " (" + model.repoId() + "):");
         for (Choice c : plan.choices()) {
-            out.printf(Locale.ROOT, "  %s: %s%s%n", c.key(), c.value(), c.pinned() ? "  (pinned)" : "");
+            out.println("  " + c.key() + ": " + c.value() + (c.pinned() ? "  (pinned)" : ""));
             wrap(out, c.reason(), "      ");
         }
         MemoryBreakdown m = plan.prediction().memory();
-        out.printf(Locale.ROOT, "%nPredicted peak per GPU (%s), GiB:%n", plan.prediction().peakPhase());
-        row(out, "transformer_weights", m.transformerWeightsGib());
-        row(out, "lora_and_optimizer", m.loraAndOptimizerGib());
-        row(out, "activations", m.activationsGib());
-        row(out, "text_encoders", m.textEncodersGib());
-        row(out, "vae", m.vaeGib());
-        row(out, "cuda_context", m.cudaContextGib());
-        row(out, "margin", m.marginGib());
-        out.printf(Locale.ROOT, "  %-22s %6.1f of %.1f%n", "total", m.totalGib(), b.cardTotalGib());
-        out.printf(Locale.ROOT, "%nSpeed: %.2f s/step, %.2f samples/s (mean over %s px), effective batch %d%n",
-                plan.prediction().stepSeconds(), plan.prediction().samplesPerSecond(),
-                plan.settings().resolutionsPx(), plan.effectiveBatch());
-        out.printf(Locale.ROOT, "Layout: %s on GPU %s (CUDA_VISIBLE_DEVICES=%s)%n",
-                plan.layout().mode().name().toLowerCase(Locale.ROOT).replace('_', ' '), plan.layout().gpuIndices(),
-                plan.layout().cudaVisibleDevices());
+        out.println();
+        out.println("Predicted peak per GPU (" + plan.prediction().peakPhase() + "), GiB:");
+        row(out, "transformer_weights", m.transformerWeightsGib(), "");
+        row(out, "lora_and_optimizer", m.loraAndOptimizerGib(), "");
+        row(out, "activations", m.activationsGib(), "");
+        row(out, "text_encoders", m.textEncodersGib(), "");
+        row(out, "vae", m.vaeGib(), "");
+        row(out, "cuda_context", m.cudaContextGib(), "");
+        row(out, "margin", m.marginGib(), "");
+        row(out, "total", m.totalGib(), " of " + Decimals.fixed(b.cardTotalGib(), 1));
+        out.println();
+        out.println("Speed: " + Decimals.fixed(plan.prediction().stepSeconds(), 2) + " s/step, "
+                + Decimals.fixed(plan.prediction().samplesPerSecond(), 2) + " samples/s (mean over "
+                + plan.settings().resolutionsPx() + " px), effective batch " + plan.effectiveBatch());
+        out.println("Layout: " + plan.layout().mode().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " on GPU "
+                + plan.layout().gpuIndices() + " (CUDA_VISIBLE_DEVICES=" + plan.layout().cudaVisibleDevices() + ")");
         wrap(out, plan.layout().reason(), "      ");
         for (String note : plan.notes()) {
             wrap(out, "Note: " + note, "  ");
         }
     }
 
-    private static void row(PrintWriter out, String name, double gib) {
-        out.printf(Locale.ROOT, "  %-22s %6.1f%n", name, gib);
+    private static String gib(double value) {
+        return Decimals.fixed(value, 1) + " GiB";
+    }
+
+    private static void row(PrintWriter out, String name, double gib, String suffix) {
+        out.println("  " + Decimals.padRight(name, 20) + Decimals.padLeft(Decimals.fixed(gib, 1), 7) + suffix);
     }
 
     /** Wraps text at 80 columns with an indent. */

@@ -20,9 +20,9 @@ public record MemoryBudget(double cardTotalGib, double cudaContextGib, double ma
         if (!(cardTotalGib > 0)) {
             throw new IllegalArgumentException("a card needs more than 0 GiB of memory: " + cardTotalGib);
         }
-        double margin = Math.max(MIN_MARGIN_GIB, MARGIN_FRACTION * cardTotalGib);
+        double margin = Decimals.round(Math.max(MIN_MARGIN_GIB, MARGIN_FRACTION * cardTotalGib), 2);
         return new MemoryBudget(cardTotalGib, CUDA_CONTEXT_GIB, margin,
-                Math.max(0, cardTotalGib - CUDA_CONTEXT_GIB - margin));
+                Decimals.round(Math.max(0, cardTotalGib - CUDA_CONTEXT_GIB - margin), 3));
     }
 
     /** The same card with the process capped at {@code capGib} (a re-plan after an out-of-memory failure). */

@@ -143,7 +143,11 @@ public final class MemoryModel {
                 ys.add(r.stepSeconds());
             }
         }
-        double[] w = Ols.fit(xs.toArray(new double[0][]), ys.stream().mapToDouble(Double::doubleValue).toArray());
+        double[] yv = new double[ys.size()];
+        for (int i = 0; i < yv.length; i++) {
+            yv[i] = ys.get(i);
+        }
+        double[] w = Ols.fit(xs.toArray(new double[0][]), yv);
         double sum = 0;
         int n = 0;
         for (MeasuredRow r : steps) {
@@ -182,7 +186,11 @@ public final class MemoryModel {
     }
 
     private static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] v = new double[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i);
+        }
+        Arrays.sort(v);
         if (v.length == 0) {
             throw new IllegalStateException("the measured data has no batch-1 checkpointed step");
         }
@@ -220,7 +228,11 @@ public final class MemoryModel {
             step += stepSeconds(s, shape, res);
         }
         step = step / s.resolutionsPx().size() * (splitGpus > 1 ? SPLIT_SLOWDOWN : 1);
-        return new Prediction(peak.memory(), step, s.batchSize() / step, peak.name());
+        MemoryBreakdown m = peak.memory();
+        return new Prediction(MemoryBreakdown.of(Decimals.round(m.transformerWeightsGib(), 3),
+                Decimals.round(m.loraAndOptimizerGib(), 3), Decimals.round(m.activationsGib(), 3),
+                Decimals.round(m.textEncodersGib(), 3), Decimals.round(m.vaeGib(), 3), m.cudaContextGib(),
+                m.marginGib()), Decimals.round(step, 4), Decimals.round(s.batchSize() / step, 4), peak.name());
     }
 
     /** One moment of the run and its memory on the fullest GPU. */
@@ -230,7 +242,10 @@ public final class MemoryModel {
     /** Every phase whose peak could be the run's: the training step, loading the encoders, quantizing. */
     List<Phase> phases(TrainingSettings s, MemoryBudget budget, int splitGpus) {
         TransformerShape shape = s.shape() == null ? TransformerShape.defaultFor(s.model()) : s.shape();
-        int maxRes = s.resolutionsPx().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        int maxRes = 0;
+        for (int res : s.resolutionsPx()) {
+            maxRes = Math.max(maxRes, res);
+        }
         double params = shape.baseParams();
         double lora = shape.loraParams(s.rank());
         double bpp = s.quantize() ? bytesPerParam(s.qtype()) : c.bf16BytesPerParam();

@@ -368,13 +368,13 @@ public final class Planner {
     }
 
     private static String batchReason(TrainingSettings s, Prediction p, Alternatives a, MemoryBudget budget) {
-        String speed = String.format(Locale.ROOT, "%.2f samples/s", p.samplesPerSecond());
+        String speed = Decimals.fixed(p.samplesPerSecond(), 2) + " samples/s";
         if (a == null) {
             return speed;
         }
         if (a.largestFitBatch() > s.batchSize()) {
             return speed + "; batch " + a.largestFitBatch() + " also fits but adds under 1% ("
-                    + String.format(Locale.ROOT, "%.2f", a.largestFitSamplesPerSecond()) + "), so the smaller one";
+                    + Decimals.fixed(a.largestFitSamplesPerSecond(), 2) + "), so the smaller one";
         }
         if (a.firstMiss() != null) {
             return "fastest that fits: " + speed + "; batch " + a.firstMissBatch() + " would peak at "
@@ -384,14 +384,14 @@ public final class Planner {
     }
 
     private static String checkpointReason(TrainingSettings s, Prediction p, Alternatives a) {
-        String mine = String.format(Locale.ROOT, "%.2f samples/s", p.samplesPerSecond());
+        String mine = Decimals.fixed(p.samplesPerSecond(), 2) + " samples/s";
         if (a == null || a.otherCheckpointing() == null) {
             return s.gradientCheckpointing()
                     ? "on: " + mine + "; without it not even batch 1 fits (activations cost ~15x more)"
                     : "off: " + mine + " (the other setting was not allowed)";
         }
-        String other = String.format(Locale.ROOT, "%.2f samples/s at batch %d", a.otherCheckpointing().samplesPerSecond(),
-                a.otherCheckpointingBatch());
+        String other = Decimals.fixed(a.otherCheckpointing().samplesPerSecond(), 2) + " samples/s at batch "
+                + a.otherCheckpointingBatch();
         return (s.gradientCheckpointing() ? "on: " : "off: ") + mine + " at batch " + s.batchSize() + " vs "
                 + other + (s.gradientCheckpointing() ? " without (off needs 5% more to be worth the risk)"
                 : " with recompute");
@@ -471,7 +471,7 @@ public final class Planner {
         boolean pinned = r.batchSize() != null || r.quantize() != null || r.gradientCheckpointing() != null
                 || r.resolutionsPx() != null || r.rank() != null || r.optimizer() != null || r.effectiveBatch() != null;
         String what = pinned ? "the pinned plan does not fit" : "nothing fits";
-        String message = what + " a " + gib(card) + " GPU: the smallest plan tried peaks at " + gib(peak) + " ("
+        String message = what + " a GPU with " + gib(card) + ": the smallest plan tried peaks at " + gib(peak) + " ("
                 + phase + ") but " + gib(budget.usableGib()) + " are usable"
                 + (changes.isEmpty() ? "; no common card size up to 180 GB fits these settings"
                 : "; " + String.join(", or ", changes));
@@ -487,7 +487,7 @@ public final class Planner {
     }
 
     static String gib(double value) {
-        return String.format(Locale.ROOT, "%.1f GiB", value);
+        return Decimals.fixed(value, 1) + " GiB";
     }
 
     private static String trim(double value) {
@@ -495,6 +495,6 @@ public final class Planner {
     }
 
     private static String millions(long params) {
-        return String.format(Locale.ROOT, "%.1f M", params / 1e6);
+        return Decimals.fixed(params / 1e6, 1) + " M";
     }
 }
