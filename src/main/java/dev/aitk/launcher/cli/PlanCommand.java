@@ -149,11 +149,11 @@ public final class PlanCommand extends BaseCommand {
         row(out, "margin", m.marginGib(), "");
         row(out, "total", m.totalGib(), " of " + Decimals.fixed(b.cardTotalGib(), 1));
         out.println();
-        out.println("Speed: " + Decimals.fixed(plan.prediction().stepSeconds(), 2) + " s/step, "
-                + Decimals.fixed(plan.prediction().samplesPerSecond(), 2) + " samples/s (mean over "
-                + plan.settings().resolutionsPx() + " px), effective batch " + plan.effectiveBatch());
-        out.println("Layout: " + plan.layout().mode().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " on GPU "
-                + plan.layout().gpuIndices() + " (CUDA_VISIBLE_DEVICES=" + plan.layout().cudaVisibleDevices() + ")");
+        wrap(out, "Speed: " + Decimals.fixed(plan.prediction().stepSeconds(), 2) + " s/step, "
+                + Decimals.fixed(plan.prediction().samplesPerSecond(), 2) + " samples/s, effective batch "
+                + plan.effectiveBatch() + " (mean over " + plan.settings().resolutionsPx() + " px)", "");
+        wrap(out, "Layout: " + plan.layout().mode().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " on GPU "
+                + plan.layout().gpuIndices() + " (CUDA_VISIBLE_DEVICES=" + plan.layout().cudaVisibleDevices() + ")", "");
         wrap(out, plan.layout().reason(), "      ");
         for (String note : plan.notes()) {
             wrap(out, "Note: " + note, "  ");
