@@ -69,6 +69,7 @@ public final class Planner {
             split = search(request, splitBudget, gpus.size());
         }
         List<String> notes = new ArrayList<>();
+        noteOtherProcesses(gpus, notes);
         if (single.fits() && (split == null || !split.fits()
                 || split.prediction().samplesPerSecond() < single.prediction().samplesPerSecond() / TIE)) {
             String why;
@@ -116,6 +117,7 @@ public final class Planner {
             indices.add(g.index());
         }
         List<String> notes = new ArrayList<>();
+        noteOtherProcesses(used, notes);
         if (request.jobs() > n) {
             notes.add((request.jobs() - n) + " of " + request.jobs() + " jobs wait for a free GPU");
         }
@@ -149,9 +151,24 @@ public final class Planner {
         return inventory.gpus();
     }
 
+    /** Memory other processes already hold (a desktop, another job) below which nvidia-smi noise is ignored. */
+    static final long OTHER_PROCESSES_MIN_MIB = 256;
+
     private static MemoryBudget budgetFor(GpuInfo gpu, PlanRequest request) {
         MemoryBudget b = MemoryBudget.forCard(gpu.totalMib() / 1024.0);
+        if (gpu.usedMib() != null && gpu.usedMib() >= OTHER_PROCESSES_MIN_MIB) {
+            b = b.cappedAt(b.usableGib() - gpu.usedMib() / 1024.0);
+        }
         return request.memoryCapGib() == null ? b : b.cappedAt(request.memoryCapGib());
+    }
+
+    private static void noteOtherProcesses(List<GpuInfo> gpus, List<String> notes) {
+        for (GpuInfo g : gpus) {
+            if (g.usedMib() != null && g.usedMib() >= OTHER_PROCESSES_MIN_MIB) {
+                notes.add("GPU " + g.index() + " already has " + gib(g.usedMib() / 1024.0) + " in use by other "
+                        + "processes; the budget leaves it to them");
+            }
+        }
     }
 
     private static void checkRequest(PlanRequest r) {
@@ -184,6 +201,9 @@ public final class Planner {
         if (r.batchSize() != null && r.effectiveBatch() != null && r.effectiveBatch() % r.batchSize() != 0) {
             throw new LauncherException(ExitCode.USAGE, "--effective-batch " + r.effectiveBatch()
                     + " is not a multiple of --batch-size " + r.batchSize() + "; pick sizes that divide evenly");
+        }
+        if (r.steps() != null && r.steps() < 1) {
+            throw new LauncherException(ExitCode.USAGE, "steps must be at least 1 (e.g. --steps 2000)");
         }
         if (r.memoryCapGib() != null && !(r.memoryCapGib() > 0)) {
             throw new LauncherException(ExitCode.USAGE, "a memory cap must be more than 0 GiB");
@@ -451,6 +471,10 @@ public final class Planner {
             }
         }
         List<String> changes = new ArrayList<>();
+        if (gpu.usedMib() != null && gpu.usedMib() >= OTHER_PROCESSES_MIN_MIB
+                && search(r, MemoryBudget.forCard(card), 1).fits()) {
+            changes.add("free the " + gib(gpu.usedMib() / 1024.0) + " other processes hold on GPU " + gpu.index());
+        }
         tryChange(changes, r.withBatchSize(null), r.batchSize() != null, "drop --batch-size", budget);
         tryChange(changes, r.withGradientCheckpointing(null), r.gradientCheckpointing() != null,
                 "drop --no-gradient-checkpointing", budget);

@@ -214,6 +214,26 @@ class PlannerTest {
     }
 
     @Test
+    void memoryOtherProcessesHoldIsLeftToThem() {
+        TrainingPlan idle = planFor(gpus(48, 1), PlanRequest.of(ModelVariant.DEV).withResolutions(List.of(512)));
+        TrainingPlan shared = planFor(busy(48, 3072), PlanRequest.of(ModelVariant.DEV).withResolutions(List.of(512)));
+        assertThat(shared.budget().usableGib()).isEqualTo(idle.budget().usableGib() - 3.0,
+                org.assertj.core.data.Offset.offset(0.01));
+        assertThat(shared.prediction().memory().processPeakGib()).isLessThanOrEqualTo(shared.budget().usableGib());
+        assertThat(shared.notes()).anyMatch(n -> n.contains("3.0 GiB in use"));
+        assertThatThrownBy(() -> planFor(busy(24, 3072), PlanRequest.of(ModelVariant.DEV)))
+                .isInstanceOfSatisfying(DoesNotFitException.class, e -> assertThat(e.refusal().changes())
+                        .contains("free the 3.0 GiB other processes hold on GPU 0"));
+    }
+
+    static GpuInventory busy(int gib, long usedMib) {
+        long total = gib * 1024L;
+        return new GpuInventory(List.of(new GpuInfo(0, "NVIDIA GeForce RTX 4090", null, total, usedMib,
+                total - usedMib, "550.54", "8.9", "00000000:01:00.0", Source.NVIDIA_SMI)), Source.NVIDIA_SMI,
+                new HostInfo("Linux", null, null, Source.NONE), List.of());
+    }
+
+    @Test
     void severalJobsGetOneGpuEach() {
         TrainingPlan plan = planFor(gpus(48, 4), PlanRequest.of(ModelVariant.FLEX2).withJobs(3));
         assertThat(plan.layout().mode()).isEqualTo(GpuLayout.Mode.ONE_JOB_PER_GPU);
