@@ -262,9 +262,10 @@ public final class MemoryModel {
         double trainEncoders = encodersGone ? 0
                 : (s.quantizeTextEncoder() ? T5_PARAMS * c.int8BytesPerParam() / GIB : t5) + clip;
         double vaeResident = VAE_PARAMS * BF16_BYTES / GIB;
-        double controlImages = s.model() == ModelVariant.KONTEXT ? 2 : 1;
-        double encodeOne = c.vaeEncodeGibPerMegapixel() * controlImages * maxRes * (double) maxRes / 1e6;
-        double trainVae = vaeResident + (s.cacheLatentsToDisk() ? 0 : encodeOne * s.batchSize());
+        // Without caching, Kontext encodes the control image with each training image.
+        double imagesPerSample = s.model() == ModelVariant.KONTEXT ? 2 : 1;
+        double encodeImage = c.vaeEncodeGibPerMegapixel() * maxRes * (double) maxRes / 1e6;
+        double trainVae = vaeResident + (s.cacheLatentsToDisk() ? 0 : encodeImage * imagesPerSample * s.batchSize());
 
         double f0 = 1;
         double fOther = 0;
@@ -283,11 +284,16 @@ public final class MemoryModel {
             double here = gpu == 0 ? 1 : 0;
             phases.add(new Phase("training step", MemoryBreakdown.of(weights * f, loraGib * f,
                     c.workspaceGib() + blockActivations * f, trainEncoders * here, trainVae * here, ctx, margin)));
-            // ai-toolkit moves T5 to the GPU in bf16 and only then quantizes it (stable_diffusion_model.py,
-            // load_model), and caching embeddings runs the encoders beside the transformer and the LoRA.
-            phases.add(new Phase("loading text encoders", MemoryBreakdown.of(weights * f,
-                    lora * LORA_WEIGHT_BYTES / GIB * f, c.workspaceGib(), (t5 + clip) * here,
-                    (vaeResident + (s.cacheLatentsToDisk() ? encodeOne : 0)) * here, ctx, margin)));
+            // ai-toolkit's FLUX loader (stable_diffusion_model.py, load_model) moves T5 to the GPU in bf16 and only
+            // then quantizes it (quantize_te), next to the already placed transformer.
+            phases.add(new Phase("loading text encoders", MemoryBreakdown.of(weights * f, 0, c.workspaceGib(),
+                    t5 * here, 0, ctx, margin)));
+            // Caching latents and embeddings runs the VAE and the encoders beside the transformer and the LoRA,
+            // one image at a time.
+            double residentEncoders = (s.quantizeTextEncoder() ? T5_PARAMS * c.int8BytesPerParam() / GIB : t5) + clip;
+            phases.add(new Phase("caching latents and text embeddings", MemoryBreakdown.of(weights * f,
+                    lora * LORA_WEIGHT_BYTES / GIB * f, c.workspaceGib(), residentEncoders * here,
+                    (vaeResident + (s.cacheLatentsToDisk() ? encodeImage : 0)) * here, ctx, margin)));
             if (s.quantize() && !s.lowVram()) {
                 // Without low_vram the bf16 transformer goes to the GPU first and is quantized there.
                 phases.add(new Phase("quantizing the transformer", MemoryBreakdown.of(bf16Weights * f, 0,

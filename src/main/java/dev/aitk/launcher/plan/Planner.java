@@ -282,11 +282,21 @@ public final class Planner {
         for (boolean ckpt : ckpts) {
             int k = ckpt ? 0 : 1;
             for (int batch : batches(r)) {
-                TrainingSettings s = settings(r, res, quantize, ckpt, batch, false);
-                Prediction p = model.predict(s, budget, splitGpus);
-                if (quantize && !budget.fits(p.memory())) {
-                    s = settings(r, res, quantize, ckpt, batch, true);
+                // Start-up knobs cost no training speed: try without them, then low_vram (quantized runs only),
+                // then an 8-bit T5, then both.
+                TrainingSettings s = null;
+                Prediction p = null;
+                for (int knobs = 0; knobs < 4; knobs++) {
+                    boolean lowVram = (knobs & 1) != 0;
+                    boolean quantizeTe = (knobs & 2) != 0;
+                    if (lowVram && !quantize) {
+                        continue;
+                    }
+                    s = settings(r, res, quantize, ckpt, batch, lowVram, quantizeTe);
                     p = model.predict(s, budget, splitGpus);
+                    if (budget.fits(p.memory())) {
+                        break;
+                    }
                 }
                 Candidate c = new Candidate(s, p, budget.fits(p.memory()), null);
                 if (!c.fits()) {
@@ -335,11 +345,11 @@ public final class Planner {
     }
 
     private static TrainingSettings settings(PlanRequest r, List<Integer> res, boolean quantize, boolean ckpt,
-                                             int batch, boolean lowVram) {
+                                             int batch, boolean lowVram, boolean quantizeTe) {
         return new TrainingSettings(r.model(), r.shapeOrDefault(), batch, res,
                 r.rank() == null ? PlanRequest.DEFAULT_RANK : r.rank(),
                 r.optimizer() == null ? PlanRequest.DEFAULT_OPTIMIZER : r.optimizer().toLowerCase(Locale.ROOT),
-                quantize, QTYPE, false, ckpt, true, true, false, lowVram);
+                quantize, QTYPE, quantizeTe, ckpt, true, true, false, lowVram);
     }
 
     private TrainingPlan build(PlanRequest r, Candidate c, MemoryBudget budget, GpuLayout layout, List<String> notes) {
@@ -366,10 +376,9 @@ public final class Planner {
         choices.add(new Choice("model.qtype", QTYPE, s.quantize()
                 ? "8-bit float weights: what the measurements cover (ai-toolkit's default)"
                 : "unused while quantize is false; ai-toolkit's default", false));
-        choices.add(new Choice("model.quantize_te", false, "T5 is cached then unloaded, and ai-toolkit loads it in "
-                + "bf16 before quantizing, so it would not lower the peak (set because it defaults to quantize)",
+        choices.add(new Choice("model.quantize_te", s.quantizeTextEncoder(), quantizeTeReason(s, budget, layout),
                 false));
-        choices.add(new Choice("model.low_vram", s.lowVram(), lowVramReason(s), false));
+        choices.add(new Choice("model.low_vram", s.lowVram(), lowVramReason(s, budget, layout), false));
         choices.add(new Choice("train.cache_text_embeddings", true, "each caption is encoded once, then ai-toolkit "
                 + "unloads T5 and CLIP (" + gib(MemoryModel.T5_PARAMS * 2 / MemoryModel.GIB + MemoryModel.CLIP_PARAMS
                 * 2 / MemoryModel.GIB) + ") for training", false));
@@ -436,16 +445,38 @@ public final class Planner {
         return "qfloat8 stores the weights in " + gib(q) + " instead of " + gib(bf16);
     }
 
-    private String lowVramReason(TrainingSettings s) {
+    private String lowVramReason(TrainingSettings s, MemoryBudget budget, GpuLayout layout) {
         double bf16 = s.shape().baseParams() * model.coefficients().bf16BytesPerParam() / MemoryModel.GIB;
         if (!s.quantize()) {
             return "no quantization to do; in the FLUX loader low_vram only moves quantizing to the CPU";
         }
         if (s.lowVram()) {
-            return "quantizing on the GPU needs the bf16 transformer (" + gib(bf16) + ") there first; low_vram "
-                    + "quantizes on the CPU (slower start)";
+            TrainingSettings onGpu = copy(s, false, s.quantizeTextEncoder());
+            return "quantizing on the GPU would peak at " + gib(peak(onGpu, budget, layout)) + " with the bf16 "
+                    + "transformer (" + gib(bf16) + ") there; low_vram quantizes on the CPU (slower start)";
         }
         return "the bf16 transformer (" + gib(bf16) + ") fits while it is quantized on the GPU (faster start)";
+    }
+
+    private String quantizeTeReason(TrainingSettings s, MemoryBudget budget, GpuLayout layout) {
+        if (s.quantizeTextEncoder()) {
+            TrainingSettings bf16 = copy(s, s.lowVram(), false);
+            return "an 8-bit T5 (quantized right after loading) brings the peak from " + gib(peak(bf16, budget, layout))
+                    + " to " + gib(peak(s, budget, layout)) + "; captions are encoded once, then T5 is unloaded";
+        }
+        return "bf16 T5 fits while captions are cached (full-quality embeddings), then it is unloaded; set "
+                + "explicitly because ai-toolkit defaults it to model.quantize";
+    }
+
+    private double peak(TrainingSettings s, MemoryBudget budget, GpuLayout layout) {
+        int split = layout.mode() == GpuLayout.Mode.SPLIT_MODEL ? layout.gpuIndices().size() : 1;
+        return model.predict(s, budget, split).memory().processPeakGib();
+    }
+
+    private static TrainingSettings copy(TrainingSettings s, boolean lowVram, boolean quantizeTe) {
+        return new TrainingSettings(s.model(), s.shape(), s.batchSize(), s.resolutionsPx(), s.rank(), s.optimizer(),
+                s.quantize(), s.qtype(), quantizeTe, s.gradientCheckpointing(), s.cacheLatentsToDisk(),
+                s.cacheTextEmbeddings(), s.unloadTextEncoder(), lowVram);
     }
 
     private static String resolutionReason(PlanRequest r, TrainingSettings s, Alternatives a) {
