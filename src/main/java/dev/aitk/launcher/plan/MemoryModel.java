@@ -14,8 +14,10 @@ import java.util.Locale;
  * ordinary least-squares fit over every {@code step} row of: a constant (workspaces), the LoRA's bytes per
  * trainable parameter (weights + optimizer state + gradients), a constant for dequantized 8-bit weights, and
  * activations linear in batch x (image tokens + 512 text tokens) with separate slopes for checkpointing on
- * and off. Text encoders and VAE come from their parameter counts. Step time: matmul work per sample (linear
- * and quadratic in tokens) fitted on compute-bound rows, combined with a fixed per-step overhead.
+ * and off. Text encoders and VAE come from their parameter counts. The predicted peak is the largest of the
+ * run's phases, in ai-toolkit's order: quantizing the transformer on the GPU (without low_vram), loading T5 in
+ * bf16, caching latents and text embeddings, the training step. Step time: matmul work per sample (linear and
+ * quadratic in tokens) fitted on compute-bound rows, combined with a fixed per-step overhead.
  */
 public final class MemoryModel {
     static final int TEXT_TOKENS = 512;
@@ -338,11 +340,5 @@ public final class MemoryModel {
             return c.int8BytesPerParam() - 0.75;
         }
         return c.int8BytesPerParam();
-    }
-
-    @Override
-    public String toString() {
-        return "MemoryModel" + Arrays.toString(new double[] {c.workspaceGib(), c.loraBytesPerParam(),
-            c.ckptGibPerKiloToken(), c.noCkptGibPerKiloToken()});
     }
 }

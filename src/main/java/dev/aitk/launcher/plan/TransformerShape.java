@@ -129,7 +129,7 @@ public record TransformerShape(
     /** All frozen transformer parameters: blocks plus embedders and the output projection. */
     public long baseParams() {
         long h = hiddenSize();
-        long embedders = (inChannels * h + h) + (jointAttentionDim * (long) h + h)
+        long embedders = (inChannels * h + h) + (jointAttentionDim * h + h)
                 + 2 * ((TIME_DIM * h + h) + (h * h + h))      // timestep and guidance embedders
                 + (POOLED_DIM * h + h) + (h * h + h)           // pooled text embedder
                 + (h * 2 * h + 2 * h) + (h * OUT_CHANNELS + OUT_CHANNELS);
