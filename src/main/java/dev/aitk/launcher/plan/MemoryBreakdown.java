@@ -16,12 +16,12 @@ public record MemoryBreakdown(
         @JsonProperty("margin") double marginGib,
         @JsonProperty("total") double totalGib) {
 
-    /** The parts plus context and margin, with the total computed. */
+    /** The parts plus context and margin, with the total computed (to a millionth of a GiB, no float noise). */
     public static MemoryBreakdown of(double transformerWeightsGib, double loraAndOptimizerGib, double activationsGib,
                                      double textEncodersGib, double vaeGib, double cudaContextGib, double marginGib) {
         return new MemoryBreakdown(transformerWeightsGib, loraAndOptimizerGib, activationsGib, textEncodersGib, vaeGib,
-                cudaContextGib, marginGib, transformerWeightsGib + loraAndOptimizerGib + activationsGib
-                        + textEncodersGib + vaeGib + cudaContextGib + marginGib);
+                cudaContextGib, marginGib, Decimals.round(transformerWeightsGib + loraAndOptimizerGib
+                        + activationsGib + textEncodersGib + vaeGib + cudaContextGib + marginGib, 6));
     }
 
     /** What PyTorch itself holds at the peak: the total less the CUDA context and the safety margin. */
