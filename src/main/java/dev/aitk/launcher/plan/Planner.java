@@ -515,6 +515,12 @@ public final class Planner {
                 "use the default rank 16", budget);
         tryChange(changes, r.withOptimizer(null), r.optimizer() != null, "use --optimizer adamw8bit", budget);
         tryChange(changes, r.withEffectiveBatch(null), r.effectiveBatch() != null, "drop --effective-batch", budget);
+        List<String> pins = pinnedFlags(r);
+        if (changes.isEmpty() && pins.size() > 1) {
+            PlanRequest free = PlanRequest.of(r.model()).withShape(r.shape()).withSteps(r.steps())
+                    .withMemoryCapGib(r.memoryCapGib()).withJobs(r.jobs());
+            tryChange(changes, free, true, "drop the pins " + String.join(", ", pins), budget);
+        }
         if (gpus == 1 && r.model() == ModelVariant.DEV && search(r, budget, 2).fits()) {
             changes.add("add a second " + gib(card) + " GPU: model.split_model_over_gpus spreads the blocks");
         }
@@ -523,15 +529,43 @@ public final class Planner {
         }
         double peak = closest == null ? Double.NaN : closest.prediction().memory().processPeakGib();
         String phase = closest == null ? "training step" : closest.prediction().peakPhase();
-        boolean pinned = r.batchSize() != null || r.quantize() != null || r.gradientCheckpointing() != null
-                || r.resolutionsPx() != null || r.rank() != null || r.optimizer() != null || r.effectiveBatch() != null;
+        boolean pinned = !pinnedFlags(r).isEmpty();
         String what = pinned ? "the pinned plan does not fit" : "nothing fits";
+        String noSplit = gpus > 1 && r.model() != ModelVariant.DEV
+                ? " (ai-toolkit splits only FLUX.1-dev over GPUs, arch flux; " + r.model().arch() + " cannot be split)"
+                : "";
         String message = what + " a GPU with " + gib(card) + ": the smallest plan tried peaks at " + gib(peak) + " ("
-                + phase + ") but " + gib(budget.usableGib()) + " are usable"
+                + phase + ") but " + gib(budget.usableGib()) + " are usable" + noSplit
                 + (changes.isEmpty() ? "; no common card size up to 180 GB fits these settings"
                 : "; " + String.join(", or ", changes));
         return new DoesNotFitException(new PlanRefusal(message, card, budget.usableGib(), peak, phase, smallest,
                 changes));
+    }
+
+    private static List<String> pinnedFlags(PlanRequest r) {
+        List<String> pins = new ArrayList<>();
+        if (r.batchSize() != null) {
+            pins.add("--batch-size");
+        }
+        if (r.gradientCheckpointing() != null) {
+            pins.add(r.gradientCheckpointing() ? "--gradient-checkpointing" : "--no-gradient-checkpointing");
+        }
+        if (r.quantize() != null) {
+            pins.add(r.quantize() ? "--quantize" : "--no-quantize");
+        }
+        if (r.resolutionsPx() != null) {
+            pins.add("--resolution");
+        }
+        if (r.rank() != null) {
+            pins.add("--rank");
+        }
+        if (r.optimizer() != null) {
+            pins.add("--optimizer");
+        }
+        if (r.effectiveBatch() != null) {
+            pins.add("--effective-batch");
+        }
+        return pins;
     }
 
     private void tryChange(List<String> changes, PlanRequest relaxed, boolean applies, String change,
