@@ -179,6 +179,15 @@ class PlannerTest {
     }
 
     @Test
+    void whenNoSinglePinIsToBlameTheRefusalSuggestsDroppingThemTogether() {
+        PlanRequest heavy = PlanRequest.of(ModelVariant.DEV).withRank(128).withOptimizer("adamw")
+                .withResolutions(List.of(1024)).withBatchSize(4);
+        assertThatThrownBy(() -> planFor(gpus(24, 1), heavy))
+                .isInstanceOfSatisfying(DoesNotFitException.class, e -> assertThat(e.refusal().changes())
+                        .contains("drop the pins --batch-size, --resolution, --rank, --optimizer"));
+    }
+
+    @Test
     void samePlanForTheSameInput() {
         for (double card : CARDS_GIB) {
             TrainingPlan a = planOrNull(gpus(card, 2), PlanRequest.of(ModelVariant.KONTEXT));
@@ -211,7 +220,7 @@ class PlannerTest {
         assertThat(split.layout().gpuIndices()).containsExactly(0, 1);
         assertThat(split.choice("model.split_model_over_gpus").value()).isEqualTo(true);
         assertThatThrownBy(() -> planFor(gpus(16, 2), PlanRequest.of(ModelVariant.KONTEXT)))
-                .isInstanceOf(DoesNotFitException.class);
+                .isInstanceOf(DoesNotFitException.class).hasMessageContaining("flux_kontext cannot be split");
     }
 
     @Test
