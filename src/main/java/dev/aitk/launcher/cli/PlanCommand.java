@@ -96,7 +96,7 @@ public final class PlanCommand extends BaseCommand {
                 transformerConfig == null ? null
                         : TransformerShape.fromConfigJson(services().env().resolve(transformerConfig)),
                 resolutions, batchSize, quantize, gradientCheckpointing, rank, optimizer, effectiveBatch, steps, null,
-                jobs);
+                jobs, null);
         PrintWriter out = services().out();
         TrainingPlan plan;
         try {

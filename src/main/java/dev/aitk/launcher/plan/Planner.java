@@ -123,6 +123,8 @@ public final class Planner {
         }
         String why = n + " jobs, one run.py per GPU with its own CUDA_VISIBLE_DEVICES, as ai-toolkit's UI runs "
                 + "jobs; every job gets the same settings, sized for the smallest of these GPUs";
+        notes.add("together the " + n + " jobs train " + Decimals.fixed(n * c.prediction().samplesPerSecond(), 2)
+                + " samples/s");
         return build(request, c, budget, new GpuLayout(GpuLayout.Mode.ONE_JOB_PER_GPU, indices, why), notes);
     }
 
@@ -336,6 +338,9 @@ public final class Planner {
             return out;
         }
         int max = r.effectiveBatch() == null ? MAX_BATCH : Math.min(MAX_BATCH, r.effectiveBatch());
+        if (r.datasetImages() != null) {
+            max = Math.min(max, r.datasetImages());
+        }
         for (int b = 1; b <= max; b++) {
             if (r.effectiveBatch() == null || r.effectiveBatch() % b == 0) {
                 out.add(b);
@@ -358,7 +363,7 @@ public final class Planner {
         Alternatives a = c.alternatives();
         int accumulation = r.effectiveBatch() == null ? 1 : r.effectiveBatch() / s.batchSize();
         List<Choice> choices = new ArrayList<>();
-        choices.add(new Choice("train.batch_size", s.batchSize(), batchReason(s, p, a, budget), r.batchSize() != null));
+        choices.add(new Choice("train.batch_size", s.batchSize(), batchReason(r, s, p, a, budget), r.batchSize() != null));
         choices.add(new Choice("train.gradient_accumulation", accumulation, r.effectiveBatch() == null
                 ? "no --effective-batch given: every step updates the LoRA"
                 : accumulation + " x batch " + s.batchSize() + " keeps the effective batch of " + r.effectiveBatch()
@@ -396,7 +401,8 @@ public final class Planner {
         return new TrainingPlan(s, accumulation, layout, p, budget, true, choices, notes);
     }
 
-    private static String batchReason(TrainingSettings s, Prediction p, Alternatives a, MemoryBudget budget) {
+    private static String batchReason(PlanRequest r, TrainingSettings s, Prediction p, Alternatives a,
+                                      MemoryBudget budget) {
         String speed = Decimals.fixed(p.samplesPerSecond(), 2) + " samples/s";
         if (a == null) {
             return speed;
@@ -404,6 +410,9 @@ public final class Planner {
         if (a.largestFitBatch() > s.batchSize()) {
             return speed + "; batch " + a.largestFitBatch() + " also fits but adds under 1% ("
                     + Decimals.fixed(a.largestFitSamplesPerSecond(), 2) + "), so the smaller one";
+        }
+        if (a.firstMiss() == null && r.datasetImages() != null && s.batchSize() == r.datasetImages()) {
+            return speed + "; the dataset has " + r.datasetImages() + " images, so a larger batch would only repeat them";
         }
         if (a.firstMiss() != null) {
             return "fastest that fits: " + speed + "; batch " + a.firstMissBatch() + " would peak at "
@@ -518,7 +527,7 @@ public final class Planner {
         List<String> pins = pinnedFlags(r);
         if (changes.isEmpty() && pins.size() > 1) {
             PlanRequest free = PlanRequest.of(r.model()).withShape(r.shape()).withSteps(r.steps())
-                    .withMemoryCapGib(r.memoryCapGib()).withJobs(r.jobs());
+                    .withMemoryCapGib(r.memoryCapGib()).withJobs(r.jobs()).withDatasetImages(r.datasetImages());
             tryChange(changes, free, true, "drop the pins " + String.join(", ", pins), budget);
         }
         if (gpus == 1 && r.model() == ModelVariant.DEV && search(r, budget, 2).fits()) {

@@ -244,11 +244,21 @@ class PlannerTest {
     }
 
     @Test
+    void aSmallDatasetCapsTheBatch() {
+        TrainingPlan plan = planFor(gpus(80, 1), PlanRequest.of(ModelVariant.DEV).withResolutions(List.of(512))
+                .withDatasetImages(6));
+        assertThat(plan.settings().batchSize()).isLessThanOrEqualTo(6);
+        assertThat(planFor(gpus(80, 1), PlanRequest.of(ModelVariant.DEV).withResolutions(List.of(512)))
+                .settings().batchSize()).isGreaterThan(6);
+    }
+
+    @Test
     void severalJobsGetOneGpuEach() {
         TrainingPlan plan = planFor(gpus(48, 4), PlanRequest.of(ModelVariant.FLEX2).withJobs(3));
         assertThat(plan.layout().mode()).isEqualTo(GpuLayout.Mode.ONE_JOB_PER_GPU);
         assertThat(plan.layout().gpuIndices()).containsExactly(0, 1, 2);
         assertThat(plan.layout().cudaVisibleDevices()).isEqualTo("0,1,2");
+        assertThat(plan.notes()).anyMatch(n -> n.startsWith("together the 3 jobs train"));
     }
 
     @Test
