@@ -40,6 +40,9 @@ public final class InitCommand extends BaseCommand {
     @Mixin
     RenderOptions render;
 
+    @Mixin
+    PlanPinOptions pins;
+
     @Option(names = "--launcher", paramLabel = "CMD",
             description = "Launcher the scripts call: a command on PATH such as aitk-launcher, or a path (made absolute). Default: this checkout's "
                     + "launchers/aitk-launcher by absolute path (launchers\\aitk-launcher.cmd in the .bat on Windows).")
@@ -57,7 +60,8 @@ public final class InitCommand extends BaseCommand {
         Services s = services();
         LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
                 render.dataset, render.output, render.name, render.overrides, List.of(), render.toolkitDir, render.python);
-        LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner());
+        LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner(),
+                pins.request(render.model, s.env(), render.dataset));
         LaunchPreparation preparation = pipeline.prepare(request);
         Path outputDir = Path.of(preparation.outputFolder());
 

@@ -36,6 +36,9 @@ public final class LaunchCommand extends BaseCommand {
     @Mixin
     RenderOptions render;
 
+    @Mixin
+    PlanPinOptions pins;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Launch an existing ai-toolkit config as it is (no planning or rendering). Repeatable: one job each.")
     List<Path> configs = new ArrayList<>();
@@ -52,7 +55,8 @@ public final class LaunchCommand extends BaseCommand {
         Services s = services();
         LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
                 render.dataset, render.output, render.name, render.overrides, configs, render.toolkitDir, render.python);
-        LaunchPreparation preparation = LaunchPipeline.standard(s.env(), s.processRunner()).dryRun(request);
+        LaunchPreparation preparation = LaunchPipeline.standard(s.env(), s.processRunner(),
+                pins.request(render.model, s.env(), render.dataset)).dryRun(request);
         PrintWriter out = s.out();
         if (output.json()) {
             out.println(Json.write(new Result(true, false, preparation)));

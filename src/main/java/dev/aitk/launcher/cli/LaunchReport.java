@@ -34,8 +34,11 @@ final class LaunchReport {
                 out.println("  settings (later lines win):");
                 int width = job.settings().stream().mapToInt(s -> s.keyPath().length()).max().orElse(0);
                 for (AppliedSetting s : job.settings()) {
-                    String was = s.created() ? "new key" : s.previous() == null ? null : "was " + s.previous();
-                    out.printf("    %-" + width + "s = %s   [%s%s]%s%n", s.keyPath(), YamlNodes.display(s.value()),
+                    String shown = YamlNodes.display(s.value());
+                    String was = s.created() ? "new key" : s.previous() == null || s.previous().equals(shown)
+                            || (s.value() instanceof List<?> && s.previous().equals(String.valueOf(s.value())))
+                            ? null : "was " + s.previous();
+                    out.printf("    %-" + width + "s = %s   [%s%s]%s%n", s.keyPath(), shown,
                             s.reason(), was == null ? "" : "; " + was,
                             s.overriddenBy() == null ? "" : "  (replaced by " + s.overriddenBy() + ")");
                 }

@@ -6,8 +6,7 @@ import java.util.List;
 
 /**
  * The plan step of the launch pipeline: which jobs run on which GPUs, and the settings the plan puts into
- * each job's config (each with its reason). {@link TemplateDefaults} is used while the planner is not in the
- * build.
+ * each job's config (each with its reason). {@link PlannedJobs} asks the plan stage; tests pass their own.
  */
 public interface JobPlanner {
 
@@ -29,17 +28,6 @@ public interface JobPlanner {
         public PlannedJob {
             gpuIndices = List.copyOf(gpuIndices);
             settings = List.copyOf(settings);
-        }
-    }
-
-    /** No planner: the template's own values, one job on the first GPU. */
-    final class TemplateDefaults implements JobPlanner {
-        @Override
-        public JobPlan plan(GpuInventory inventory, LaunchRequest request) {
-            int first = inventory.gpus().get(0).index();
-            return new JobPlan(List.of(new PlannedJob("", List.of(first), List.of())),
-                    List.of("the memory planner is not in this build: the template's values are used unchanged and "
-                            + "the job runs on GPU " + first + " only"));
         }
     }
 }

@@ -9,6 +9,9 @@ import dev.aitk.launcher.config.Setting;
 import dev.aitk.launcher.config.YamlIo;
 import dev.aitk.launcher.hardware.GpuDetector;
 import dev.aitk.launcher.hardware.GpuInventory;
+import dev.aitk.launcher.plan.MemoryModel;
+import dev.aitk.launcher.plan.PlanRequest;
+import dev.aitk.launcher.plan.Planner;
 import dev.aitk.launcher.scripts.ShellQuoting;
 import dev.aitk.launcher.supervise.ChildEnvironment;
 import dev.aitk.launcher.util.Environment;
@@ -43,10 +46,10 @@ public final class LaunchPipeline {
         this.check = check;
     }
 
-    /** The pipeline with this build's stages. */
-    public static LaunchPipeline standard(Environment env, ProcessRunner runner) {
-        return new LaunchPipeline(env, new GpuDetector(env, runner), new JobPlanner.TemplateDefaults(),
-                new ConfigCheck.NotInThisBuild());
+    /** The pipeline with this build's stages, planning with {@code plan} (the user's pins). */
+    public static LaunchPipeline standard(Environment env, ProcessRunner runner, PlanRequest plan) {
+        return new LaunchPipeline(env, new GpuDetector(env, runner),
+                new PlannedJobs(new Planner(MemoryModel.standard()), plan), new ConfigCheck.NotInThisBuild());
     }
 
     public LaunchPreparation prepare(LaunchRequest request) {
@@ -95,6 +98,10 @@ public final class LaunchPipeline {
         List<PreparedJob> jobs = new ArrayList<>();
         for (JobPlanner.PlannedJob planned : plan.jobs()) {
             jobs.add(renderJob(request, planned, template, renderer, output, dataset, overrides, toolkit));
+        }
+        if (jobs.size() > 1 && dataset != null) {
+            notes.add(jobs.size() + " jobs read the same dataset folder, and ai-toolkit writes its latent cache "
+                    + "(_latent_cache) inside it: start them a minute apart, or give each job its own copy");
         }
         return new LaunchPreparation(inventory, plan.notes(), output.toString(), toolkit.directory(), jobs, notes);
     }

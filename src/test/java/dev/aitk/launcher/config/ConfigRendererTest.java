@@ -97,9 +97,9 @@ class ConfigRendererTest {
     @Test
     void aMissingPathIsCreatedWithANote() {
         RenderedConfig r = render("flux-dev-inpaint", Overrides.parse("datasets[0].mask_path=/data/masks"),
-                Overrides.parse("model.split_model_over_gpus=true"), Overrides.parse("logging.log_every=10"));
+                Overrides.parse("model.compile=true"), Overrides.parse("logging.log_every=10"));
         assertThat(dataset0(r).get("mask_path")).isEqualTo("/data/masks");
-        assertThat(at(r, "model", "split_model_over_gpus")).isEqualTo(true);
+        assertThat(at(r, "model", "compile")).isEqualTo(true);
         assertThat(at(r, "logging", "log_every")).isEqualTo(10);
         assertThat(r.applied()).allSatisfy(a -> assertThat(a.created()).isTrue());
         assertThat(r.notes()).anyMatch(n -> n.contains("config.process[0].logging was not in the template"));

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aitk.launcher.config.Setting;
 import dev.aitk.launcher.hardware.GpuDetector;
+import dev.aitk.launcher.plan.MemoryModel;
 import dev.aitk.launcher.plan.ModelVariant;
+import dev.aitk.launcher.plan.PlanRequest;
+import dev.aitk.launcher.plan.Planner;
 import dev.aitk.launcher.util.ByteSize;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ZtProcessRunner;
@@ -66,7 +69,7 @@ class LaunchPipelineTest {
     @Test
     void onWindowsTheCommandIsQuotedForCmd() {
         Environment env = new Environment(Map.of("AITK_HOME", home.resolve("ai toolkit").toString()), "Windows 11", home, home);
-        LaunchPreparation p = pipeline(env, new JobPlanner.TemplateDefaults(), new ConfigCheck.NotInThisBuild())
+        LaunchPreparation p = pipeline(env, new PlannedJobs(new Planner(MemoryModel.standard()), PlanRequest.of(ModelVariant.DEV)), new ConfigCheck.NotInThisBuild())
                 .prepare(new LaunchRequest(ByteSize.parse("24GB"), 1, null, null, null, Path.of("out 100%"), null,
                         List.of(), List.of(), null, "C:\\py 3\\python.exe"));
         PreparedJob job = p.jobs().get(0);
