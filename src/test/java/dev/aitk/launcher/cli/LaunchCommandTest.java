@@ -131,4 +131,62 @@ class LaunchCommandTest {
         assertThat(r.out()).contains("aitk-launcher launch --gpu-memory 80GB --gpus 2 --dry-run", "--set=KEY=VALUE",
                 "--template=NAME|FILE");
     }
+
+    @Test
+    void thePlansChoicesGoIntoTheConfigAndUserOverridesWin() throws Exception {
+        CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "80GB", "--gpus", "2", "--dry-run", "--json",
+                "--set", "train.optimizer=adamw");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode doc = Json.mapper().readTree(r.out());
+        assertThat(doc.at("/preparation/planNotes/0").asText()).startsWith("single gpu on GPU 0");
+        JsonNode settings = doc.at("/preparation/jobs/0/settings");
+        JsonNode planBatch = null;
+        JsonNode planOptimizer = null;
+        for (JsonNode s : settings) {
+            if (s.at("/keyPath").asText().equals("train.batch_size")) {
+                planBatch = s;
+            }
+            if (s.at("/keyPath").asText().equals("train.optimizer") && s.at("/origin").asText().equals("PLAN")) {
+                planOptimizer = s;
+            }
+        }
+        assertThat(planBatch).isNotNull();
+        assertThat(planBatch.at("/origin").asText()).isEqualTo("PLAN");
+        assertThat(planBatch.at("/reason").asText()).isNotBlank();
+        assertThat(planOptimizer.at("/overriddenBy").asText()).isEqualTo("--set train.optimizer=adamw");
+        String yaml = Files.readString(home.resolve("output/flux_dev_inpaint_lora.yaml"));
+        assertThat(yaml).contains("batch_size: " + planBatch.at("/value").asInt() + " # images per step on each GPU (planned)")
+                .contains("optimizer: adamw # 8-bit AdamW keeps optimizer state small (planned)")
+                .contains("split_model_over_gpus: false");
+    }
+
+    @Test
+    void pinsReachThePlanAndTheConfig() throws Exception {
+        CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--dry-run", "--batch-size", "1",
+                "--resolution", "512", "--rank", "32");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("(pinned by a flag)");
+        String yaml = Files.readString(home.resolve("output/flux_dev_inpaint_lora.yaml"));
+        assertThat(yaml).contains("batch_size: 1 #", "resolution: [512] #", "linear: 32 #", "linear_alpha: 32 #");
+    }
+
+    @Test
+    void severalJobsGetOneGpuAndOneConfigEach() throws Exception {
+        Files.createDirectories(home.resolve("data"));
+        CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "48GB", "--gpus", "2", "--jobs", "2",
+                "--dataset", "data", "--name", "two", "--dry-run");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(home.resolve("output/two_gpu0.yaml")).exists();
+        assertThat(home.resolve("output/two_gpu1.yaml")).exists();
+        assertThat(r.out()).contains("Job two_gpu0 on GPU 0", "Job two_gpu1 on GPU 1", "CUDA_VISIBLE_DEVICES=1 ",
+                "2 jobs read the same dataset folder");
+    }
+
+    @Test
+    void whenNothingFitsNothingIsWritten() {
+        CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "8GB", "--dry-run");
+        assertThat(r.exitCode()).isEqualTo(4);
+        assertThat(r.err()).startsWith("error: ");
+        assertThat(home.resolve("output")).doesNotExist();
+    }
 }
