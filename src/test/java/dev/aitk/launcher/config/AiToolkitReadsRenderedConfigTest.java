@@ -4,7 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aitk.launcher.hardware.GpuDetector;
+import dev.aitk.launcher.hardware.GpuInventory;
+import dev.aitk.launcher.launch.PlannedJobs;
+import dev.aitk.launcher.plan.MemoryModel;
+import dev.aitk.launcher.plan.ModelVariant;
+import dev.aitk.launcher.plan.PlanRequest;
+import dev.aitk.launcher.plan.Planner;
+import dev.aitk.launcher.plan.TrainingPlan;
+import dev.aitk.launcher.util.ByteSize;
+import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.Json;
+import dev.aitk.launcher.util.ZtProcessRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,12 +76,7 @@ class AiToolkitReadsRenderedConfigTest {
         Path config = dir.resolve(template + ".yaml");
         AtomicFile.write(config, r.yaml());
 
-        Process p = new ProcessBuilder("python3", script.toString(), config.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-
-        JsonNode summary = Json.mapper().readTree(out);
+        JsonNode summary = readLikeAiToolkit(config);
         assertThat(summary.at("/name/0").asText()).isEqualTo("my_lora");
         assertThat(summary.at("/training_folder/0").asText()).isEqualTo("C:\\Users\\Ann Lee\\runs");
         assertThat(summary.at("/folder_path/0").asText()).isEqualTo("D:\\data\\it's 100% \"mine\"");
@@ -78,5 +86,41 @@ class AiToolkitReadsRenderedConfigTest {
         assertThat(summary.at("/resolution/0").toString()).isEqualTo("[512,768]");
         assertThat(summary.at("/prompts/0").toString()).isEqualTo("[\"a cat\",\"yes\",\"123 apples\"]");
         assertThat(summary.at("/dataset_keys").toString()).contains("\"control_path\"", "\"inpaint_path\"");
+    }
+
+    static List<Arguments> plannedCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (ModelVariant model : ModelVariant.values()) {
+            for (String card : List.of("24GB", "80GB")) {
+                cases.add(Arguments.of(model, card));
+            }
+        }
+        return cases;
+    }
+
+    @ParameterizedTest
+    @MethodSource("plannedCases")
+    void aiToolkitReadsThePlannedConfig(ModelVariant model, String card) throws Exception {
+        Environment env = Environment.of(Map.of(), dir, dir);
+        GpuInventory gpus = new GpuDetector(env, new ZtProcessRunner()).detect(ByteSize.parse(card), 1);
+        TrainingPlan plan = new Planner(MemoryModel.standard()).plan(gpus, PlanRequest.of(model));
+        List<Setting> settings = new ArrayList<>(PlannedJobs.toJobs(plan).jobs().get(0).settings());
+        settings.add(Setting.cli("datasets[*].folder_path", "/data/images", "--dataset"));
+        RenderedConfig r = new ConfigRenderer().render(ConfigTemplate.forModel(model), settings);
+        Path config = dir.resolve("planned-" + model + "-" + card + ".yaml");
+        AtomicFile.write(config, r.yaml());
+        JsonNode summary = readLikeAiToolkit(config);
+        assertThat(summary.at("/batch_size/0").asInt()).isEqualTo(plan.settings().batchSize());
+        assertThat(summary.at("/resolution/0").toString())
+                .isEqualTo(plan.settings().resolutionsPx().toString().replace(" ", ""));
+        assertThat(summary.at("/arch/0").asText()).isEqualTo(model.arch());
+    }
+
+    private static JsonNode readLikeAiToolkit(Path config) throws Exception {
+        Process p = new ProcessBuilder("python3", script.toString(), config.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return Json.mapper().readTree(out);
     }
 }
