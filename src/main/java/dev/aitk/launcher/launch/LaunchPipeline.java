@@ -26,6 +26,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * The launch pipeline, left to right: detect the GPUs, plan the jobs, render each config, validate it, and
@@ -63,7 +68,6 @@ public final class LaunchPipeline {
                     + String.join("; ", inventory.notes()) + ") and no --gpu-memory/--gpus describe one, so nothing "
                     + "was planned; run on the GPU machine, or describe it, e.g. --gpu-memory 24GB --gpus 1");
         }
-        JobPlanner.JobPlan plan = planner.plan(inventory, request);
         Toolkit toolkit = Toolkit.locate(env, request.toolkitDir(), request.python());
         List<String> notes = new ArrayList<>(toolkit.notes());
         if (!request.configFiles().isEmpty()) {
@@ -75,11 +79,13 @@ public final class LaunchPipeline {
             }
             List<PreparedJob> jobs = new ArrayList<>();
             for (int i = 0; i < request.configFiles().size(); i++) {
-                JobPlanner.PlannedJob slot = plan.jobs().get(i % plan.jobs().size());
-                jobs.add(existingConfig(request.configFiles().get(i), slot, toolkit));
+                jobs.add(existingConfig(request.configFiles().get(i), inventory, i, toolkit));
             }
-            return new LaunchPreparation(inventory, plan.notes(), null, toolkit.directory(), jobs, notes);
+            return new LaunchPreparation(inventory, List.of("no planning: --config files run as they are, one job per "
+                    + "GPU in order (all GPUs for a config with model.split_model_over_gpus: true)"), null,
+                    toolkit.directory(), jobs, notes);
         }
+        JobPlanner.JobPlan plan = planner.plan(inventory, request);
         Path output;
         if (request.output() != null) {
             output = env.resolve(request.output());
@@ -134,7 +140,8 @@ public final class LaunchPipeline {
         return command(finalName, config, template.label(), planned.gpuIndices(), rendered, toolkit);
     }
 
-    private PreparedJob existingConfig(Path file, JobPlanner.PlannedJob planned, Toolkit toolkit) {
+    /** An existing config, as it is: job {@code i} gets the i-th GPU, or all of them when the config splits the model. */
+    private PreparedJob existingConfig(Path file, GpuInventory inventory, int i, Toolkit toolkit) {
         Path config = env.resolve(file);
         if (!Files.isRegularFile(config)) {
             throw new LauncherException(ExitCode.USAGE, "config file " + config
@@ -147,10 +154,43 @@ public final class LaunchPipeline {
             throw new LauncherException(ExitCode.INPUT_INVALID, "config file " + config + " could not be read ("
                     + e.getMessage() + "); check that it is UTF-8 text and readable", e);
         }
-        String name = nameOf(yaml, config.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", ""));
+        String fallback = config.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+        String name = fallback;
+        boolean split = false;
+        try {
+            Node root = YamlIo.compose(yaml, false);
+            String configured = YamlIo.scalarAt(root, "config", "name");
+            name = configured == null ? fallback : configured;
+            split = "true".equalsIgnoreCase(YamlIo.scalarAt(firstProcess(root), "model", "split_model_over_gpus"));
+        } catch (YAMLException unreadable) {
+            // validation reports the YAML error with its line; the command is still shown
+        }
+        List<Integer> gpus = new ArrayList<>();
+        if (split) {
+            inventory.gpus().forEach(g -> gpus.add(g.index()));
+        } else {
+            gpus.add(inventory.gpus().get(i % inventory.count()).index());
+        }
         RenderedConfig asIs = new RenderedConfig(config.toString(), name, null, List.of(),
                 List.of("launching " + config + " as it is: no planning or rendering (--config)"));
-        return command(name, config, config.toString(), planned.gpuIndices(), asIs, toolkit);
+        return command(name, config, config.toString(), gpus, asIs, toolkit);
+    }
+
+    private static Node firstProcess(Node root) {
+        if (root instanceof MappingNode map) {
+            for (NodeTuple t : map.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("config")
+                        && t.getValueNode() instanceof MappingNode config) {
+                    for (NodeTuple c : config.getValue()) {
+                        if (c.getKeyNode() instanceof ScalarNode ck && ck.getValue().equals("process")
+                                && c.getValueNode() instanceof SequenceNode seq && !seq.getValue().isEmpty()) {
+                            return seq.getValue().get(0);
+                        }
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private PreparedJob command(String name, Path config, String template, List<Integer> gpus, RenderedConfig rendered,
@@ -217,16 +257,6 @@ public final class LaunchPipeline {
             }
         }
         return written;
-    }
-
-    /** config.name from a config's text, or {@code fallback} when it has none or cannot be read. */
-    static String nameOf(String yaml, String fallback) {
-        try {
-            String name = YamlIo.scalarAt(YamlIo.compose(yaml, false), "config", "name");
-            return name == null ? fallback : name;
-        } catch (YAMLException e) {
-            return fallback;
-        }
     }
 
     /** ai-toolkit makes a folder and files from the name, so it must be a valid file name everywhere. */

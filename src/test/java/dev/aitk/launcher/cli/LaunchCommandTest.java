@@ -189,4 +189,18 @@ class LaunchCommandTest {
         assertThat(r.err()).startsWith("error: ");
         assertThat(home.resolve("output")).doesNotExist();
     }
+
+    @Test
+    void existingConfigsGetOneGpuEachOrAllWhenTheySplitTheModel() throws Exception {
+        Files.writeString(home.resolve("a.yaml"), "job: extension\nconfig:\n  name: a\n  process:\n    - type: sd_trainer\n");
+        Files.writeString(home.resolve("b.yaml"), "job: extension\nconfig:\n  name: b\n  process:\n    - type: sd_trainer\n"
+                + "      model: {split_model_over_gpus: true}\n");
+        CliRun.Result two = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--gpus", "2", "--dry-run",
+                "--config", "a.yaml", "--config", "a.yaml");
+        assertThat(two.exitCode()).as(two.err()).isZero();
+        assertThat(two.out()).contains("Job a on GPU 0", "Job a on GPU 1", "no planning: --config files run as they are");
+        CliRun.Result split = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--gpus", "2", "--dry-run",
+                "--config", "b.yaml");
+        assertThat(split.out()).contains("Job b on GPU 0,1", "CUDA_VISIBLE_DEVICES=0,1 ");
+    }
 }
