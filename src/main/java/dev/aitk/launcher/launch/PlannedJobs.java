@@ -45,8 +45,12 @@ public final class PlannedJobs implements JobPlanner {
             jobs.add(new PlannedJob("", layout.gpuIndices(), settings));
         }
         List<String> notes = new ArrayList<>();
-        notes.add(layout.mode().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " on GPU "
-                + layout.cudaVisibleDevices() + ": " + layout.reason());
+        String mode = switch (layout.mode()) {
+            case SINGLE_GPU -> "one job on GPU ";
+            case SPLIT_MODEL -> "one job, model split over GPUs ";
+            case ONE_JOB_PER_GPU -> "one job per GPU on GPUs ";
+        };
+        notes.add(mode + layout.cudaVisibleDevices() + ": " + layout.reason());
         notes.add(String.format(Locale.ROOT, "predicted peak %.1f GiB per GPU (%.1f GiB usable of %.0f GiB), "
                         + "%.2f samples/s, %.2f s per step", plan.prediction().memory().totalGib(),
                 plan.budget().usableGib(), plan.budget().cardTotalGib(), plan.prediction().samplesPerSecond(),

@@ -59,8 +59,9 @@ public final class ChildEnvironment {
                 "number GPUs as nvidia-smi does, so the indices below mean the same cards", false));
         vars.add(new Variable("CUDA_VISIBLE_DEVICES",
                 request.gpuIndices().stream().map(String::valueOf).collect(Collectors.joining(",")),
-                "the GPUs the plan gives this job (nvidia-smi indices); inside the job they are cuda:0.."
-                        + Math.max(0, request.gpuIndices().size() - 1), false));
+                "the GPUs the plan gives this job (nvidia-smi indices); inside the job "
+                        + (request.gpuIndices().size() == 1 ? "it is cuda:0"
+                        : "they are cuda:0..cuda:" + (request.gpuIndices().size() - 1)), false));
         vars.add(new Variable("PYTHONUNBUFFERED", "1", "progress and errors reach the launcher as they happen", false));
         vars.add(new Variable("PYTHONUTF8", "1",
                 "UTF-8 file and console I/O everywhere; without it Windows code pages break on non-ASCII captions and paths", false));

@@ -138,7 +138,7 @@ class LaunchCommandTest {
                 "--set", "train.optimizer=adamw");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode doc = Json.mapper().readTree(r.out());
-        assertThat(doc.at("/preparation/planNotes/0").asText()).startsWith("single gpu on GPU 0");
+        assertThat(doc.at("/preparation/planNotes/0").asText()).startsWith("one job on GPU 0: ");
         JsonNode settings = doc.at("/preparation/jobs/0/settings");
         JsonNode planBatch = null;
         JsonNode planOptimizer = null;
