@@ -94,4 +94,14 @@ class InitCommandTest {
         assertThat(r.err()).contains("contains a line break, which a start script cannot carry safely");
         assertThat(home.resolve("two\nlines")).doesNotExist();
     }
+
+    @Test
+    void jsonListsWhatWasWritten() throws Exception {
+        CliRun.Result r = CliRun.in(home).run("init", "--gpu-memory", "24GB", "--dataset", "d", "--output", "o", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode doc = dev.aitk.launcher.util.Json.mapper().readTree(r.out());
+        assertThat(doc.at("/written").toString()).contains(home.resolve("o/flux_dev_inpaint_lora.yaml").toString(),
+                home.resolve("o/start_training.sh").toString(), home.resolve("o/start_training.bat").toString());
+        assertThat(doc.at("/preparation/jobs/0/command/1").asText()).isEqualTo("run.py");
+    }
 }
