@@ -284,7 +284,9 @@ public final class Prefetcher {
                             + settings.redact(e.getMessage()) + "); try again later or use a mirror with --endpoint", e);
                 }
             } catch (IOException e) {
-                if (++attempt >= tuning.maxAttempts()) {
+                // DNS failures and refused connections rarely heal within seconds: three tries, then say so.
+                int limit = HubApi.isNoNetwork(e) ? Math.min(3, tuning.maxAttempts()) : tuning.maxAttempts();
+                if (++attempt >= limit) {
                     String reason = settings.redact(HubApi.describe(e));
                     if (HubApi.isNoNetwork(e)) {
                         throw new HubUnreachableException("cannot reach the Hub at " + settings.endpoint() + " (" + reason
