@@ -62,6 +62,9 @@ final class FileTransfer {
     private ChunkJournal journal;
     private FileChannel lockChannel;
     private FileLock lock;
+    private final java.util.concurrent.locks.ReentrantLock hashLock = new java.util.concurrent.locks.ReentrantLock();
+    private MessageDigest digest;
+    private int hashedChunks;
 
     FileTransfer(Downloader owner, String repoId, String commit, List<String> paths, RemoteEntry entry,
                  HubApi.FileLocation location) {
@@ -147,6 +150,7 @@ final class FileTransfer {
         }
         data = FileChannel.open(incomplete, StandardOpenOption.READ, StandardOpenOption.WRITE);
         journal = ChunkJournal.open(journalPath, incomplete, sizeBytes, chunkBytes);
+        resetDigest();
         owner.listener.fileStarted(repoId, displayPath(), sizeBytes, bytesDone());
         if (journal.doneCount() == journal.chunkCount()) {
             finishIfComplete();
@@ -208,6 +212,7 @@ final class FileTransfer {
                 }
                 data.force(false);
                 journal.markDone(index);
+                advanceHash(false);
                 finishIfComplete();
                 return;
             } catch (RetryableException e) {
@@ -323,6 +328,7 @@ final class FileTransfer {
                         journal.markDone(c);
                     }
                 }
+                advanceHash(false);
             }
         }
     }
@@ -452,6 +458,7 @@ final class FileTransfer {
                 owner.notice(new Notice(Notice.Kind.CHECKSUM_MISMATCH, repoId, displayPath(), displayPath() + " failed verification ("
                         + mismatch.get() + "); downloading it again as one stream"));
                 journal.reset(sizeBytes, chunkBytes);
+                resetDigest();
                 streaming.set(true);
                 fallbackReason = "verification failed (" + mismatch.get() + "); downloaded again as one stream";
                 finalizing.set(false);
@@ -468,39 +475,78 @@ final class FileTransfer {
         }
     }
 
-    /** Size always; sha256 for LFS files; the git blob sha1 for small files whose etag is one. */
+    /** Starts the checksum: sha256 for LFS files, the git blob sha1 for small files whose etag is one, none otherwise. */
+    private void resetDigest() {
+        hashLock.lock();
+        try {
+            String etag = location.etag();
+            hashedChunks = 0;
+            digest = null;
+            if (etag.matches("[0-9a-f]{64}")) {
+                digest = MessageDigest.getInstance("SHA-256");
+            } else if (etag.matches("[0-9a-f]{40}")) {
+                digest = MessageDigest.getInstance("SHA-1");
+                digest.update(("blob " + sizeBytes + "\0").getBytes(StandardCharsets.US_ASCII));
+            }
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            hashLock.unlock();
+        }
+    }
+
+    /**
+     * Hashes the completed prefix as chunks land, so verification overlaps the download instead of following it.
+     * A thread that finds another hashing moves on; that one (or the final check) picks the new chunks up.
+     */
+    private void advanceHash(boolean wait) throws IOException {
+        if (wait) {
+            hashLock.lock();
+        } else if (!hashLock.tryLock()) {
+            return;
+        }
+        try {
+            if (digest == null) {
+                return;
+            }
+            ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES);
+            while (hashedChunks < journal.chunkCount() && journal.isDone(hashedChunks)) {
+                long pos = chunkStart(hashedChunks);
+                long end = chunkEnd(hashedChunks) + 1;
+                while (pos < end) {
+                    buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+                    int n = data.read(buf, pos);
+                    if (n < 0) {
+                        throw new IOException("the incomplete file is shorter than its journal says");
+                    }
+                    buf.flip();
+                    digest.update(buf);
+                    pos += n;
+                }
+                hashedChunks++;
+            }
+        } finally {
+            hashLock.unlock();
+        }
+    }
+
+    /** Size always, and the checksum the etag promises. */
     private Optional<String> verify() throws IOException {
         if (data.size() != sizeBytes) {
             return Optional.of("size " + data.size() + " instead of " + sizeBytes);
         }
-        String etag = location.etag();
-        boolean sha256 = etag.matches("[0-9a-f]{64}");
-        boolean gitSha1 = !sha256 && etag.matches("[0-9a-f]{40}");
-        if (!sha256 && !gitSha1) {
-            return Optional.empty();
-        }
+        advanceHash(true);
+        hashLock.lock();
         try {
-            MessageDigest md = MessageDigest.getInstance(sha256 ? "SHA-256" : "SHA-1");
-            if (gitSha1) {
-                md.update(("blob " + sizeBytes + "\0").getBytes(StandardCharsets.US_ASCII));
+            if (digest == null) {
+                return Optional.empty();
             }
-            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-            long pos = 0;
-            while (pos < sizeBytes) {
-                buf.clear();
-                int n = data.read(buf, pos);
-                if (n < 0) {
-                    break;
-                }
-                buf.flip();
-                md.update(buf);
-                pos += n;
-            }
-            String actual = HexFormat.of().formatHex(md.digest());
+            String etag = location.etag();
+            String actual = HexFormat.of().formatHex(digest.digest());
             return actual.equals(etag) ? Optional.empty()
-                    : Optional.of((sha256 ? "sha256 " : "git sha1 ") + actual.substring(0, 12) + "… instead of " + etag.substring(0, 12) + "…");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+                    : Optional.of((etag.length() == 64 ? "sha256 " : "git sha1 ") + actual.substring(0, 12) + "… instead of " + etag.substring(0, 12) + "…");
+        } finally {
+            hashLock.unlock();
         }
     }
 
