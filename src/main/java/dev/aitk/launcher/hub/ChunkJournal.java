@@ -10,9 +10,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 
 /**
- * The durable record of which chunks of an {@code .incomplete} file hold verified-length data. A chunk's index is
- * appended (and fsynced) only after its bytes were written and flushed, so after a crash or Ctrl+C every listed
- * chunk is really on disk and only the chunks in flight are fetched again. A torn last line is ignored.
+ * The record of which chunks of an {@code .incomplete} file hold all their bytes. A chunk's index is appended only
+ * after its bytes were written, so after a crash, SIGKILL or Ctrl+C (the OS keeps what was written) every listed
+ * chunk is on disk and only the chunks in flight are fetched again. Power loss could drop data the journal lists;
+ * the checksum before the rename catches that and the file is fetched again. A torn last line is ignored.
  */
 final class ChunkJournal implements AutoCloseable {
     private final FileChannel channel;
@@ -109,7 +110,6 @@ final class ChunkJournal implements AutoCloseable {
             return false;
         }
         channel.write(ByteBuffer.wrap((index + "\n").getBytes(StandardCharsets.US_ASCII)));
-        channel.force(false);
         done.set(index);
         return true;
     }

@@ -11,9 +11,13 @@ import java.time.Duration;
  * @param idleTimeout     a body that delivers no byte for this long is a stall: the chunk is retried
  * @param maxAttempts     tries per chunk before the file falls back to a single stream (and per stream stretch)
  * @param rateLimitBudget longest total wait on 429 answers before giving up
+ * @param syncBeforeRename fsync each blob before its rename, so even a power cut never leaves a corrupt file under
+ *                         a final name (huggingface_hub and aria2c do not; on a disk slower than the network this
+ *                         costs the time to flush what the page cache still holds)
  */
 public record DownloadTuning(int connections, long chunkBytes, Duration idleTimeout, Duration connectTimeout,
-                             int maxAttempts, Duration backoffBase, Duration backoffMax, Duration rateLimitBudget) {
+                             int maxAttempts, Duration backoffBase, Duration backoffMax, Duration rateLimitBudget,
+                             boolean syncBeforeRename) {
 
     public static final int DEFAULT_CONNECTIONS = 16;
     public static final long DEFAULT_CHUNK_BYTES = 16L * 1024 * 1024;
@@ -26,19 +30,23 @@ public record DownloadTuning(int connections, long chunkBytes, Duration idleTime
 
     public static DownloadTuning defaults() {
         return new DownloadTuning(DEFAULT_CONNECTIONS, DEFAULT_CHUNK_BYTES, Duration.ofSeconds(60), Duration.ofSeconds(20),
-                6, Duration.ofMillis(500), Duration.ofSeconds(20), Duration.ofMinutes(10));
+                6, Duration.ofMillis(500), Duration.ofSeconds(20), Duration.ofMinutes(10), true);
     }
 
     public DownloadTuning withConnections(int n) {
-        return new DownloadTuning(n, chunkBytes, idleTimeout, connectTimeout, maxAttempts, backoffBase, backoffMax, rateLimitBudget);
+        return new DownloadTuning(n, chunkBytes, idleTimeout, connectTimeout, maxAttempts, backoffBase, backoffMax, rateLimitBudget, syncBeforeRename);
     }
 
     public DownloadTuning withChunkBytes(long bytes) {
-        return new DownloadTuning(connections, bytes, idleTimeout, connectTimeout, maxAttempts, backoffBase, backoffMax, rateLimitBudget);
+        return new DownloadTuning(connections, bytes, idleTimeout, connectTimeout, maxAttempts, backoffBase, backoffMax, rateLimitBudget, syncBeforeRename);
     }
 
     public DownloadTuning withIdleTimeout(Duration d) {
-        return new DownloadTuning(connections, chunkBytes, d, connectTimeout, maxAttempts, backoffBase, backoffMax, rateLimitBudget);
+        return new DownloadTuning(connections, chunkBytes, d, connectTimeout, maxAttempts, backoffBase, backoffMax, rateLimitBudget, syncBeforeRename);
+    }
+
+    public DownloadTuning withSyncBeforeRename(boolean value) {
+        return new DownloadTuning(connections, chunkBytes, idleTimeout, connectTimeout, maxAttempts, backoffBase, backoffMax, rateLimitBudget, value);
     }
 
     /** Exponential backoff with jitter: half fixed, half random, so many chunks do not retry in lockstep. */

@@ -210,7 +210,6 @@ final class FileTransfer {
                 if (streaming.get()) {
                     return;
                 }
-                data.force(false);
                 journal.markDone(index);
                 advanceHash(false);
                 finishIfComplete();
@@ -324,7 +323,6 @@ final class FileTransfer {
                 // A stream records each chunk it completes, so a crash mid-stream resumes from there too.
                 for (int c = (int) (before / chunkBytes); c < journal.chunkCount() && chunkEnd(c) < cursor.position; c++) {
                     if (!journal.isDone(c)) {
-                        data.force(false);
                         journal.markDone(c);
                     }
                 }
@@ -385,7 +383,6 @@ final class FileTransfer {
             long before = cursor.position;
             try {
                 fetchRange(cursor, chunkEnd(last), true);
-                data.force(false);
                 for (int i = 0; i < journal.chunkCount() && chunkEnd(i) < cursor.position; i++) {
                     journal.markDone(i);
                 }
@@ -446,7 +443,9 @@ final class FileTransfer {
             return;
         }
         try {
-            data.force(true);
+            if (tuning.syncBeforeRename()) {
+                data.force(true);
+            }
             Optional<String> mismatch = verify();
             if (mismatch.isPresent()) {
                 if (checksumRetried) {

@@ -34,6 +34,14 @@ import javax.net.ssl.X509TrustManager;
  */
 final class HubHttp {
     private static final int MAX_REDIRECTS = 10;
+
+    static {
+        // The JDK keeps only 5 idle connections per host by default; with 16 parallel ranges the rest would
+        // reconnect (a TLS handshake) for every chunk. Read once when the pool is first used; a user setting wins.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", "64");
+        }
+    }
     private static final String USER_AGENT = "aitk-launcher/0.1; hf_hub-compatible";
 
     private final HubSettings settings;

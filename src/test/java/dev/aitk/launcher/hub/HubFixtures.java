@@ -57,7 +57,7 @@ final class HubFixtures {
     /** Small chunks, a 1 s idle timeout and millisecond backoffs, so every fault path runs in about a second. */
     static DownloadTuning fastTuning() {
         return new DownloadTuning(6, 64 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(2), 4,
-                Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(30));
+                Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(30), true);
     }
 
     static Environment env(Path home, String... pairs) {
