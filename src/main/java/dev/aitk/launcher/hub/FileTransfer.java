@@ -57,6 +57,7 @@ final class FileTransfer {
     private final AtomicBoolean finalizing = new AtomicBoolean();
     private final AtomicInteger retries = new AtomicInteger();
     private volatile String fallbackReason;
+    private volatile java.net.URI downloadUri;
     private boolean checksumRetried;
     private FileChannel data;
     private ChunkJournal journal;
@@ -74,6 +75,7 @@ final class FileTransfer {
         this.paths = List.copyOf(paths);
         this.entry = entry;
         this.location = location;
+        this.downloadUri = location.downloadUri();
         this.cache = owner.cache;
         this.tuning = owner.tuning;
         this.sizeBytes = location.sizeBytes();
@@ -244,7 +246,7 @@ final class FileTransfer {
         // A stream to the end of the file asks for an open range (bytes=N-), as a plain resumable download does.
         long requestEnd = streamMode && end == sizeBytes - 1 ? -1 : end;
         try {
-            r = owner.http.send("GET", location.downloadUri(), cursor.position, requestEnd, true);
+            r = owner.http.send("GET", downloadUri, cursor.position, requestEnd, true);
         } catch (SocketTimeoutException e) {
             throw new RetryableException("no answer within " + owner.http.idleTimeout().toSeconds() + " s", Optional.empty(), true, e);
         } catch (IOException e) {
@@ -269,6 +271,12 @@ final class FileTransfer {
                     r.abort();
                     throw new RetryableException("the server sent bytes from " + served + " instead of " + cursor.position);
                 }
+            } else if ((r.status == 401 || r.status == 403 || r.status == 410)
+                    && !HubHttp.sameOrigin(r.url, owner.api.endpoint())) {
+                // Signed CDN links expire (a day-long download outlives them): ask the Hub for a fresh one.
+                r.abort();
+                refreshDownloadUri();
+                throw new RetryableException("the download link expired (" + r.status + "); got a fresh one");
             } else {
                 owner.api.check(r, repoId, commit, displayPath());
                 r.abort();
@@ -278,6 +286,15 @@ final class FileTransfer {
         } finally {
             r.close();
         }
+    }
+
+    private synchronized void refreshDownloadUri() throws IOException {
+        HubApi.FileLocation fresh = owner.api.locate(repoId, commit, displayPath());
+        if (!fresh.etag().equals(location.etag())) {
+            throw new LauncherException(ExitCode.DOWNLOAD_FAILED, repoId + "/" + displayPath()
+                    + " changed on the Hub during the download (a new etag at the same commit); run again");
+        }
+        downloadUri = fresh.downloadUri();
     }
 
     private static long contentRangeStart(HubHttp.Response r) {

@@ -45,6 +45,10 @@ final class HubApi {
     record FileLocation(String etag, long sizeBytes, String commit, URI downloadUri) {
     }
 
+    java.net.URI endpoint() {
+        return settings.endpoint();
+    }
+
     String commitOf(String repoId, String revision) throws IOException {
         URI uri = URI.create(settings.endpoint() + "/api/models/" + repoId + "/revision/" + quote(revision));
         try (HubHttp.Response r = call("GET", uri)) {

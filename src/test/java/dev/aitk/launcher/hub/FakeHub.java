@@ -91,11 +91,16 @@ public final class FakeHub implements Closeable {
         final String gitOid;
 
         FakeFile(String path, Content content, boolean lfs) {
+            this(path, content, lfs, digest("SHA-256", null, content));
+        }
+
+        /** A file whose checksum is given, not computed: for sizes no test could hash (the disk-space check). */
+        FakeFile(String path, Content content, boolean lfs, String sha256) {
             this.path = path;
             this.content = content;
             this.lfs = lfs;
-            this.sha256 = digest("SHA-256", null, content);
-            String blobOid = digest("SHA-1", "blob " + content.size() + "\0", content);
+            this.sha256 = sha256;
+            String blobOid = lfs ? null : digest("SHA-1", "blob " + content.size() + "\0", content);
             this.gitOid = lfs ? digest("SHA-1", null, Content.of("version https://git-lfs.github.com/spec/v1\noid sha256:"
                     + sha256 + "\nsize " + content.size() + "\n")) : blobOid;
         }
@@ -127,6 +132,12 @@ public final class FakeHub implements Closeable {
             return this;
         }
 
+        /** An LFS file that claims {@code sizeBytes} (never served in full; for the disk-space check). */
+        public Repo hugeFile(String path, long sizeBytes) {
+            files.put(path, new FakeFile(path, Content.synthetic(sizeBytes, 0), true, "ab".repeat(32)));
+            return this;
+        }
+
         public Repo file(String path, String text) {
             return file(path, Content.of(text));
         }
@@ -145,7 +156,8 @@ public final class FakeHub implements Closeable {
         }
     }
 
-    public enum FaultKind { RESET, TRUNCATE, STALL, WRONG_BYTES, STATUS_429, STATUS_500 }
+    /** EXPIRED answers 403 on the CDN host, as a signed blob URL does once it has expired. */
+    public enum FaultKind { RESET, TRUNCATE, STALL, WRONG_BYTES, STATUS_429, STATUS_500, EXPIRED }
 
     /** A fault for the next {@code times} matching requests: body GETs of {@code path}, or "api" for API calls and HEADs. */
     public static final class Fault {
@@ -497,6 +509,10 @@ public final class FakeHub implements Closeable {
             h.put("Retry-After", Long.toString(f.afterBytes));
             h.put("X-Error-Message", "rate limited");
             ex.respond(429, h, new byte[0]);
+            return true;
+        }
+        if (f.kind == FaultKind.EXPIRED) {
+            ex.error(403, null, "Request has expired");
             return true;
         }
         if (f.kind == FaultKind.STATUS_500) {

@@ -46,6 +46,7 @@ public final class FakeHubMain {
                     .file("tokenizer_2/special_tokens_map.json", "{}")
                     .file("tokenizer_2/tokenizer_config.json", "{}");
             hub.capBandwidth(cap);
+            hub.treePageSize(1000);
             List<String> files = new ArrayList<>();
             for (String path : repo.files.keySet()) {
                 if (!path.equals("flux1-dev.safetensors")) {

@@ -306,4 +306,27 @@ class PrefetcherTest {
         assertThat(hub.bytesSent("README.md")).isZero();
         assertThat(Files.readString(cacheRoot().resolve("models--ostris--FLUX.1-schnell-training-adapter/refs/main"), StandardCharsets.US_ASCII)).hasSize(40);
     }
+
+    @Test
+    void anExpiredBlobLinkIsRefreshedFromTheHub() throws IOException {
+        String shard = "transformer/diffusion_pytorch_model-00001-of-00002.safetensors";
+        hub.inject(shard, FakeHub.FaultKind.EXPIRED, 0, 2);
+
+        PrefetchReport report = fetchFlux();
+
+        assertThat(report.complete()).isTrue();
+        assertSnapshotHolds(shard);
+        assertThat(hub.requests()).filteredOn(r -> r.method().equals("HEAD") && r.path().endsWith(shard)).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(notices).anyMatch(n -> n.message().contains("download link expired"));
+    }
+
+    @Test
+    void aDownloadLargerThanTheFreeDiskIsRefusedBeforeItStarts() {
+        hub.repo("big/model").hugeFile("weights.safetensors", 1L << 50);
+
+        assertThatThrownBy(() -> fetch(env(home), PrefetchRequest.of(List.of(ModelReference.parse("big/model", "main", "cli")))))
+                .hasMessageContaining("not enough disk space for the download: 1024.0 TiB needed")
+                .hasMessageContaining("HF_HOME or --cache-dir");
+        assertThat(hub.totalBytesSent()).isZero();
+    }
 }
