@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,9 +39,7 @@ final class FileSelection {
 
     static List<String> componentsOf(JsonNode modelIndex) {
         List<String> out = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> it = modelIndex.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : modelIndex.properties()) {
             JsonNode v = e.getValue();
             if (!e.getKey().startsWith("_") && v.isArray() && v.size() == 2 && !v.get(0).isNull() && !v.get(1).isNull()) {
                 out.add(e.getKey());

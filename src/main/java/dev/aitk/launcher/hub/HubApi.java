@@ -18,7 +18,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,6 +106,10 @@ final class HubApi {
             if (etag == null || size == null || Long.parseLong(size) < 0 || repoCommit == null) {
                 throw new LauncherException(ExitCode.DOWNLOAD_FAILED, "the Hub's answer for " + repoId + "/" + path
                         + " lacks its ETag, size or X-Repo-Commit (a proxy may strip headers); try another network or --endpoint mirror");
+            }
+            if (!etag.matches("[A-Za-z0-9._-]{1,128}") || etag.startsWith(".")) {
+                throw new LauncherException(ExitCode.DOWNLOAD_FAILED, "the Hub's ETag for " + repoId + "/" + path
+                        + " is not a usable file name; refused (is --endpoint a trustworthy Hub?)");
             }
             URI download = r.status >= 300 ? r.url.resolve(r.header("Location").orElseThrow()) : r.url;
             return new FileLocation(etag, Long.parseLong(size), repoCommit, download);
@@ -228,9 +231,5 @@ final class HubApi {
         }
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -218,11 +218,11 @@ public final class HubCache {
                 return Optional.empty();
             }
             Map<String, RemoteEntry> out = new TreeMap<>();
-            doc.path("files").fields().forEachRemaining(f -> {
+            for (Map.Entry<String, JsonNode> f : doc.path("files").properties()) {
                 JsonNode v = f.getValue();
                 String lfs = v.hasNonNull("lfs_sha256") ? v.get("lfs_sha256").asText() : null;
                 out.put(f.getKey(), new RemoteEntry(f.getKey(), v.path("size").asLong(), v.path("blob_id").asText(), lfs));
-            });
+            }
             return Optional.of(out);
         } catch (IOException e) {
             return Optional.empty();
