@@ -79,6 +79,37 @@ class KillResumeTest {
         }
     }
 
+    @Test
+    void twoLauncherProcessesAtOnceShareTheWorkAndEndWithOneCorrectCopy() throws Exception {
+        try (FakeHub hub = new FakeHub()) {
+            FakeHub.Repo repo = fluxLike(hub, FLUX, 1_500_000);
+            hub.capBandwidth(2_000_000);
+            Process a = child(hub, "a.log");
+            Process b = child(hub, "b.log");
+            assertThat(a.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(b.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(a.exitValue()).as(Files.readString(home.resolve("a.log"))).isZero();
+            assertThat(b.exitValue()).as(Files.readString(home.resolve("b.log"))).isZero();
+
+            Path blobs = home.resolve("hf/hub/models--black-forest-labs--FLUX.1-dev/blobs");
+            assertNoFinalBlobIsWrong(repo, blobs);
+            for (String path : List.of("transformer/diffusion_pytorch_model-00001-of-00002.safetensors",
+                    "text_encoder_2/model-00001-of-00002.safetensors", "vae/diffusion_pytorch_model.safetensors")) {
+                assertThat(hub.bytesSent(path)).as("bytes sent for " + path).isEqualTo(repo.get(path).size());
+            }
+        }
+    }
+
+    private Process child(FakeHub hub, String log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.aitk.launcher.cli.Main", "prefetch", FLUX,
+                "--endpoint", hub.endpoint(), "--connections", Integer.toString(CONNECTIONS), "--chunk-size", "64KiB")
+                .redirectErrorStream(true).redirectOutput(home.resolve(log).toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("HF_") || k.startsWith("HUGGING"));
+        pb.environment().put("HF_HOME", home.resolve("hf").toString());
+        return pb.start();
+    }
+
     private static long journalledChunks(Path blobs) throws IOException {
         if (!Files.isDirectory(blobs)) {
             return 0;

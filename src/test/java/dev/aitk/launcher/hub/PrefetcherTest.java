@@ -329,4 +329,31 @@ class PrefetcherTest {
                 .hasMessageContaining("HF_HOME or --cache-dir");
         assertThat(hub.totalBytesSent()).isZero();
     }
+
+    @Test
+    void aReaderWatchingTheCacheDuringTheDownloadNeverSeesAPartialFileUnderAFinalName() throws Exception {
+        hub.capBandwidth(3_000_000);
+        java.util.Map<String, FakeHub.FakeFile> byEtag = new java.util.HashMap<>();
+        repo.files.values().forEach(f -> byEtag.put(f.etag(), f));
+        var download = java.util.concurrent.CompletableFuture.supplyAsync(this::fetchFlux);
+        int looks = 0;
+        while (!download.isDone() || looks == 0) {
+            Path blobs = repoDir().resolve("blobs");
+            if (Files.isDirectory(blobs)) {
+                try (Stream<Path> files = Files.list(blobs)) {
+                    for (Path p : files.filter(p -> !p.getFileName().toString().contains(".")).toList()) {
+                        FakeHub.FakeFile f = byEtag.get(p.getFileName().toString());
+                        assertThat(Files.size(p)).as(f.path).isEqualTo(f.size());
+                        if (f.lfs) {
+                            assertThat(sha256(p)).as(f.path).isEqualTo(f.sha256);
+                        }
+                    }
+                }
+            }
+            looks++;
+            Thread.sleep(5);
+        }
+        assertThat(download.get().complete()).isTrue();
+        assertThat(looks).isGreaterThan(1);
+    }
 }
