@@ -139,11 +139,15 @@ final class FileTransfer {
     private void begin() throws IOException {
         if (Files.isRegularFile(blob) && Files.size(blob) == sizeBytes) {
             // Another process (or an earlier run) finished it while we waited or before we began.
+            Files.deleteIfExists(incomplete);
+            Files.deleteIfExists(journalPath);
             publish(PrefetchReport.Status.CACHED, null);
             return;
         }
-        if (Files.isRegularFile(incomplete) && Files.size(incomplete) != sizeBytes) {
-            Files.delete(incomplete);
+        if (!Files.isRegularFile(incomplete) || Files.size(incomplete) != sizeBytes) {
+            // A journal only describes the data file it was written with: a missing or resized one starts over.
+            Files.deleteIfExists(journalPath);
+            Files.deleteIfExists(incomplete);
         }
         try (RandomAccessFile raf = new RandomAccessFile(incomplete.toFile(), "rw")) {
             if (raf.length() != sizeBytes) {
