@@ -207,6 +207,11 @@ public final class PrefetchCommand extends BaseCommand {
         private int drawnLines;
 
         public ProgressPrinter(PrintWriter err, boolean terminal, PrintWriter planOut) {
+            this(err, terminal, planOut, java.time.Duration.ofMillis(terminal ? 250 : 10_000));
+        }
+
+        /** {@code period}: how often bars are redrawn (terminal) or a progress line is printed (elsewhere). */
+        public ProgressPrinter(PrintWriter err, boolean terminal, PrintWriter planOut, java.time.Duration period) {
             this.err = err;
             this.terminal = terminal;
             this.planOut = planOut;
@@ -215,8 +220,7 @@ public final class PrefetchCommand extends BaseCommand {
                 t.setDaemon(true);
                 return t;
             });
-            long periodMillis = terminal ? 250 : 10_000;
-            timer.scheduleAtFixedRate(this::render, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(this::render, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         @Override
