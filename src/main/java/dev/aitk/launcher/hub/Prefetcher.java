@@ -59,6 +59,30 @@ public final class Prefetcher {
         return settings;
     }
 
+    /**
+     * Checks, without downloading anything, that every reference resolves and the token may read it (one HEAD
+     * per repo), so {@code launch} can refuse a gated model in seconds instead of after an hour. Throws the same
+     * one-sentence errors as {@link #prefetch}; does nothing offline.
+     */
+    public void checkAccess(List<ModelReference> references) {
+        if (settings.offline()) {
+            return;
+        }
+        for (ModelReference ref : references) {
+            String repoId = ref.repoId();
+            String commit = ref.revision().matches("[0-9a-f]{40}") ? ref.revision()
+                    : withRetries("the revision lookup of " + repoId, () -> api.commitOf(repoId, ref.revision()));
+            String probe = ref.filePath().orElseGet(() -> {
+                List<RemoteEntry> files = withRetries("the file listing of " + repoId, () -> api.listFiles(repoId, commit));
+                return files.stream().map(RemoteEntry::path).filter(FileSelection.MODEL_INDEX::equals).findFirst()
+                        .orElse(files.isEmpty() ? null : files.get(0).path());
+            });
+            if (probe != null) {
+                withRetries("the access check of " + repoId, () -> api.locate(repoId, commit, probe));
+            }
+        }
+    }
+
     /** Resolved state of one reference between planning and downloading. */
     private record Resolved(ModelReference ref, String commit, Map<String, RemoteEntry> listing,
                             FileSelection.Selected selection) {

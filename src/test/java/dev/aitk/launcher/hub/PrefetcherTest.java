@@ -356,4 +356,15 @@ class PrefetcherTest {
         assertThat(download.get().complete()).isTrue();
         assertThat(looks).isGreaterThan(1);
     }
+
+    @Test
+    void theAccessCheckRefusesAGatedModelWithoutDownloadingAnything() {
+        repo.gated("hf_good");
+        List<ModelReference> refs = List.of(ModelReference.parse(FLUX, "main", "model.name_or_path"));
+
+        assertThatThrownBy(() -> prefetcher(hub, env(home)).checkAccess(refs)).hasMessageContaining("is gated and needs a Hugging Face token");
+        prefetcher(hub, env(home, "HF_TOKEN", "hf_good")).checkAccess(refs);
+        assertThat(hub.totalBytesSent()).isZero();
+        assertThat(hub.requests()).noneMatch(r -> r.method().equals("GET") && r.path().contains("/resolve"));
+    }
 }
