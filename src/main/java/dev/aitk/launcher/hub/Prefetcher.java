@@ -46,6 +46,19 @@ public final class Prefetcher {
     /** The prefetcher a child process's environment implies, with optional --endpoint and --cache-dir overrides. */
     public static Prefetcher forEnvironment(Environment env, Optional<String> endpoint, Optional<Path> cacheDir, DownloadTuning tuning) {
         HubSettings settings = HubSettings.from(env, endpoint);
+        // Users on slow links already raise huggingface_hub's read timeout; the same number sets the stall timeout.
+        Optional<String> timeout = env.get("HF_HUB_DOWNLOAD_TIMEOUT");
+        if (timeout.isPresent()) {
+            try {
+                double seconds = Double.parseDouble(timeout.get().strip());
+                if (seconds > 0) {
+                    tuning = tuning.withIdleTimeout(java.time.Duration.ofMillis((long) (seconds * 1000)));
+                }
+            } catch (NumberFormatException e) {
+                throw new LauncherException(ExitCode.USAGE, "HF_HUB_DOWNLOAD_TIMEOUT='" + timeout.get()
+                        + "' is not a number of seconds; set it to e.g. 60 or unset it");
+            }
+        }
         HubCache located = HubCache.locate(env);
         HubCache cache = cacheDir.map(d -> new HubCache(env.resolve(d), located.symlinksDisabled())).orElse(located);
         return new Prefetcher(settings, cache, tuning);
@@ -53,6 +66,10 @@ public final class Prefetcher {
 
     public HubCache cache() {
         return cache;
+    }
+
+    public DownloadTuning tuning() {
+        return tuning;
     }
 
     public HubSettings settings() {

@@ -77,4 +77,14 @@ class HubSettingsTest {
         assertThat(p.keeps("vae/diffusion_pytorch_model.safetensors")).isFalse();
         assertThat(GlobPatterns.matches("Model.json", "model.json")).isFalse();
     }
+
+    @Test
+    void huggingfaceHubsDownloadTimeoutSetsTheStallTimeout() {
+        Prefetcher p = Prefetcher.forEnvironment(bare("HF_HUB_DOWNLOAD_TIMEOUT", "120"), Optional.empty(), Optional.empty(), DownloadTuning.defaults());
+        assertThat(p.tuning().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(120));
+        assertThat(Prefetcher.forEnvironment(bare(), Optional.empty(), Optional.empty(), DownloadTuning.defaults()).tuning().idleTimeout())
+                .isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThatThrownBy(() -> Prefetcher.forEnvironment(bare("HF_HUB_DOWNLOAD_TIMEOUT", "soon"), Optional.empty(), Optional.empty(),
+                DownloadTuning.defaults())).hasMessageContaining("HF_HUB_DOWNLOAD_TIMEOUT='soon' is not a number of seconds");
+    }
 }
