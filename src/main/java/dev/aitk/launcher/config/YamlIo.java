@@ -22,6 +22,9 @@ import org.yaml.snakeyaml.serializer.Serializer;
  * and skipping the Yaml facade's constructor and representer keeps a cold start (every launch) fast.
  */
 public final class YamlIo {
+    /** Read-only after construction, and building one costs milliseconds on a cold JVM: one per process. */
+    private static final Resolver RESOLVER = new Resolver();
+
     private YamlIo() {
     }
 
@@ -29,7 +32,7 @@ public final class YamlIo {
     public static Node compose(String text, boolean comments) {
         LoaderOptions options = new LoaderOptions();
         options.setProcessComments(comments);
-        return new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new Resolver(), options)
+        return new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), RESOLVER, options)
                 .getSingleNode();
     }
 
@@ -46,7 +49,7 @@ public final class YamlIo {
         options.setAllowUnicode(true);
         options.setLineBreak(DumperOptions.LineBreak.UNIX);
         StringWriter out = new StringWriter();
-        Serializer serializer = new Serializer(new Emitter(out, options), new Resolver(), options, null);
+        Serializer serializer = new Serializer(new Emitter(out, options), RESOLVER, options, null);
         try {
             serializer.open();
             serializer.serialize(root);
