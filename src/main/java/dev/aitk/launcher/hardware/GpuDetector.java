@@ -2,39 +2,282 @@ package dev.aitk.launcher.hardware;
 
 import dev.aitk.launcher.util.ByteSize;
 import dev.aitk.launcher.util.Environment;
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.Executables;
+import dev.aitk.launcher.util.LauncherException;
 import dev.aitk.launcher.util.ProcessRunner;
+import dev.aitk.launcher.util.ProcessRunner.ProcessResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The detect stage: explicit flags, then nvidia-smi, then a sysfs PCI scan, then OSHI; first that answers
  * wins, and every value says where it came from.
+ *
+ * <p>Flags: {@code --gpu-memory} with {@code --gpus} describe the machine outright (no GPU probing);
+ * {@code --gpus N} alone uses the first N visible cards (asking for more is a usage error);
+ * {@code --gpu-memory} alone overrides the memory of the detected cards, or describes one card when none
+ * is detected.
  */
 public final class GpuDetector {
+    /** nvidia-smi takes a few seconds on a cold multi-GPU machine without persistence mode; a hung driver never answers. */
+    public static final Duration DEFAULT_NVIDIA_SMI_TIMEOUT = Duration.ofSeconds(15);
+    /** OSHI on Windows reads VRAM from a 32-bit registry value, so 4 GiB (or just under) means "at least 4 GiB". */
+    private static final long CAPPED_VRAM_MIB = 4096;
+    private static final long MIB = 1024L * 1024;
+
     private final Environment env;
     private final ProcessRunner processRunner;
+    private final Path root;
+    private final Duration nvidiaSmiTimeout;
+    private final Supplier<SystemProbe> systemProbe;
 
     public GpuDetector(Environment env, ProcessRunner processRunner) {
+        // A lambda, not a method reference, so OshiSystemProbe (and OSHI) is not even linked until it is needed.
+        this(env, processRunner, Path.of("/"), DEFAULT_NVIDIA_SMI_TIMEOUT, () -> new OshiSystemProbe());
+    }
+
+    /**
+     * @param root the file system root under which sys/bus/pci and proc/driver/nvidia are read ("/" normally)
+     * @param systemProbe builds the OSHI view on first use only (OSHI costs start-up time)
+     */
+    public GpuDetector(Environment env, ProcessRunner processRunner, Path root, Duration nvidiaSmiTimeout,
+                       Supplier<SystemProbe> systemProbe) {
         this.env = env;
         this.processRunner = processRunner;
+        this.root = root;
+        this.nvidiaSmiTimeout = nvidiaSmiTimeout;
+        this.systemProbe = memoize(systemProbe);
     }
 
     /**
      * Detects the GPUs this run may use. {@code gpuMemory}/{@code gpus} are the user's flags (null when not
-     * given).
+     * given). An empty inventory means nothing was found; {@link GpuInventory#requireGpus()} turns that into
+     * exit 7. Asking with {@code --gpus} for more cards than are visible is a usage error (exit 2).
      */
     public GpuInventory detect(ByteSize gpuMemory, Integer gpus) {
-        List<GpuInfo> found = new ArrayList<>();
-        if (gpuMemory != null) {
-            int n = gpus == null ? 1 : gpus;
-            for (int i = 0; i < n; i++) {
-                found.add(new GpuInfo(i, "GPU with " + gpuMemory.human(), null, gpuMemory.toMib(), 0L,
-                        gpuMemory.toMib(), null, null, null, Source.FLAGS));
-            }
-            return new GpuInventory(found, Source.FLAGS, new HostInfo(env.osName(), null, null, Source.NONE),
-                    List.of("GPUs described by --gpu-memory/--gpus"));
+        HostInfo host = new HostProbe(env, systemProbe).probe();
+        if (gpuMemory != null && gpus != null) {
+            return new GpuInventory(flagGpus(gpuMemory, gpus), Source.FLAGS, host,
+                    List.of(gpus + " GPU" + plural(gpus) + " of " + gpuMemory.human() + " as described by --gpu-memory/--gpus;"
+                            + " GPUs were not probed"), List.of());
         }
-        return new GpuInventory(found, Source.NONE, new HostInfo(env.osName(), null, null, Source.NONE),
-                List.of("detection beyond flags is not in this build (" + processRunner.getClass().getSimpleName() + ")"));
+        List<String> notes = new ArrayList<>();
+        List<Source> tried = new ArrayList<>();
+        List<GpuInfo> detected = probe(notes, tried);
+        Source source = detected.isEmpty() ? Source.NONE : detected.get(0).source();
+
+        VisibleDevices.Selection visible = VisibleDevices.apply(rawVariable(VisibleDevices.VARIABLE), detected,
+                "PCI_BUS_ID".equals(env.get("CUDA_DEVICE_ORDER").orElse("")));
+        notes.addAll(visible.notes());
+        List<GpuInfo> chosen = visible.gpus();
+
+        if (chosen.isEmpty()) {
+            if (gpuMemory != null) {
+                notes.add("no usable GPU was detected, so --gpu-memory " + gpuMemory.human()
+                        + " describes 1 GPU; pass --gpus N for more");
+                return new GpuInventory(flagGpus(gpuMemory, 1), Source.FLAGS, host, notes, tried);
+            }
+            return new GpuInventory(List.of(), Source.NONE, host, notes, tried);
+        }
+        if (gpus != null) {
+            if (gpus > chosen.size()) {
+                throw new LauncherException(ExitCode.USAGE, "--gpus " + gpus + " asks for more GPUs than the "
+                        + chosen.size() + " found (" + describe(chosen) + ", via " + source.label() + "); pass --gpus "
+                        + chosen.size() + " or fewer, or describe the machine with --gpu-memory SIZE --gpus " + gpus);
+            }
+            if (gpus < chosen.size()) {
+                notes.add("--gpus " + gpus + " uses the first " + gpus + " of the " + chosen.size() + " GPUs found");
+                chosen = chosen.subList(0, gpus);
+            }
+        }
+        if (gpuMemory != null) {
+            String was = chosen.stream().map(g -> g.memoryKnown() ? g.totalMib() + " MiB" : "unknown")
+                    .distinct().collect(Collectors.joining(", "));
+            notes.add("--gpu-memory " + gpuMemory.human() + " sets each GPU's memory (" + source.label() + " said: " + was + ")");
+            chosen = chosen.stream().map(g -> g.withFlagMemory(gpuMemory.toMib())).toList();
+        }
+        return new GpuInventory(chosen, source, host, notes, tried);
+    }
+
+    private List<GpuInfo> probe(List<String> notes, List<Source> tried) {
+        tried.add(Source.NVIDIA_SMI);
+        List<GpuInfo> found = nvidiaSmi(notes);
+        if (!found.isEmpty()) {
+            return found;
+        }
+        if (isLinux()) {
+            tried.add(Source.SYSFS);
+            found = sysfs(notes);
+            if (!found.isEmpty()) {
+                return found;
+            }
+        }
+        tried.add(Source.OSHI);
+        return oshi(notes);
+    }
+
+    private List<GpuInfo> nvidiaSmi(List<String> notes) {
+        Optional<Path> program = nvidiaSmiProgram();
+        if (program.isEmpty()) {
+            notes.add("nvidia-smi: not found on PATH (it ships with the NVIDIA driver)");
+            return List.of();
+        }
+        List<String> command = List.of(program.get().toString(), "--query-gpu=" + NvidiaSmiCsv.QUERY_FIELDS,
+                "--format=csv,noheader,nounits");
+        ProcessResult result;
+        try {
+            result = processRunner.run(command, env, nvidiaSmiTimeout);
+        } catch (ProcessRunner.ProcessStartException e) {
+            notes.add("nvidia-smi: could not be run (" + e.getMessage() + ")");
+            return List.of();
+        }
+        if (result.timedOut()) {
+            notes.add("nvidia-smi: no answer within " + seconds(nvidiaSmiTimeout) + ", so it was stopped (a hung driver?)");
+            return List.of();
+        }
+        if (result.exitCode() != 0) {
+            notes.add("nvidia-smi: failed with exit code " + result.exitCode() + ": "
+                    + firstLine(result.stdout() + "\n" + result.stderr()));
+            return List.of();
+        }
+        List<GpuInfo> gpus = NvidiaSmiCsv.parse(result.stdout());
+        if (gpus.isEmpty()) {
+            notes.add("nvidia-smi: printed nothing we understand: " + firstLine(result.stdout() + "\n" + result.stderr()));
+            return List.of();
+        }
+        long unknown = gpus.stream().filter(g -> !g.memoryKnown()).count();
+        notes.add("nvidia-smi: found " + gpus.size() + " GPU" + plural(gpus.size())
+                + (unknown > 0 ? " (" + unknown + " without a memory figure; pass --gpu-memory SIZE)" : ""));
+        return gpus;
+    }
+
+    /** PATH first (PATHEXT on Windows); older Windows drivers put it under Program Files instead of System32. */
+    private Optional<Path> nvidiaSmiProgram() {
+        Optional<Path> onPath = Executables.find("nvidia-smi", env);
+        if (onPath.isPresent() || !env.isWindows()) {
+            return onPath;
+        }
+        return env.get("ProgramFiles")
+                .map(pf -> Path.of(pf, "NVIDIA Corporation", "NVSMI", "nvidia-smi.exe"))
+                .filter(Files::isRegularFile);
+    }
+
+    private List<GpuInfo> sysfs(List<String> notes) {
+        SysfsPciScan scan = new SysfsPciScan(root);
+        if (!Files.isDirectory(scan.devicesDir())) {
+            notes.add("sysfs PCI scan: /sys/bus/pci/devices is not there");
+            return List.of();
+        }
+        try {
+            List<GpuInfo> gpus = scan.scan();
+            notes.add(gpus.isEmpty() ? "sysfs PCI scan: no NVIDIA display controller (vendor 0x10de, class 0x03xxxx) on the PCI bus"
+                    : "sysfs PCI scan: found " + gpus.size() + " NVIDIA GPU" + plural(gpus.size())
+                            + " (count only, memory unknown: pass --gpu-memory SIZE)");
+            return gpus;
+        } catch (IOException | RuntimeException e) {
+            notes.add("sysfs PCI scan: could not read /sys/bus/pci/devices (" + e.getMessage() + ")");
+            return List.of();
+        }
+    }
+
+    private List<GpuInfo> oshi(List<String> notes) {
+        List<SystemProbe.Card> cards;
+        try {
+            cards = systemProbe.get().graphicsCards();
+        } catch (RuntimeException | LinkageError e) {
+            notes.add("OSHI: could not list graphics cards (" + e.getClass().getSimpleName() + ")");
+            return List.of();
+        }
+        List<GpuInfo> gpus = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (SystemProbe.Card card : cards) {
+            if (!isNvidia(card)) {
+                others.add(card.name() + " (vendor " + card.vendor() + ", " + card.vramBytes() + " bytes)");
+                continue;
+            }
+            long mib = card.vramBytes() / MIB;
+            // 0 (Linux VMs and containers) or the 32-bit cap (Windows) would plan for a card that is not there.
+            boolean trusted = mib > 0 && !(mib >= CAPPED_VRAM_MIB - 1 && mib <= CAPPED_VRAM_MIB);
+            if (!trusted) {
+                notes.add("OSHI: " + card.name() + " reports " + card.vramBytes() + " bytes of memory, which is not"
+                        + " trusted (0 or the 4 GiB cap of a 32-bit field); pass --gpu-memory SIZE");
+            }
+            gpus.add(new GpuInfo(gpus.size(), card.name(), null, trusted ? mib : null, null, null, null, null,
+                    null, Source.OSHI));
+        }
+        if (gpus.isEmpty()) {
+            notes.add("OSHI: no NVIDIA graphics card" + (others.isEmpty() ? "" : " (saw: " + String.join("; ", others) + ")"));
+        } else {
+            notes.add("OSHI: found " + gpus.size() + " NVIDIA card" + plural(gpus.size()));
+        }
+        return gpus;
+    }
+
+    private static boolean isNvidia(SystemProbe.Card card) {
+        String text = (card.vendor() + " " + card.name() + " " + card.deviceId()).toLowerCase(Locale.ROOT);
+        return text.contains("nvidia") || text.contains("ven_10de") || text.contains("0x10de");
+    }
+
+    private boolean isLinux() {
+        return env.osName().toLowerCase(Locale.ROOT).contains("linux");
+    }
+
+    /** Unlike {@link Environment#get}, an empty value counts: CUDA_VISIBLE_DEVICES="" hides every GPU. */
+    private String rawVariable(String name) {
+        String value = env.variables().get(name);
+        if (value == null && env.isWindows()) {
+            value = env.variables().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
+        }
+        return value;
+    }
+
+    private static List<GpuInfo> flagGpus(ByteSize gpuMemory, int count) {
+        List<GpuInfo> gpus = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            gpus.add(new GpuInfo(i, "GPU with " + gpuMemory.human(), null, gpuMemory.toMib(), null, null, null,
+                    null, null, Source.FLAGS, Source.FLAGS));
+        }
+        return gpus;
+    }
+
+    private static String describe(List<GpuInfo> gpus) {
+        return gpus.stream().map(g -> g.index() + ": " + g.name()).collect(Collectors.joining(", "));
+    }
+
+    private static String firstLine(String text) {
+        String line = text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("(no output)");
+        return line.length() > 160 ? line.substring(0, 160) + "..." : line;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
+    private static String plural(long n) {
+        return n == 1 ? "" : "s";
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
     }
 }

@@ -6,6 +6,8 @@ public enum Source {
     NVIDIA_SMI("nvidia-smi"),
     SYSFS("sysfs PCI scan"),
     OSHI("OSHI"),
+    /** Host facts the Java runtime answers itself (RAM, cores, free disk): no native library needed. */
+    JDK("Java runtime"),
     NONE("nothing");
 
     private final String label;
