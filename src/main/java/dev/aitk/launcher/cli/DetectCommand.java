@@ -77,7 +77,7 @@ public final class DetectCommand extends BaseCommand {
                 + ", " + (h.cpuCores() == null ? "CPU cores unknown" : h.cpuCores() + " CPU cores")
                 + ", " + (h.diskFreeMib() == null ? "free disk unknown" : ByteSize.ofMib(h.diskFreeMib()).human()
                 + " free in " + h.diskPath())
-                + " (" + h.source().label() + ")");
+                + " (RAM from " + h.source().label() + ")");
         if (!inventory.notes().isEmpty()) {
             out.println("Notes:");
             inventory.notes().forEach(n -> out.println("  - " + n));

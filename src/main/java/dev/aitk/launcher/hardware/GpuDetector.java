@@ -64,7 +64,7 @@ public final class GpuDetector {
      * exit 7. Asking with {@code --gpus} for more cards than are visible is a usage error (exit 2).
      */
     public GpuInventory detect(ByteSize gpuMemory, Integer gpus) {
-        HostInfo host = new HostProbe(env, systemProbe).probe();
+        HostInfo host = new HostProbe(env, root, systemProbe).probe();
         if (gpuMemory != null && gpus != null) {
             return new GpuInventory(flagGpus(gpuMemory, gpus), Source.FLAGS, host,
                     List.of(gpus + " GPU" + plural(gpus) + " of " + gpuMemory.human() + " as described by --gpu-memory/--gpus;"

@@ -43,7 +43,7 @@ class DetectCommandTest {
                 .containsPattern("index +name +total MiB +free MiB +bus id +source")
                 .containsPattern("0 +NVIDIA H100 80GB HBM3 +81559 +81079 +00000000:00:06.0 +nvidia-smi")
                 .containsPattern("1 +NVIDIA H100 80GB HBM3 +81559 +80567 +00000000:00:07.0 +nvidia-smi")
-                .containsPattern("Host: .*RAM, \\d+ CPU cores, .* free in .*\\(Java runtime\\)")
+                .containsPattern("Host: .*RAM, \\d+ CPU cores, .* free in .*\\(RAM from .+\\)")
                 .contains("  - nvidia-smi: found 2 GPUs");
         assertThat(r.err()).isEmpty();
     }

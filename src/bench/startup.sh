@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Whole-process start-up time of the launcher, JVM start included, measured with hyperfine:
+# each command through launchers/aitk-launcher with its class-data archive (CDS on), with
+# AITK_LAUNCHER_CDS=off, and as a plain `java -jar` for reference. Prints a Markdown table of medians.
+#
+#   src/bench/startup.sh [RUNS]        (default 20 runs after 3 warm-ups; needs hyperfine and python3)
+#
+# Results go to docs/benchmarks.md, "Start-up time", with the machine line this script prints.
+set -euo pipefail
+
+root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
+launcher="$root/launchers/aitk-launcher"
+jar="$root/target/aitk-launcher.jar"
+runs=${1:-20}
+
+for tool in hyperfine python3 java; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "error: $tool is not installed" >&2; exit 7; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/aitk-startup.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# First run builds the jar if needed and makes the archive; neither belongs in the timings.
+"$launcher" --version >/dev/null
+
+commands=(
+  "--version"
+  "detect --gpu-memory 80GB --gpus 2 --json"
+  "plan --gpu-memory 24GB --gpus 1 --json"
+  "launch --gpu-memory 80GB --gpus 2 --dry-run --output $work/launch"
+)
+
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'),"\
+  "$(java -version 2>&1 | head -1), load average$(uptime | sed 's/.*load average//'), $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+echo "| command | CDS on (median) | CDS off (median) | plain java -jar (median) | off/on |"
+echo "| --- | --- | --- | --- | --- |"
+for args in "${commands[@]}"; do
+  # shellcheck disable=SC2086 # the argument strings are split into words on purpose
+  if ! "$launcher" $args >/dev/null 2>"$work/stderr"; then
+    echo "| \`$args\` | fails: $(head -1 "$work/stderr" | cut -c1-80) | | | |"
+    continue
+  fi
+  hyperfine --style none -N -w 3 -r "$runs" --export-json "$work/result.json" \
+    "$launcher $args" \
+    "env AITK_LAUNCHER_CDS=off $launcher $args" \
+    "java -jar $jar $args" >/dev/null
+  python3 - "$work/result.json" "$args" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+on, off, plain = (r["median"] for r in results)
+print(f"| `{sys.argv[2]}` | {on * 1000:.0f} ms | {off * 1000:.0f} ms | {plain * 1000:.0f} ms | {off / on:.2f} |")
+PY
+done
