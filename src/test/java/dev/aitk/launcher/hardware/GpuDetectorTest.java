@@ -289,4 +289,32 @@ class GpuDetectorTest {
 
         assertThatThrownBy(() -> detect(null, 2)).hasMessageContaining("than the 1 found (1: NVIDIA H100 80GB HBM3");
     }
+    @Test
+    void onWindowsNvidiaSmiExeIsFoundThroughPathext() throws Exception {
+        os = "Windows 11";
+        Path program = Fixtures.fakeNvidiaSmi(bin(), H100, "", 0);
+        Files.move(program, bin().resolve("nvidia-smi.exe"));
+        vars.put("PATH", tmp.resolve("elsewhere") + ";" + bin());
+        vars.put("PATHEXT", ".COM;.EXE;.BAT;.CMD");
+
+        GpuInventory inv = detect(null, null);
+
+        assertThat(inv.gpuSource()).isEqualTo(Source.NVIDIA_SMI);
+        assertThat(inv.count()).isEqualTo(1);
+    }
+
+    @Test
+    void onWindowsOlderDriversNvidiaSmiUnderProgramFilesIsFound() throws Exception {
+        os = "Windows 10";
+        Path nvsmi = Files.createDirectories(tmp.resolve("Program Files/NVIDIA Corporation/NVSMI"));
+        Path program = Fixtures.fakeNvidiaSmi(nvsmi, H100 + "\n" + RTX_4090, "", 0);
+        Files.move(program, nvsmi.resolve("nvidia-smi.exe"));
+        vars.put("ProgramFiles", tmp.resolve("Program Files").toString());
+
+        GpuInventory inv = detect(null, null);
+
+        assertThat(inv.gpuSource()).isEqualTo(Source.NVIDIA_SMI);
+        assertThat(inv.count()).isEqualTo(2);
+        assertThat(oshiBuilt).hasValue(0);
+    }
 }
