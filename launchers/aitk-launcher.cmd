@@ -36,7 +36,7 @@ exit /b 7
 
 :options
 rem C1 alone starts faster; the long-running commands (downloads, training supervision) keep the full JIT.
-set "JVM_OPTS=-XX:+UseSerialGC -Xshare:auto"
+set "JVM_OPTS=-Xshare:auto"
 if /i "%~1"=="prefetch" goto cds
 if /i "%~1"=="migrate-data" goto cds
 if /i "%~1"=="launch" goto cds
