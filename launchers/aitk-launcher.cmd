@@ -55,9 +55,15 @@ if exist "%ARCHIVE%" if "%STAMP%"=="%OLD_STAMP%" goto usecds
 if exist "%ARCHIVE%.failed" if "%STAMP%"=="%OLD_STAMP%" goto run
 
 rem Static archive (Java 17's dynamic one skips picocli's Java 5 classes); temp names, then a rename, so two
-rem first runs can race. Any failure only means running without the archive.
-set "CLASSLIST=%ARCHIVE%.%RANDOM%%RANDOM%.classlist"
-set "TMP_ARCHIVE=%ARCHIVE%.%RANDOM%%RANDOM%.tmp"
+rem first runs can race. The names add the time in centiseconds to RANDOM, whose seed is the second a cmd
+rem started. Any failure only means running without the archive.
+set "SUFFIX=%TIME: =0%"
+set "SUFFIX=%SUFFIX::=%"
+set "SUFFIX=%SUFFIX:.=%"
+set "SUFFIX=%SUFFIX:,=%"
+set "SUFFIX=%SUFFIX%%RANDOM%"
+set "CLASSLIST=%ARCHIVE%.%SUFFIX%.classlist"
+set "TMP_ARCHIVE=%ARCHIVE%.%SUFFIX%.tmp"
 "%JAVA_BIN%" -Xshare:auto -XX:DumpLoadedClassList="%CLASSLIST%" -cp "%JAR%" dev.aitk.launcher.cli.CdsTraining >nul 2>nul
 if errorlevel 1 goto cdsfailed
 "%JAVA_BIN%" -Xshare:dump -XX:SharedClassListFile="%CLASSLIST%" -XX:SharedArchiveFile="%TMP_ARCHIVE%" -cp "%JAR%" >nul 2>nul
