@@ -33,22 +33,26 @@ commands=(
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'),"\
   "$(java -version 2>&1 | head -1), load average$(uptime | sed 's/.*load average//'), $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
-echo "| command | CDS on (median) | CDS off (median) | plain java -jar (median) | off/on |"
+echo "Wall-clock medians of $runs runs; in brackets the mean CPU time (user+sys), steadier on a busy machine."
+echo
+echo "| command | CDS on | CDS off | plain java -jar | off/on (wall) |"
 echo "| --- | --- | --- | --- | --- |"
 for args in "${commands[@]}"; do
+  label=${args//$work/<tmp>}
   # shellcheck disable=SC2086 # the argument strings are split into words on purpose
   if ! "$launcher" $args >/dev/null 2>"$work/stderr"; then
-    echo "| \`$args\` | fails: $(head -1 "$work/stderr" | cut -c1-80) | | | |"
+    echo "| \`$label\` | fails: $(head -1 "$work/stderr" | cut -c1-80) | | | |"
     continue
   fi
   hyperfine --style none -N -w 3 -r "$runs" --export-json "$work/result.json" \
     "$launcher $args" \
     "env AITK_LAUNCHER_CDS=off $launcher $args" \
     "java -jar $jar $args" >/dev/null
-  python3 - "$work/result.json" "$args" <<'PY'
+  python3 - "$work/result.json" "$label" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
-on, off, plain = (r["median"] for r in results)
-print(f"| `{sys.argv[2]}` | {on * 1000:.0f} ms | {off * 1000:.0f} ms | {plain * 1000:.0f} ms | {off / on:.2f} |")
+cells = [f"{r['median'] * 1000:.0f} ms ({(r['user'] + r['system']) * 1000:.0f} ms CPU)" for r in results]
+ratio = results[1]["median"] / results[0]["median"]
+print(f"| `{sys.argv[2]}` | {cells[0]} | {cells[1]} | {cells[2]} | {ratio:.2f} |")
 PY
 done
