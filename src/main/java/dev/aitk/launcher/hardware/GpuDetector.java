@@ -12,11 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The detect stage: explicit flags, then nvidia-smi, then a sysfs PCI scan, then OSHI; first that answers
@@ -66,9 +69,10 @@ public final class GpuDetector {
     public GpuInventory detect(ByteSize gpuMemory, Integer gpus) {
         HostInfo host = new HostProbe(env, root, systemProbe).probe();
         if (gpuMemory != null && gpus != null) {
-            return new GpuInventory(flagGpus(gpuMemory, gpus), Source.FLAGS, host,
-                    List.of(gpus + " GPU" + plural(gpus) + " of " + gpuMemory.human() + " as described by --gpu-memory/--gpus;"
-                            + " GPUs were not probed"), List.of());
+            List<String> notes = new ArrayList<>(List.of(gpus + " GPU" + plural(gpus) + " of " + gpuMemory.human()
+                    + " as described by --gpu-memory/--gpus; GPUs were not probed"));
+            List<Integer> indices = flagIndices(gpus, rawVariable(VisibleDevices.VARIABLE), notes);
+            return new GpuInventory(flagGpus(gpuMemory, indices), Source.FLAGS, host, notes, List.of());
         }
         List<String> notes = new ArrayList<>();
         List<Source> tried = new ArrayList<>();
@@ -84,7 +88,7 @@ public final class GpuDetector {
             if (gpuMemory != null) {
                 notes.add("no usable GPU was detected, so --gpu-memory " + gpuMemory.human()
                         + " describes 1 GPU; pass --gpus N for more");
-                return new GpuInventory(flagGpus(gpuMemory, 1), Source.FLAGS, host, notes, tried);
+                return new GpuInventory(flagGpus(gpuMemory, List.of(0)), Source.FLAGS, host, notes, tried);
             }
             return new GpuInventory(List.of(), Source.NONE, host, notes, tried);
         }
@@ -236,18 +240,36 @@ public final class GpuDetector {
         String value = env.variables().get(name);
         if (value == null && env.isWindows()) {
             value = env.variables().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
         }
         return value;
     }
 
-    private static List<GpuInfo> flagGpus(ByteSize gpuMemory, int count) {
-        List<GpuInfo> gpus = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            gpus.add(new GpuInfo(i, "GPU with " + gpuMemory.human(), null, gpuMemory.toMib(), null, null, null,
-                    null, null, Source.FLAGS, Source.FLAGS));
+    private static List<GpuInfo> flagGpus(ByteSize gpuMemory, List<Integer> indices) {
+        return indices.stream().map(i -> new GpuInfo(i, "GPU with " + gpuMemory.human(), null, gpuMemory.toMib(),
+                null, null, null, null, null, Source.FLAGS, Source.FLAGS)).toList();
+    }
+
+    /**
+     * Described GPUs are numbered 0..N-1, unless the user's CUDA_VISIBLE_DEVICES lists at least N indices:
+     * then they take those, so the run lands on the cards the user set aside rather than on GPU 0.
+     */
+    private static List<Integer> flagIndices(int count, String visible, List<String> notes) {
+        List<Integer> defaults = IntStream.range(0, count).boxed().toList();
+        if (visible == null) {
+            return defaults;
         }
-        return gpus;
+        List<String> entries = Arrays.stream(visible.split(",")).map(String::trim).toList();
+        if (entries.size() >= count && entries.stream().limit(count).allMatch(e -> e.matches("\\d{1,3}"))
+                && entries.stream().limit(count).distinct().count() == count) {
+            List<Integer> indices = entries.stream().limit(count).map(Integer::parseInt).toList();
+            notes.add("the described GPUs are numbered " + indices.stream().map(String::valueOf)
+                    .collect(Collectors.joining(",")) + " as " + VisibleDevices.VARIABLE + "=" + visible + " names them");
+            return indices;
+        }
+        notes.add(VisibleDevices.VARIABLE + "=" + visible + " is set but does not name " + count + " GPU" + plural(count)
+                + " by index; the described GPUs are numbered 0.." + (count - 1));
+        return defaults;
     }
 
     private static String describe(List<GpuInfo> gpus) {

@@ -317,4 +317,18 @@ class GpuDetectorTest {
         assertThat(inv.count()).isEqualTo(2);
         assertThat(oshiBuilt).hasValue(0);
     }
+    @Test
+    void describedGpusTakeTheIndicesCudaVisibleDevicesSetsAside() throws Exception {
+        vars.put("CUDA_VISIBLE_DEVICES", "2,3");
+
+        GpuInventory inv = detect(ByteSize.parse("80GB"), 2);
+
+        assertThat(inv.gpus()).extracting(GpuInfo::index).containsExactly(2, 3);
+        assertThat(inv.notes()).contains("the described GPUs are numbered 2,3 as CUDA_VISIBLE_DEVICES=2,3 names them");
+
+        vars.put("CUDA_VISIBLE_DEVICES", "GPU-9f5cdcbb");
+        GpuInventory byUuid = detect(ByteSize.parse("80GB"), 1);
+        assertThat(byUuid.gpus()).extracting(GpuInfo::index).containsExactly(0);
+        assertThat(byUuid.notes()).anyMatch(n -> n.contains("does not name 1 GPU by index; the described GPUs are numbered 0..0"));
+    }
 }
