@@ -88,7 +88,8 @@ public final class GpuDetector {
             if (gpuMemory != null) {
                 notes.add("no usable GPU was detected, so --gpu-memory " + gpuMemory.human()
                         + " describes 1 GPU; pass --gpus N for more");
-                return new GpuInventory(flagGpus(gpuMemory, List.of(0)), Source.FLAGS, host, notes, tried);
+                List<Integer> indices = flagIndices(1, rawVariable(VisibleDevices.VARIABLE), notes);
+                return new GpuInventory(flagGpus(gpuMemory, indices), Source.FLAGS, host, notes, tried);
             }
             return new GpuInventory(List.of(), Source.NONE, host, notes, tried);
         }
