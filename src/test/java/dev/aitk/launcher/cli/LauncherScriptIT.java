@@ -106,7 +106,9 @@ class LauncherScriptIT {
         Path fakeJavaHome = Files.createDirectories(repo.resolve("jdk/bin"));
         Path realJava = Path.of(System.getProperty("java.home"), "bin", "java");
         Path java = fakeJavaHome.resolve("java");
+        Path calls = repo.resolve("java-calls.txt");
         Files.writeString(java, "#!/bin/sh\n"
+                + "echo \"$*\" >> \"" + calls + "\"\n"
                 + "case \"$*\" in *Xshare:dump*) echo 'dump refused' >&2; exit 1;; esac\n"
                 + "exec \"" + realJava + "\" \"$@\"\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -120,6 +122,12 @@ class LauncherScriptIT {
         try (Stream<Path> files = Files.list(target)) {
             assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsa.failed"));
         }
+        assertThat(Files.readAllLines(calls)).hasSize(3);
+
+        // The failure is remembered: the next run goes straight to the command.
+        Run again = launcher(Map.of("JAVA_HOME", repo.resolve("jdk").toString()), "--version");
+        assertThat(again.exitCode()).isZero();
+        assertThat(Files.readAllLines(calls)).hasSize(4).last().asString().endsWith("--version").doesNotContain("Xshare:dump");
     }
 
     @Test
