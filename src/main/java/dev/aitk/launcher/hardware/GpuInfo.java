@@ -33,9 +33,13 @@ public record GpuInfo(
         return totalMib != null && totalMib > 0;
     }
 
-    /** This card with its memory described by --gpu-memory instead of what detection found. */
+    /**
+     * This card with its total memory described by --gpu-memory instead of what detection found. Memory other
+     * processes hold stays a fact, so {@code usedMib} is kept and {@code freeMib} follows from the new total.
+     */
     public GpuInfo withFlagMemory(long totalMib) {
-        return new GpuInfo(index, name, uuid, totalMib, null, null, driverVersion, computeCapability, pciBusId,
+        Long free = usedMib == null ? null : Math.max(0, totalMib - usedMib);
+        return new GpuInfo(index, name, uuid, totalMib, usedMib, free, driverVersion, computeCapability, pciBusId,
                 source, Source.FLAGS);
     }
 }

@@ -247,7 +247,8 @@ class GpuDetectorTest {
         assertThat(inv.gpuSource()).isEqualTo(Source.NVIDIA_SMI);
         assertThat(inv.gpus()).extracting(GpuInfo::totalMib).containsExactly(40960L, 40960L);
         assertThat(inv.gpus()).allMatch(g -> g.source() == Source.NVIDIA_SMI && g.memorySource() == Source.FLAGS);
-        assertThat(inv.gpus()).extracting(GpuInfo::freeMib).containsOnlyNulls();
+        assertThat(inv.gpus()).extracting(GpuInfo::usedMib).containsExactly(0L, 512L);
+        assertThat(inv.gpus()).extracting(GpuInfo::freeMib).containsExactly(40960L, 40448L);
         assertThat(inv.notes()).contains("--gpu-memory 40.0 GiB sets each GPU's memory (nvidia-smi said: 81559 MiB)");
     }
 
