@@ -47,7 +47,7 @@ for args in "${commands[@]}"; do
   hyperfine --style none -N -w 3 -r "$runs" --export-json "$work/result.json" \
     "$launcher $args" \
     "env AITK_LAUNCHER_CDS=off $launcher $args" \
-    "java -jar $jar $args" >/dev/null
+    "java -jar $jar $args" >/dev/null 2>"$work/hyperfine.err"
   python3 - "$work/result.json" "$label" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
