@@ -149,12 +149,18 @@ public final class GpuDetector {
             notes.add("nvidia-smi: no answer within " + seconds(nvidiaSmiTimeout) + ", so it was stopped (a hung driver?)");
             return List.of();
         }
-        if (result.exitCode() != 0) {
-            notes.add("nvidia-smi: failed with exit code " + result.exitCode() + ": "
-                    + firstLine(result.stdout() + "\n" + result.stderr()));
-            return List.of();
-        }
         List<GpuInfo> gpus = NvidiaSmiCsv.parse(result.stdout());
+        if (result.exitCode() != 0) {
+            String message = firstLine(result.stdout().lines().filter(l -> NvidiaSmiCsv.parse(l).isEmpty())
+                    .reduce("", (a, b) -> a + "\n" + b) + "\n" + result.stderr());
+            if (gpus.isEmpty()) {
+                notes.add("nvidia-smi: failed with exit code " + result.exitCode() + ": " + message);
+                return List.of();
+            }
+            // One card fallen off the bus makes nvidia-smi fail while it still lists the healthy ones.
+            notes.add("nvidia-smi: exit code " + result.exitCode() + " (" + message + "), but it listed "
+                    + gpus.size() + " GPU" + plural(gpus.size()) + "; using those");
+        }
         if (gpus.isEmpty()) {
             notes.add("nvidia-smi: printed nothing we understand: " + firstLine(result.stdout() + "\n" + result.stderr()));
             return List.of();

@@ -332,4 +332,15 @@ class GpuDetectorTest {
         assertThat(byUuid.gpus()).extracting(GpuInfo::index).containsExactly(0);
         assertThat(byUuid.notes()).anyMatch(n -> n.contains("does not name 1 GPU by index; the described GPUs are numbered 0..0"));
     }
+    @Test
+    void aCardThatFellOffTheBusLeavesTheHealthyOnesUsable() throws Exception {
+        Fixtures.fakeNvidiaSmi(bin(), "Unable to determine the device handle for GPU0: 0000:00:05.0: Unknown Error\n" + H100, "", 15);
+
+        GpuInventory inv = detect(null, null);
+
+        assertThat(inv.gpuSource()).isEqualTo(Source.NVIDIA_SMI);
+        assertThat(inv.gpus()).extracting(GpuInfo::index).containsExactly(0);
+        assertThat(inv.notes()).containsExactly("nvidia-smi: exit code 15 (Unable to determine the device handle for GPU0:"
+                + " 0000:00:05.0: Unknown Error), but it listed 1 GPU; using those", "nvidia-smi: found 1 GPU");
+    }
 }
