@@ -3,10 +3,8 @@ package dev.aitk.launcher.hardware;
 import dev.aitk.launcher.util.ByteSize;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ExitCode;
-import dev.aitk.launcher.util.Executables;
 import dev.aitk.launcher.util.LauncherException;
 import dev.aitk.launcher.util.ProcessRunner;
-import dev.aitk.launcher.util.ProcessRunner.ProcessResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -32,10 +29,7 @@ import java.util.stream.IntStream;
  */
 public final class GpuDetector {
     /** nvidia-smi takes a few seconds on a cold multi-GPU machine without persistence mode; a hung driver never answers. */
-    public static final Duration DEFAULT_NVIDIA_SMI_TIMEOUT = Duration.ofSeconds(15);
-    /** OSHI on Windows reads VRAM from a 32-bit registry value, so 4 GiB (or just under) means "at least 4 GiB". */
-    private static final long CAPPED_VRAM_MIB = 4096;
-    private static final long MIB = 1024L * 1024;
+    public static final Duration DEFAULT_NVIDIA_SMI_TIMEOUT = NvidiaSmi.DEFAULT_TIMEOUT;
 
     private final Environment env;
     private final ProcessRunner processRunner;
@@ -115,7 +109,7 @@ public final class GpuDetector {
 
     private List<GpuInfo> probe(List<String> notes, List<Source> tried) {
         tried.add(Source.NVIDIA_SMI);
-        List<GpuInfo> found = nvidiaSmi(notes);
+        List<GpuInfo> found = new NvidiaSmi(env, processRunner, nvidiaSmiTimeout).query(notes);
         if (!found.isEmpty()) {
             return found;
         }
@@ -127,59 +121,12 @@ public final class GpuDetector {
             }
         }
         tried.add(Source.OSHI);
-        return oshi(notes);
-    }
-
-    private List<GpuInfo> nvidiaSmi(List<String> notes) {
-        Optional<Path> program = nvidiaSmiProgram();
-        if (program.isEmpty()) {
-            notes.add("nvidia-smi: not found on PATH (it ships with the NVIDIA driver)");
-            return List.of();
-        }
-        List<String> command = List.of(program.get().toString(), "--query-gpu=" + NvidiaSmiCsv.QUERY_FIELDS,
-                "--format=csv,noheader,nounits");
-        ProcessResult result;
         try {
-            result = processRunner.run(command, env, nvidiaSmiTimeout);
-        } catch (ProcessRunner.ProcessStartException e) {
-            notes.add("nvidia-smi: could not be run (" + e.getMessage() + ")");
+            return OshiCards.nvidia(systemProbe.get().graphicsCards(), notes);
+        } catch (RuntimeException | LinkageError e) {
+            notes.add("OSHI: could not list graphics cards (" + e.getClass().getSimpleName() + ")");
             return List.of();
         }
-        if (result.timedOut()) {
-            notes.add("nvidia-smi: no answer within " + seconds(nvidiaSmiTimeout) + ", so it was stopped (a hung driver?)");
-            return List.of();
-        }
-        List<GpuInfo> gpus = NvidiaSmiCsv.parse(result.stdout());
-        if (result.exitCode() != 0) {
-            String message = firstLine(result.stdout().lines().filter(l -> NvidiaSmiCsv.parse(l).isEmpty())
-                    .reduce("", (a, b) -> a + "\n" + b) + "\n" + result.stderr());
-            if (gpus.isEmpty()) {
-                notes.add("nvidia-smi: failed with exit code " + result.exitCode() + ": " + message);
-                return List.of();
-            }
-            // One card fallen off the bus makes nvidia-smi fail while it still lists the healthy ones.
-            notes.add("nvidia-smi: exit code " + result.exitCode() + " (" + message + "), but it listed "
-                    + gpus.size() + " GPU" + plural(gpus.size()) + "; using those");
-        }
-        if (gpus.isEmpty()) {
-            notes.add("nvidia-smi: printed nothing we understand: " + firstLine(result.stdout() + "\n" + result.stderr()));
-            return List.of();
-        }
-        long unknown = gpus.stream().filter(g -> !g.memoryKnown()).count();
-        notes.add("nvidia-smi: found " + gpus.size() + " GPU" + plural(gpus.size())
-                + (unknown > 0 ? " (" + unknown + " without a memory figure; pass --gpu-memory SIZE)" : ""));
-        return gpus;
-    }
-
-    /** PATH first (PATHEXT on Windows); older Windows drivers put it under Program Files instead of System32. */
-    private Optional<Path> nvidiaSmiProgram() {
-        Optional<Path> onPath = Executables.find("nvidia-smi", env);
-        if (onPath.isPresent() || !env.isWindows()) {
-            return onPath;
-        }
-        return env.get("ProgramFiles")
-                .map(pf -> Path.of(pf, "NVIDIA Corporation", "NVSMI", "nvidia-smi.exe"))
-                .filter(Files::isRegularFile);
     }
 
     private List<GpuInfo> sysfs(List<String> notes) {
@@ -198,44 +145,6 @@ public final class GpuDetector {
             notes.add("sysfs PCI scan: could not read /sys/bus/pci/devices (" + e.getMessage() + ")");
             return List.of();
         }
-    }
-
-    private List<GpuInfo> oshi(List<String> notes) {
-        List<SystemProbe.Card> cards;
-        try {
-            cards = systemProbe.get().graphicsCards();
-        } catch (RuntimeException | LinkageError e) {
-            notes.add("OSHI: could not list graphics cards (" + e.getClass().getSimpleName() + ")");
-            return List.of();
-        }
-        List<GpuInfo> gpus = new ArrayList<>();
-        List<String> others = new ArrayList<>();
-        for (SystemProbe.Card card : cards) {
-            if (!isNvidia(card)) {
-                others.add(card.name() + " (vendor " + card.vendor() + ", " + card.vramBytes() + " bytes)");
-                continue;
-            }
-            long mib = card.vramBytes() / MIB;
-            // 0 (Linux VMs and containers) or the 32-bit cap (Windows) would plan for a card that is not there.
-            boolean trusted = mib > 0 && !(mib >= CAPPED_VRAM_MIB - 1 && mib <= CAPPED_VRAM_MIB);
-            if (!trusted) {
-                notes.add("OSHI: " + card.name() + " reports " + card.vramBytes() + " bytes of memory, which is not"
-                        + " trusted (0 or the 4 GiB cap of a 32-bit field); pass --gpu-memory SIZE");
-            }
-            gpus.add(new GpuInfo(gpus.size(), card.name(), null, trusted ? mib : null, null, null, null, null,
-                    null, Source.OSHI));
-        }
-        if (gpus.isEmpty()) {
-            notes.add("OSHI: no NVIDIA graphics card" + (others.isEmpty() ? "" : " (saw: " + String.join("; ", others) + ")"));
-        } else {
-            notes.add("OSHI: found " + gpus.size() + " NVIDIA card" + plural(gpus.size()));
-        }
-        return gpus;
-    }
-
-    private static boolean isNvidia(SystemProbe.Card card) {
-        String text = (card.vendor() + " " + card.name() + " " + card.deviceId()).toLowerCase(Locale.ROOT);
-        return text.contains("nvidia") || text.contains("ven_10de") || text.contains("0x10de");
     }
 
     private boolean isLinux() {
@@ -281,15 +190,6 @@ public final class GpuDetector {
 
     private static String describe(List<GpuInfo> gpus) {
         return gpus.stream().map(g -> g.index() + ": " + g.name()).collect(Collectors.joining(", "));
-    }
-
-    private static String firstLine(String text) {
-        String line = text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("(no output)");
-        return line.length() > 160 ? line.substring(0, 160) + "..." : line;
-    }
-
-    private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
     private static String plural(long n) {
