@@ -30,7 +30,7 @@ public final class NvidiaSmi {
         this.timeout = timeout;
     }
 
-    /** The GPUs nvidia-smi lists, or empty; one note is added to {@code notes} either way. */
+    /** The GPUs nvidia-smi lists, or empty; {@code notes} gets a line saying how it went. */
     public List<GpuInfo> query(List<String> notes) {
         Optional<Path> program = nvidiaSmiProgram();
         if (program.isEmpty()) {
