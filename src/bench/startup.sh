@@ -56,3 +56,12 @@ ratio = results[1]["median"] / results[0]["median"]
 print(f"| `{sys.argv[2]}` | {cells[0]} | {cells[1]} | {cells[2]} | {ratio:.2f} |")
 PY
 done
+
+# The one-off cost: the first run after a build makes the archive (class list + dump) before the command.
+hyperfine --style none -N -r 3 --prepare "find $root/target -maxdepth 1 -name aitk-launcher-*.jsa* -delete" \
+  --export-json "$work/first.json" "$launcher --version" >/dev/null 2>"$work/hyperfine.err"
+python3 - "$work/first.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(f"\nFirst run after a build (makes the archive, then runs --version): median {r['median']:.2f} s of 3")
+PY
