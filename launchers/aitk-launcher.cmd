@@ -62,6 +62,7 @@ set "SUFFIX=%SUFFIX::=%"
 set "SUFFIX=%SUFFIX:.=%"
 set "SUFFIX=%SUFFIX:,=%"
 set "SUFFIX=%SUFFIX%%RANDOM%"
+echo aitk-launcher: preparing a start-up cache once for this build (a few seconds)... 1>&2
 set "CLASSLIST=%ARCHIVE%.%SUFFIX%.classlist"
 set "TMP_ARCHIVE=%ARCHIVE%.%SUFFIX%.tmp"
 "%JAVA_BIN%" -Xshare:auto -XX:DumpLoadedClassList="%CLASSLIST%" -cp "%JAR%" dev.aitk.launcher.cli.CdsTraining >nul 2>nul
