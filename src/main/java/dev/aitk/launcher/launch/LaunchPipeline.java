@@ -21,6 +21,7 @@ import dev.aitk.launcher.util.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +104,7 @@ public final class LaunchPipeline {
         ConfigRenderer renderer = new ConfigRenderer();
         List<PreparedJob> jobs = new ArrayList<>();
         for (JobPlanner.PlannedJob planned : plan.jobs()) {
-            jobs.add(renderJob(request, planned, template, renderer, output, dataset, overrides, toolkit));
+            jobs.add(renderJob(request, planned, template, renderer, output, dataset, overrides, toolkit, notes));
         }
         if (jobs.size() > 1 && dataset != null) {
             notes.add(jobs.size() + " jobs read the same dataset folder, and ai-toolkit writes its latent cache "
@@ -114,7 +115,7 @@ public final class LaunchPipeline {
 
     private PreparedJob renderJob(LaunchRequest request, JobPlanner.PlannedJob planned, ConfigTemplate template,
                                   ConfigRenderer renderer, Path output, Path dataset, List<Setting> overrides,
-                                  Toolkit toolkit) {
+                                  Toolkit toolkit, List<String> notes) {
         List<Setting> settings = new ArrayList<>(planned.settings());
         settings.add(Setting.cli("training_folder", output.toString(),
                 request.output() != null ? "--output" : "default output folder ./output"));
@@ -125,7 +126,7 @@ public final class LaunchPipeline {
             settings.add(Setting.cli("config.name", request.name() + planned.nameSuffix(),
                     "--name" + (planned.nameSuffix().isEmpty() ? "" : " plus the job's suffix")));
         }
-        settings.addAll(overrides);
+        settings.addAll(absolutePaths(overrides, notes));
         RenderedConfig rendered = renderer.render(template, settings);
         if (rendered.name() == null || (request.name() == null && !planned.nameSuffix().isEmpty())) {
             // ai-toolkit requires config.name; several jobs from one template need names of their own.
@@ -244,6 +245,46 @@ public final class LaunchPipeline {
         LaunchPreparation prepared = prepare(request);
         writeConfigs(prepared);
         return check(prepared, request);
+    }
+
+    /** Folder keys whose relative values run.py would read against its own working directory. */
+    private static final List<String> FOLDER_KEYS = List.of("folder_path", "control_path", "inpaint_path", "mask_path",
+            "training_folder", "dataset_path", "unconditional_path", "clip_image_path");
+
+    /**
+     * A relative folder in an override means "from here" to the user, but run.py runs in the ai-toolkit folder:
+     * an existing one is made absolute (and said so); a missing one is left as written, with a note.
+     */
+    private List<Setting> absolutePaths(List<Setting> overrides, List<String> notes) {
+        List<Setting> result = new ArrayList<>();
+        for (Setting s : overrides) {
+            String key = s.keyPath().substring(s.keyPath().lastIndexOf('.') + 1);
+            if (FOLDER_KEYS.contains(key) && s.value() instanceof String v && !v.isBlank() && !isAbsolute(v)) {
+                Path here;
+                try {
+                    here = env.resolve(Path.of(v));
+                } catch (InvalidPathException notAPath) {
+                    result.add(s);
+                    continue;
+                }
+                if (Files.exists(here)) {
+                    result.add(new Setting(s.keyPath(), here.toString(), s.reason() + " (made absolute: run.py runs in "
+                            + "the ai-toolkit folder)", s.origin()));
+                    continue;
+                }
+                String note = s.keyPath() + "=" + v + " is relative and " + here + " does not exist: run.py will look "
+                        + "for it inside the ai-toolkit folder";
+                if (!notes.contains(note)) {
+                    notes.add(note);
+                }
+            }
+            result.add(s);
+        }
+        return result;
+    }
+
+    private static boolean isAbsolute(String path) {
+        return path.startsWith("/") || path.startsWith("\\") || path.matches("^[A-Za-z]:[\\\\/].*");
     }
 
     /** Writes each rendered config atomically; returns the paths written. */

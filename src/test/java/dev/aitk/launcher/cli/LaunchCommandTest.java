@@ -203,4 +203,16 @@ class LaunchCommandTest {
                 "--config", "b.yaml");
         assertThat(split.out()).contains("Job b on GPU 0,1", "CUDA_VISIBLE_DEVICES=0,1 ");
     }
+
+    @Test
+    void relativeFoldersInOverridesAreMadeAbsoluteWhenTheyExist() throws Exception {
+        Path masked = Files.createDirectories(home.resolve("data/masked"));
+        CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--dry-run", "--model", "kontext",
+                "--set", "datasets[0].control_path=data/masked", "--set", "datasets[0].mask_path=nowhere");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String yaml = Files.readString(home.resolve("output/flux_kontext_inpaint_lora.yaml"));
+        assertThat(yaml).contains("control_path: " + masked, "mask_path: nowhere");
+        assertThat(r.out()).contains("(made absolute: run.py runs in the ai-toolkit folder)")
+                .contains("datasets[0].mask_path=nowhere is relative and " + home.resolve("nowhere") + " does not exist");
+    }
 }
