@@ -1,0 +1,82 @@
+package dev.aitk.launcher.validate;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * {@code --deep}: decodes every image fully with ImageIO (WebP through the TwelveMonkeys plugin) to find
+ * files whose header is fine but whose data is truncated or corrupt. Decoder warnings count as problems:
+ * the JDK's JPEG reader only warns about a premature end of file.
+ */
+final class DeepDecode {
+    private static final int CHUNK = 32;
+
+    static {
+        ImageIO.setUseCache(false);
+        ImageIO.scanForPlugins();
+    }
+
+    private DeepDecode() {
+    }
+
+    /** One entry per file: null when it decodes cleanly (or its header already failed), else the problem. */
+    static String[] decodeAll(ExecutorService pool, List<Path> files, ImageHeader[] headers) {
+        String[] out = new String[files.size()];
+        List<Future<?>> futures = new ArrayList<>();
+        for (int start = 0; start < files.size(); start += CHUNK) {
+            int from = start;
+            int to = Math.min(files.size(), start + CHUNK);
+            futures.add(pool.submit(() -> {
+                for (int i = from; i < to; i++) {
+                    if (headers[i] != null && headers[i].ok()) {
+                        out[i] = decode(files.get(i));
+                    }
+                }
+            }));
+        }
+        HeaderPool.await(futures);
+        return out;
+    }
+
+    static String decode(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                return "cannot be opened for decoding";
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return "no decoder for this format";
+            }
+            ImageReader reader = readers.next();
+            StringBuilder warnings = new StringBuilder();
+            reader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> {
+                if (warnings.length() == 0) {
+                    warnings.append(warning);
+                }
+            });
+            try {
+                reader.setInput(in, true, true);
+                BufferedImage image = reader.read(0);
+                if (image == null) {
+                    return "decodes to nothing";
+                }
+            } finally {
+                reader.dispose();
+            }
+            return warnings.length() == 0 ? null : "decoder warning: " + warnings;
+        } catch (IOException | RuntimeException e) {
+            String msg = e.getMessage();
+            return "does not decode (" + (msg == null ? e.getClass().getSimpleName() : msg) + ")";
+        }
+    }
+}
