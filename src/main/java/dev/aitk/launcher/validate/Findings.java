@@ -63,7 +63,7 @@ final class Findings {
     List<Finding> result() {
         List<Finding> all = new ArrayList<>(list);
         for (Group g : groups.values()) {
-            String names = String.join(", ", g.names) + (g.count > g.names.size() ? ", ... and " + (g.count - g.names.size()) + " more" : "");
+            String names = String.join(", ", g.names) + (g.count > g.names.size() ? ", ... and " + String.format(java.util.Locale.ROOT, "%,d", g.count - g.names.size()) + " more" : "");
             String message = (g.count == 1 ? g.what.replace("{n}", "1") : g.what.replace("{n}", String.format(java.util.Locale.ROOT, "%,d", g.count)))
                     + ": " + names;
             all.add(new Finding(g.severity, g.at.path(), g.at.line(), g.at.column(), message, g.fix, configFile));
