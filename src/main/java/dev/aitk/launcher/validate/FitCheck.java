@@ -35,10 +35,10 @@ final class FitCheck {
     Fit check(ConfigNode process) {
         TrainingSettings settings = SettingsFromConfig.of(process);
         if (settings == null) {
-            return Fit.skipped("fit not checked for " + process.path() + ": its model is not a FLUX variant this launcher sizes");
+            return Fit.skipped("not checked for " + process.path() + ": its model is not a FLUX variant this launcher sizes");
         }
         if (inventory == null || inventory.isEmpty()) {
-            return Fit.skipped("fit not checked: no GPU detected; pass --gpu-memory (and --gpus) to check against a card");
+            return Fit.skipped("not checked: no GPU detected; pass --gpu-memory (and --gpus) to check against a card");
         }
         ConfigNode deviceNode = process.get("device").orElse(null);
         String device = deviceNode == null || deviceNode.string() == null ? "cuda:0" : deviceNode.string();
@@ -50,17 +50,17 @@ final class FitCheck {
                 index = -1;
             }
         } else if (!device.equals("cuda")) {
-            return Fit.skipped("fit not checked: device '" + device + "' is not a CUDA GPU");
+            return Fit.skipped("not checked: device '" + device + "' is not a CUDA GPU");
         }
         if (index < 0 || index >= inventory.count()) {
             findings.error(deviceNode == null ? process : deviceNode, "device is " + device + ", but " + inventory.count()
                             + (inventory.count() == 1 ? " GPU is" : " GPUs are") + " available (cuda:0" + (inventory.count() > 1 ? " to cuda:" + (inventory.count() - 1) : "") + ")",
                     "set device: cuda:0");
-            return Fit.skipped("fit not checked: " + device + " does not exist here");
+            return Fit.skipped("not checked: " + device + " does not exist here");
         }
         GpuInfo gpu = inventory.gpus().get(index);
         if (!gpu.memoryKnown()) {
-            return Fit.skipped("fit not checked: the memory of " + gpu.name() + " is unknown (found by " + gpu.source().label()
+            return Fit.skipped("not checked: the memory of " + gpu.name() + " is unknown (found by " + gpu.source().label()
                     + "); pass --gpu-memory");
         }
         MemoryBudget budget = budgetForCard.apply(gpu.totalMib() / 1024.0);
@@ -68,7 +68,7 @@ final class FitCheck {
         try {
             prediction = predictor.apply(settings);
         } catch (RuntimeException e) {
-            return Fit.skipped("fit not checked: the memory model is not available (" + e.getMessage() + ")");
+            return Fit.skipped("not checked: the memory model is not available (" + e.getMessage() + ")");
         }
         double peak = prediction.memory().totalGib();
         String gpuName = "cuda:" + index + " " + gpu.name();

@@ -70,7 +70,7 @@ public final class Validator {
             text = ConfigFile.read(file);
         } catch (ConfigFile.Unusable e) {
             findings.add(new Finding(Severity.ERROR, "", e.line(), null, e.getMessage(), e.fix(), shown));
-            return report(shown, findings, List.of(), List.of(), Fit.skipped("config not read"), notes, started);
+            return report(shown, findings, List.of(), List.of(), Fit.skipped("not checked: the config was not read"), notes, started);
         }
         extensionRule(file, findings, shown);
         SourceText source = SourceText.substitute(text, env.variables(), env.isWindows());
@@ -80,14 +80,14 @@ public final class Validator {
         } catch (ConfigTree.ParseFailure e) {
             unsetVariables(source, null, findings, shown);
             findings.add(new Finding(Severity.ERROR, "", e.line(), e.column(), e.getMessage(), e.fix(), shown));
-            return report(shown, findings, List.of(), List.of(), Fit.skipped("config not parsed"), notes, started);
+            return report(shown, findings, List.of(), List.of(), Fit.skipped("not checked: the config was not parsed"), notes, started);
         }
         ConfigNode root = tree.root();
         unsetVariables(source, root, findings, shown);
         if (!root.isMapping()) {
             findings.error(root, "the top level of the config must be a mapping with job, config and meta, but it is " + root.kindName(),
                     "start the file with 'job: extension' and 'config:'");
-            return report(shown, findings, List.of(), List.of(), Fit.skipped("config not usable"), notes, started);
+            return report(shown, findings, List.of(), List.of(), Fit.skipped("not checked: the config is not usable"), notes, started);
         }
         new StructureCheck(findings).check(root);
         List<ConfigNode> trainers = new ToolkitRules(findings).check(root, false);
@@ -121,7 +121,7 @@ public final class Validator {
         }
         String runName = root.get("config").flatMap(c -> c.get("name")).map(ConfigNode::string).orElse(null);
         List<DiskNeed> disk = options.checkDatasets() ? new RoomCheck(resolver, findings).check(runName, trainers, datasets) : List.of();
-        Fit fit = Fit.skipped("fit not checked: no trainer process");
+        Fit fit = Fit.skipped("not checked: no trainer process");
         if (!trainers.isEmpty()) {
             GpuInventory inventory;
             try {
