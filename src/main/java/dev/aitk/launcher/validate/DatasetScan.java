@@ -51,7 +51,18 @@ final class DatasetScan {
 
     /** A partner folder (mask, control, inpaint) and the file found in it for each image base name. */
     private record Partner(String kind, ConfigNode at, Path folder, List<String> extensions, Map<String, String> byBase,
-                           Map<String, String> byBaseIgnoringCase) {
+                           List<String> names) {
+        /** A file whose name matches {@code base} ignoring case, to explain a miss; null when there is none. */
+        String nearMiss(String base) {
+            String lower = base.toLowerCase(Locale.ROOT);
+            for (String n : names) {
+                int dot = n.lastIndexOf('.');
+                if (dot > 0 && n.substring(0, dot).toLowerCase(Locale.ROOT).equals(lower)) {
+                    return n;
+                }
+            }
+            return null;
+        }
     }
 
     DatasetSummary scan(ConfigNode dataset, ModelFacts model) {
@@ -127,8 +138,9 @@ final class DatasetScan {
         int small = 0;
         int[] partnerFound = new int[partners.size()];
         String ext = captionExt;
+        // Names are built only for the files a finding mentions.
+        java.util.function.IntFunction<String> nameOf = i -> folder.relativize(images.get(i)).toString();
         for (int i = 0; i < n; i++) {
-            String name = folder.relativize(images.get(i)).toString();
             if (captioned.get(i)) {
                 withCaption++;
             } else if (hasDefaultCaption) {
@@ -136,36 +148,36 @@ final class DatasetScan {
             } else {
                 findings.perFile("caption:" + dataset.path(), Severity.WARNING, folderNode,
                         "{n} images have no caption file (" + ext + ") and the dataset has no default_caption, so ai-toolkit trains them with an empty caption",
-                        "write a " + ext + " file beside each image with the same name, or set default_caption (it may use [trigger])", name);
+                        "write a " + ext + " file beside each image with the same name, or set default_caption (it may use [trigger])", nameOf.apply(i));
             }
             ImageHeader h = headers[i];
             String problem = h.ok() ? (deepProblems != null ? deepProblems[i] : null) : h.problem();
             if (problem != null) {
                 unreadable++;
                 findings.perFile("corrupt:" + dataset.path(), Severity.ERROR, folderNode,
-                        "{n} images cannot be read, and ai-toolkit stops or skips them", "re-export or delete these files", name + " (" + problem + ")");
+                        "{n} images cannot be read, and ai-toolkit stops or skips them", "re-export or delete these files", nameOf.apply(i) + " (" + problem + ")");
                 continue;
             }
             if (Math.min(h.width(), h.height()) < minResolution) {
                 small++;
                 findings.perFile("small:" + dataset.path(), Severity.WARNING, folderNode,
                         "{n} images are smaller than the smallest training resolution (" + minResolution + " px on the short side), so ai-toolkit upscales them and they train blurry",
-                        "use larger images, or drop " + minResolution + " from resolution", name + " (" + h.width() + "x" + h.height() + ")");
+                        "use larger images, or drop " + minResolution + " from resolution", nameOf.apply(i) + " (" + h.width() + "x" + h.height() + ")");
             }
             for (int k = 0; k < partners.size(); k++) {
                 Partner p = partners.get(k);
                 int idx = partnerIndex[k][i];
                 if (idx < 0) {
-                    String near = p.byBaseIgnoringCase().get(bases.get(i).toLowerCase(Locale.ROOT));
+                    String near = p.nearMiss(bases.get(i));
                     findings.perFile(p.kind() + "-missing:" + p.at().path(), Severity.ERROR, p.at(),
                             "{n} images have no " + p.kind() + " image in " + p.folder() + " (looked for the same name with "
                                     + String.join("/", p.extensions()) + ")",
                             "add the missing " + p.kind() + " files with the image's base name, or remove those images",
-                            name + (near != null ? " (found " + near + ", but names and extensions are case-sensitive)" : ""));
+                            nameOf.apply(i) + (near != null ? " (found " + near + ", but names and extensions are case-sensitive)" : ""));
                     continue;
                 }
                 partnerFound[k]++;
-                checkPartner(p, name, p.folder().getFileName() + "/" + p.byBase().get(bases.get(i)), h, headers[idx],
+                checkPartner(p, nameOf.apply(i), p.folder().getFileName() + "/" + p.byBase().get(bases.get(i)), h, headers[idx],
                         deepProblems != null ? deepProblems[idx] : null);
             }
         }
@@ -230,10 +242,11 @@ final class DatasetScan {
                     + " images are trained on as images too", "move the " + kind + " folder next to the training images folder, not inside it");
         }
         Map<String, String> byBase = new HashMap<>();
-        Map<String, String> byBaseIgnoringCase = new HashMap<>();
+        List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
+                names.add(name);
                 int dot = name.lastIndexOf('.');
                 if (dot <= 0) {
                     continue;
@@ -247,13 +260,12 @@ final class DatasetScan {
                         byBase.put(base, name);
                     }
                 }
-                byBaseIgnoringCase.putIfAbsent(base.toLowerCase(Locale.ROOT), name);
             }
         } catch (IOException e) {
             findings.error(at, "the " + kind + " folder " + folder + " cannot be listed: " + reason(e), "check its permissions");
             return;
         }
-        out.add(new Partner(kind, at, folder, extensions, byBase, byBaseIgnoringCase));
+        out.add(new Partner(kind, at, folder, extensions, byBase, names));
     }
 
     private boolean folderUsable(ConfigNode at, Path folder, String key, String what) {

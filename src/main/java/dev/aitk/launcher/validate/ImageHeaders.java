@@ -1,13 +1,10 @@
 package dev.aitk.launcher.validate;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
+import java.io.RandomAccessFile;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 
 /**
  * Reads PNG, JPEG and WebP headers: one read of the first 16 KiB, and positional reads only where the
@@ -16,16 +13,16 @@ import java.nio.file.StandardOpenOption;
  */
 final class ImageHeaders {
     private static final int FIRST_READ = 16 * 1024;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(FIRST_READ);
-    private FileChannel channel;
+    private final byte[] buffer = new byte[FIRST_READ];
+    private RandomAccessFile channel;
     private long fileSize;
     private long bufferStart;
     private int bufferLength;
 
     ImageHeader read(Path file) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (RandomAccessFile ch = new RandomAccessFile(file.toFile(), "r")) {
             channel = ch;
-            fileSize = ch.size();
+            fileSize = ch.length();
             bufferStart = -1;
             bufferLength = 0;
             if (fileSize == 0) {
@@ -45,14 +42,19 @@ final class ImageHeaders {
                 return webp();
             }
             return ImageHeader.broken("it is not a JPEG, PNG or WebP image (unknown first bytes)");
-        } catch (AccessDeniedException e) {
-            return ImageHeader.broken("permission denied");
-        } catch (NoSuchFileException e) {
-            return ImageHeader.broken("the file does not exist (a dangling link?)");
-        } catch (FileSystemException e) {
-            String reason = e.getReason() == null ? "cannot be opened" : e.getReason();
-            return ImageHeader.broken(reason.toLowerCase(java.util.Locale.ROOT).contains("symbolic links")
-                    ? "it is a symbolic link loop" : reason);
+        } catch (FileNotFoundException e) {
+            // RandomAccessFile reports every open failure this way, with the OS reason in parentheses.
+            String msg = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+            if (msg.contains("permission denied")) {
+                return ImageHeader.broken("permission denied");
+            }
+            if (msg.contains("symbolic links")) {
+                return ImageHeader.broken("it is a symbolic link loop");
+            }
+            if (msg.contains("is a directory")) {
+                return ImageHeader.broken("it is a folder, not a file");
+            }
+            return ImageHeader.broken("the file cannot be opened (a dangling link?)");
         } catch (IOException e) {
             return ImageHeader.broken("read error: " + e.getMessage());
         } finally {
@@ -281,17 +283,17 @@ final class ImageHeaders {
     // --- buffered positional access ---
 
     private boolean fill(long pos) throws IOException {
-        buffer.clear();
+        if (pos != 0) {
+            channel.seek(pos);
+        }
         int total = 0;
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, pos + total);
+        int want = (int) Math.min(buffer.length, fileSize - pos);
+        while (total < want) {
+            int n = channel.read(buffer, total, want - total);
             if (n < 0) {
                 break;
             }
             total += n;
-            if (pos + total >= fileSize) {
-                break;
-            }
         }
         bufferStart = pos;
         bufferLength = total;
@@ -311,7 +313,7 @@ final class ImageHeaders {
     }
 
     private int u8(long pos) {
-        return buffer.get((int) (pos - bufferStart)) & 0xFF;
+        return buffer[(int) (pos - bufferStart)] & 0xFF;
     }
 
     private boolean tag(long pos, String fourCc) {
