@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -242,11 +243,10 @@ final class DatasetScan {
                     + " images are trained on as images too", "move the " + kind + " folder next to the training images folder, not inside it");
         }
         Map<String, String> byBase = new HashMap<>();
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder)) {
-            for (Path p : ds) {
-                String name = p.getFileName().toString();
-                names.add(name);
+        List<String> names;
+        try {
+            names = list(folder);
+            for (String name : names) {
                 int dot = name.lastIndexOf('.');
                 if (dot <= 0) {
                     continue;
@@ -293,11 +293,9 @@ final class DatasetScan {
             findings.error(at, "folder_path nests more than " + MAX_DEPTH + " folders deep at " + dir, "flatten the dataset folder");
             return;
         }
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                names.add(p.getFileName().toString());
-            }
+        List<String> names;
+        try {
+            names = list(dir);
         } catch (AccessDeniedException e) {
             findings.perFile("unlistable:" + at.path(), Severity.ERROR, at, "{n} folders in the dataset cannot be read (permission denied)",
                     "give the user running training read access (chmod -R u+rX)", root.relativize(dir).toString());
@@ -357,6 +355,21 @@ final class DatasetScan {
         } catch (IOException e) {
             // A dangling link to something without an image name is not read by ai-toolkit.
         }
+    }
+
+    /** A folder's names: File.list is one readdir pass without a Path object per entry; on failure, the reason. */
+    private static List<String> list(Path dir) throws IOException {
+        String[] names = dir.toFile().list();
+        if (names != null) {
+            return new ArrayList<>(Arrays.asList(names));
+        }
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                out.add(p.getFileName().toString());
+            }
+        }
+        return out;
     }
 
     private static boolean isImageExtension(String name, int dot) {

@@ -110,6 +110,33 @@ final class SourceText {
         return value;
     }
 
+    /**
+     * JSON allows tabs between tokens, YAML does not; a tab outside a string becomes a space (same length, so
+     * every position stays where it was). Tabs inside strings are invalid JSON and are left for the parser.
+     */
+    SourceText withJsonTabsAsSpaces() {
+        if (substituted.indexOf('\t') < 0) {
+            return this;
+        }
+        StringBuilder sb = new StringBuilder(substituted);
+        boolean inString = false;
+        for (int i = 0; i < sb.length(); i++) {
+            char c = sb.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '\t') {
+                sb.setCharAt(i, ' ');
+            }
+        }
+        return new SourceText(original, sb.toString(), substStart, origStart, replaced, unset);
+    }
+
     String original() {
         return original;
     }

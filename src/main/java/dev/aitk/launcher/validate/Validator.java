@@ -74,6 +74,10 @@ public final class Validator {
         }
         extensionRule(file, findings, shown);
         SourceText source = SourceText.substitute(text, env.variables(), env.isWindows());
+        String lowerName = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (lowerName.endsWith(".json") || lowerName.endsWith(".jsonc")) {
+            source = source.withJsonTabsAsSpaces();
+        }
         ConfigTree tree;
         try {
             tree = ConfigTree.parse(source);
@@ -95,7 +99,9 @@ public final class Validator {
             notes.add("no sd_trainer process found: datasets, disk and fit not checked");
         }
         Path base = options.toolkitRoot() != null ? env.resolve(options.toolkitRoot()) : env.workingDirectory();
-        Function<String, Path> resolver = s -> base.resolve(s).normalize();
+        String runName = root.get("config").flatMap(c -> c.get("name")).map(ConfigNode::string).orElse(null);
+        // toolkit/config.py preprocess_config replaces [name] with config.name everywhere in the config.
+        Function<String, Path> resolver = s -> base.resolve(runName == null ? s : s.replace("[name]", runName)).normalize();
         Map<ConfigNode, DatasetSummary> datasets = new LinkedHashMap<>();
         if (options.checkDatasets() && !trainers.isEmpty()) {
             ExecutorService pool = Executors.newFixedThreadPool(threads(), daemonThreads());
@@ -119,7 +125,6 @@ public final class Validator {
                 notes.add("relative dataset paths are resolved against " + base + "; run.py resolves them against its own working directory");
             }
         }
-        String runName = root.get("config").flatMap(c -> c.get("name")).map(ConfigNode::string).orElse(null);
         List<DiskNeed> disk = options.checkDatasets() ? new RoomCheck(resolver, findings).check(runName, trainers, datasets) : List.of();
         Fit fit = Fit.skipped("not checked: no trainer process");
         if (!trainers.isEmpty()) {

@@ -260,4 +260,30 @@ class ValidatorTest {
         assertThat(outputs.neededBytes()).isGreaterThan(5 * lora);
         assertThat(outputs.detail()).contains("5 LoRA files");
     }
+
+    @Test
+    void jsonIndentedWithTabsIsReadAndPositionsStay() throws Exception {
+        fx.flex2Dataset(2);
+        Path json = fx.config("flex2-inpaint.json");
+        String tabbed = java.nio.file.Files.readString(json).replace("  ", "\t").replace("\"lr\": 0.0001", "\"lr\": \"fast\"");
+        java.nio.file.Files.writeString(json, tabbed);
+        ValidationReport r = fx.validate(json);
+        Finding f = only(r, "train.lr");
+        assertThat(f.message()).contains("must be a number");
+        assertThat(f.line()).isEqualTo(23);
+    }
+
+    @Test
+    void nameTagInPathsIsReplacedLikePreprocessConfig() {
+        fx.maskDataset(2);
+        Path config = fx.config("flux-dev-mask.yaml", "${DATASET_DIR}/images", "${DATASET_DIR}/[name]");
+        try {
+            java.nio.file.Files.move(fx.data.resolve("images"), fx.data.resolve("my_flux_mask_v1"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ValidationReport r = fx.validate(config);
+        assertThat(r.findings()).isEmpty();
+        assertThat(r.summary().datasets().get(0).folder()).endsWith("data/my_flux_mask_v1");
+    }
 }
