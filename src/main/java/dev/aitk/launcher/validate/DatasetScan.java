@@ -269,6 +269,10 @@ final class DatasetScan {
     }
 
     private boolean folderUsable(ConfigNode at, Path folder, String key, String what) {
+        if (at.string() != null && at.string().contains("${")) {
+            // An unset ${VAR} is already an error at this place; the folder cannot be known.
+            return false;
+        }
         if (!Files.exists(folder)) {
             boolean dangling = Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
             findings.error(at, key + " " + folder + (dangling ? " is a symbolic link to nothing" : " does not exist"),

@@ -69,9 +69,9 @@ final class StructureCheck {
             Key key = keys.get(e.key());
             if (key == null) {
                 String suggestion = Suggest.closest(e.key(), keys.keySet());
-                findings.warning(e.keyNode(), "'" + e.key() + "' is not a key this launcher checks"
-                                + (sectionName.isEmpty() ? "" : " in " + sectionName.replace("[]", "")) + "; ai-toolkit may read it"
-                                + (suggestion != null ? ", or it may be a typo: did you mean '" + suggestion + "'?" : ""),
+                findings.warning(e.keyNode(), "'" + e.key() + "'" + (sectionName.isEmpty() ? "" : " in " + sectionName.replace("[]", ""))
+                                + " is not checked by this launcher; ai-toolkit ignores it unless it reads that key"
+                                + (suggestion != null ? ": did you mean '" + suggestion + "'?" : ""),
                         suggestion != null ? "rename it to '" + suggestion + "' if that is what you meant" : "check its spelling against ai-toolkit's config examples");
                 continue;
             }

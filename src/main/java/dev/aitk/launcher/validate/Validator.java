@@ -121,7 +121,9 @@ public final class Validator {
             } finally {
                 pool.shutdownNow();
             }
-            if (datasets.values().stream().anyMatch(s -> !Path.of(s.folder()).isAbsolute())) {
+            boolean relative = datasets.keySet().stream().anyMatch(d -> d.get("folder_path").map(ConfigNode::string)
+                    .map(s -> !Path.of(s).isAbsolute()).orElse(false));
+            if (relative) {
                 notes.add("relative dataset paths are resolved against " + base + "; run.py resolves them against its own working directory");
             }
         }

@@ -49,7 +49,8 @@ class ValidateCommandTest {
         Files.writeString(home.resolve("c.yaml"), CONFIG);
         CliRun.Result r = CliRun.in(home).run("validate", "c.yaml", "--gpu-memory", "80GB");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("c.yaml: 0 errors, 0 warnings").contains("3 images, 3 with captions");
+        assertThat(r.out()).contains("c.yaml: 0 errors, 0 warnings").contains("3 images, 3 with captions")
+                .contains("note: relative dataset paths are resolved against " + home);
     }
 
     @Test

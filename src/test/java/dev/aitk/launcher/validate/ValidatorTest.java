@@ -286,4 +286,15 @@ class ValidatorTest {
         assertThat(r.findings()).isEmpty();
         assertThat(r.summary().datasets().get(0).folder()).endsWith("data/my_flux_mask_v1");
     }
+
+    @Test
+    void unsetDatasetVariableIsOneErrorPerPlaceholderWithoutFolderNoise() {
+        fx.maskDataset(2);
+        fx.env.remove("DATASET_DIR");
+        ValidationReport r = fx.validate(fx.config("flux-dev-mask.yaml"));
+        assertThat(r.findings()).extracting(Finding::path, Finding::line)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("config.process[0].datasets[0].folder_path", 20),
+                        org.assertj.core.groups.Tuple.tuple("config.process[0].datasets[0].mask_path", 21));
+        assertThat(r.findings()).allSatisfy(f -> assertThat(f.message()).contains("DATASET_DIR is not set"));
+    }
 }
