@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleFunction;
-import java.util.function.Function;
 
 /**
  * Does the run fit its GPU? ai-toolkit trains one process on the one device named by {@code device}
@@ -20,11 +19,11 @@ import java.util.function.Function;
  */
 final class FitCheck {
     private final GpuInventory inventory;
-    private final Function<TrainingSettings, Prediction> predictor;
+    private final MemoryPredictor predictor;
     private final DoubleFunction<MemoryBudget> budgetForCard;
     private final Findings findings;
 
-    FitCheck(GpuInventory inventory, Function<TrainingSettings, Prediction> predictor,
+    FitCheck(GpuInventory inventory, MemoryPredictor predictor,
              DoubleFunction<MemoryBudget> budgetForCard, Findings findings) {
         this.inventory = inventory;
         this.predictor = predictor;
@@ -64,28 +63,31 @@ final class FitCheck {
                     + "); pass --gpu-memory");
         }
         MemoryBudget budget = budgetForCard.apply(gpu.totalMib() / 1024.0);
+        // split_model_over_gpus spreads the transformer over every visible GPU; otherwise one card holds it all.
+        boolean split = Boolean.TRUE.equals(process.get("model").flatMap(m -> m.get("split_model_over_gpus")).map(ConfigNode::bool).orElse(null));
+        int splitGpus = split ? inventory.count() : 1;
         Prediction prediction;
         try {
-            prediction = predictor.apply(settings);
+            prediction = predictor.predict(settings, budget, splitGpus);
         } catch (RuntimeException e) {
-            return Fit.skipped("not checked: the memory model is not available (" + e.getMessage() + ")");
+            return Fit.skipped("not checked: the memory model cannot size this run (" + e.getMessage() + ")");
         }
-        double peak = prediction.memory().totalGib();
-        String gpuName = "cuda:" + index + " " + gpu.name();
-        if (peak <= budget.usableGib()) {
+        double peak = prediction.memory().processPeakGib();
+        String gpuName = "cuda:" + index + " " + gpu.name() + (splitGpus > 1 ? " (model split over " + splitGpus + " GPUs)" : "");
+        if (budget.fits(prediction.memory())) {
             return new Fit(true, null, gpuName, peak, budget.usableGib(), List.of());
         }
-        List<String> fixes = alternatives(settings, budget.usableGib());
+        List<String> fixes = alternatives(settings, budget, splitGpus);
         ConfigNode at = process.get("model").orElse(process);
-        findings.error(at, String.format(Locale.ROOT, "the run needs about %.1f GiB of GPU memory at its peak, but %s has %.1f GiB usable (%.1f GiB card)",
-                        peak, gpuName, budget.usableGib(), budget.cardTotalGib()),
+        findings.error(at, String.format(Locale.ROOT, "the run needs about %.1f GiB of GPU memory at its peak (%s), but %s has %.1f GiB usable (%.1f GiB card)",
+                        peak, prediction.peakPhase(), gpuName, budget.usableGib(), budget.cardTotalGib()),
                 fixes.isEmpty() ? "no single change fits this card: use a card with more memory, or combine model.quantize: true, train.batch_size: 1 and smaller resolutions"
                         : String.join(", or ", fixes));
         return new Fit(true, null, gpuName, peak, budget.usableGib(), fixes);
     }
 
     /** Single changes that bring the peak under the budget, each with its predicted peak. */
-    private List<String> alternatives(TrainingSettings s, double usable) {
+    private List<String> alternatives(TrainingSettings s, MemoryBudget budget, int splitGpus) {
         List<String> out = new ArrayList<>();
         List<Object[]> tries = new ArrayList<>();
         if (!s.quantize()) {
@@ -115,9 +117,9 @@ final class FitCheck {
         }
         for (Object[] t : tries) {
             try {
-                double peak = predictor.apply((TrainingSettings) t[1]).memory().totalGib();
-                if (peak <= usable) {
-                    out.add(String.format(Locale.ROOT, "%s (predicted %.1f GiB)", t[0], peak));
+                Prediction p = predictor.predict((TrainingSettings) t[1], budget, splitGpus);
+                if (budget.fits(p.memory())) {
+                    out.add(String.format(Locale.ROOT, "%s (predicted %.1f GiB)", t[0], p.memory().processPeakGib()));
                 }
             } catch (RuntimeException e) {
                 // An alternative the model cannot size is not offered.

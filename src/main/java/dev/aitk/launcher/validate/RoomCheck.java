@@ -1,5 +1,6 @@
 package dev.aitk.launcher.validate;
 
+import dev.aitk.launcher.plan.ModelVariant;
 import dev.aitk.launcher.plan.TransformerShape;
 import dev.aitk.launcher.util.ByteSize;
 import dev.aitk.launcher.validate.ValidationReport.DatasetSummary;
@@ -19,7 +20,7 @@ import java.util.function.Function;
  * Free disk for what a run writes: checkpoints (LoRA file x (max_step_saves_to_keep + the final one)), the
  * optimizer state, samples, and the latent cache ai-toolkit writes beside each dataset
  * ({@code <folder>/_latent_cache}) when cache_latents_to_disk is on. Sizes come from the model's shape, not
- * from a table: a LoRA on a Linear(in, out) holds rank x (in + out) values.
+ * from a table: FLUX.1-dev at rank 16 is 85.9 M values, 164 MiB in fp16.
  */
 final class RoomCheck {
     // Sample JPEGs at quality 95 average about a third of a byte per pixel; PNGs about two.
@@ -32,17 +33,6 @@ final class RoomCheck {
     RoomCheck(Function<String, Path> resolver, Findings findings) {
         this.resolver = resolver;
         this.findings = findings;
-    }
-
-    /**
-     * LoRA values per unit of rank for a FLUX-shaped transformer, all Linear layers of its blocks: a double
-     * block has q/k/v/out for image and text (8h), two AdaLN-Zero modulations h->6h (14h) and two MLPs
-     * h->4h->h (20h), 50h in all; a single block has q/k/v (6h), proj_mlp h->4h (5h), proj_out 5h->h (6h)
-     * and a modulation h->3h (4h), 21h in all. FLUX.1-dev at rank 16 gives 85.9 M values, 164 MiB in fp16.
-     */
-    static long loraValuesPerRank(TransformerShape shape) {
-        long h = shape.hiddenSize();
-        return h * (50L * shape.numLayers() + 21L * shape.numSingleLayers());
     }
 
     static int rank(ConfigNode process) {
@@ -91,7 +81,9 @@ final class RoomCheck {
             if (rank == 0) {
                 continue;
             }
-            long values = rank * loraValuesPerRank(TransformerShape.FLUX_DEV);
+            // A LoRA on a Linear(in, out) holds rank x (in + out) values; the shape knows every Linear of the blocks.
+            ModelVariant variant = p.get("model").filter(ConfigNode::isMapping).map(ModelFacts::of).map(ModelFacts::variant).orElse(null);
+            long values = TransformerShape.defaultFor(variant == null ? ModelVariant.DEV : variant).loraParams(rank);
             long lora = values * bytesPerSavedValue(p);
             long keep = p.get("save").flatMap(s -> s.get("max_step_saves_to_keep")).map(ConfigNode::integer).orElse(5L);
             long checkpoints = Math.max(0, keep) + 1;

@@ -51,7 +51,7 @@ final class SettingsFromConfig {
                 || !datasets.isEmpty() && datasets.stream().allMatch(d -> boolOf(d, "cache_text_embeddings", false));
         boolean unloadTe = boolOf(train, "unload_text_encoder", false);
         boolean lowVram = boolOf(model, "low_vram", false);
-        return new TrainingSettings(variant, TransformerShape.FLUX_DEV, batch, List.copyOf(resolutions), Math.max(rank, 1),
+        return new TrainingSettings(variant, TransformerShape.defaultFor(variant), batch, List.copyOf(resolutions), Math.max(rank, 1),
                 optimizer, quantize, qtype, quantizeTe, checkpointing, cacheLatents, cacheText, unloadTe, lowVram);
     }
 

@@ -4,8 +4,6 @@ import dev.aitk.launcher.hardware.GpuDetector;
 import dev.aitk.launcher.hardware.GpuInventory;
 import dev.aitk.launcher.plan.MemoryBudget;
 import dev.aitk.launcher.plan.MemoryModel;
-import dev.aitk.launcher.plan.Prediction;
-import dev.aitk.launcher.plan.TrainingSettings;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ProcessRunner;
 import dev.aitk.launcher.validate.ValidationReport.DatasetSummary;
@@ -34,29 +32,22 @@ import java.util.function.Function;
 public final class Validator {
     private final Environment env;
     private final BiFunction<ValidateOptions, Environment, GpuInventory> gpus;
-    private final Function<TrainingSettings, Prediction> predictor;
+    private final MemoryPredictor predictor;
     private final DoubleFunction<MemoryBudget> budgetForCard;
 
     /** Detects GPUs with the standard detector and sizes runs with the planner's fitted memory model. */
     public Validator(Environment env, ProcessRunner processRunner) {
         this(env, (o, e) -> new GpuDetector(e, processRunner).detect(o.gpuMemory(), o.gpus()),
-                s -> MemoryModel.standard().predict(s), Validator::budgetForCard);
+                (s, budget, split) -> MemoryModel.standard().predict(s, budget, split), MemoryBudget::forCard);
     }
 
     /** For callers that already know the GPUs and the memory model (tests, the launch pipeline). */
     public Validator(Environment env, BiFunction<ValidateOptions, Environment, GpuInventory> gpus,
-                     Function<TrainingSettings, Prediction> predictor, DoubleFunction<MemoryBudget> budgetForCard) {
+                     MemoryPredictor predictor, DoubleFunction<MemoryBudget> budgetForCard) {
         this.env = env;
         this.gpus = gpus;
         this.predictor = predictor;
         this.budgetForCard = budgetForCard;
-    }
-
-    /** A card's usable memory: total minus the CUDA context (0.5 GiB) minus a margin of 5% (at least 0.5 GiB). */
-    static MemoryBudget budgetForCard(double cardGib) {
-        double context = 0.5;
-        double margin = Math.max(0.5, cardGib * 0.05);
-        return new MemoryBudget(cardGib, context, margin, Math.max(0, cardGib - context - margin));
     }
 
     public ValidationReport validate(Path config, ValidateOptions options) {

@@ -5,6 +5,7 @@ import dev.aitk.launcher.hardware.GpuInventory;
 import dev.aitk.launcher.hardware.HostInfo;
 import dev.aitk.launcher.hardware.Source;
 import dev.aitk.launcher.plan.MemoryBreakdown;
+import dev.aitk.launcher.plan.MemoryBudget;
 import dev.aitk.launcher.plan.Prediction;
 import dev.aitk.launcher.plan.TrainingSettings;
 import dev.aitk.launcher.util.Environment;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * A validator over a temp folder: the shipped-style configs copied in, datasets generated beside them,
@@ -29,7 +29,7 @@ final class ValidatorFixture {
     final Path data;
     final Path output;
     final Map<String, String> env = new HashMap<>();
-    Function<TrainingSettings, Prediction> predictor = ValidatorFixture::linearPeak;
+    MemoryPredictor predictor = ValidatorFixture::linearPeak;
 
     ValidatorFixture(Path dir) {
         this.dir = dir;
@@ -43,13 +43,13 @@ final class ValidatorFixture {
      * A simple, stated peak: 34 GiB for bf16 FLUX weights (21 quantized), plus 3 GiB per sample at 1024 px
      * scaled by area, plus 6 GiB of text encoders unless their embeddings are cached.
      */
-    static Prediction linearPeak(TrainingSettings s) {
+    static Prediction linearPeak(TrainingSettings s, MemoryBudget budget, int splitGpus) {
         double weights = s.quantize() ? 21 : 34;
         int max = s.resolutionsPx().stream().mapToInt(Integer::intValue).max().orElse(512);
         double activations = 3.0 * s.batchSize() * (max / 1024.0) * (max / 1024.0);
         double te = s.cacheTextEmbeddings() ? 0 : 6;
-        double total = weights + activations + te;
-        return new Prediction(new MemoryBreakdown(weights, 0, activations, te, 0, 0, 0, total), 1.0, 1.0);
+        return new Prediction(MemoryBreakdown.of(weights, 0, activations, te, 0, budget.cudaContextGib(), budget.marginGib()),
+                1.0, 1.0, "training step");
     }
 
     Environment environment() {
@@ -60,7 +60,7 @@ final class ValidatorFixture {
         return new Validator(environment(), (o, e) -> o.gpuMemory() == null
                 ? new GpuInventory(List.of(), Source.NONE, new HostInfo("test", null, null, Source.NONE), List.of("no GPU in tests"))
                 : new GpuDetector(e, new ZtProcessRunner()).detect(o.gpuMemory(), o.gpus()),
-                s -> predictor.apply(s), Validator::budgetForCard);
+                (s, b, n) -> predictor.predict(s, b, n), MemoryBudget::forCard);
     }
 
     ValidationReport validate(Path config) {

@@ -255,7 +255,7 @@ class ValidatorTest {
         assertThat(d.latentCacheBytes()).isEqualTo(10 * perImage);
         ValidationReport.DiskNeed outputs = r.summary().disk().stream().filter(n -> n.what().startsWith("outputs")).findFirst().orElseThrow();
         // Rank 16 FLUX LoRA in fp16 is 164 MiB; 4 kept + the final one.
-        long lora = 16L * RoomCheck.loraValuesPerRank(dev.aitk.launcher.plan.TransformerShape.FLUX_DEV) * 2;
+        long lora = dev.aitk.launcher.plan.TransformerShape.FLUX_DEV.loraParams(16) * 2;
         assertThat(lora / (1024 * 1024)).isEqualTo(163);
         assertThat(outputs.neededBytes()).isGreaterThan(5 * lora);
         assertThat(outputs.detail()).contains("5 LoRA files");
