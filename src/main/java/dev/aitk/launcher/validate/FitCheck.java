@@ -81,9 +81,20 @@ final class FitCheck {
         ConfigNode at = process.get("model").orElse(process);
         findings.error(at, String.format(Locale.ROOT, "the run needs about %.1f GiB of GPU memory at its peak (%s), but %s has %.1f GiB usable (%.1f GiB card)",
                         peak, prediction.peakPhase(), gpuName, budget.usableGib(), budget.cardTotalGib()),
-                fixes.isEmpty() ? "no single change fits this card: use a card with more memory, or combine model.quantize: true, train.batch_size: 1 and smaller resolutions"
+                fixes.isEmpty() ? String.format(Locale.ROOT, "no single change brings the peak (%s) under %.1f GiB: use a card with at least %d GB, "
+                                + "or lower several settings at once (aitk-launcher plan picks settings that fit)",
+                        prediction.peakPhase(), budget.usableGib(), smallestCardGib(peak))
                         : String.join(", or ", fixes));
         return new Fit(true, null, gpuName, peak, budget.usableGib(), fixes);
+    }
+
+    /** The smallest whole-GiB card whose budget holds {@code processPeakGib}. */
+    private int smallestCardGib(double processPeakGib) {
+        int card = (int) Math.ceil(processPeakGib);
+        while (budgetForCard.apply(card).usableGib() < processPeakGib && card < 4096) {
+            card++;
+        }
+        return card;
     }
 
     /** Single changes that bring the peak under the budget, each with its predicted peak. */
