@@ -1,5 +1,7 @@
 package dev.aitk.launcher.validate;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * One problem found in a config or its datasets. {@code path} is the absolute key path in the document
  * ({@code config.process[0].train.lr}); {@code line}/{@code column} are 1-based positions in the user's file
@@ -9,11 +11,13 @@ package dev.aitk.launcher.validate;
 public record Finding(Severity severity, String path, Integer line, Integer column, String message, String fix,
                       String file) {
 
+    @JsonIgnore
     public boolean isError() {
         return severity == Severity.ERROR;
     }
 
     /** {@code file:line:column}, or as much of it as is known. */
+    @JsonIgnore
     public String location() {
         StringBuilder sb = new StringBuilder();
         if (file != null) {

@@ -109,6 +109,9 @@ public final class Validator {
                         }
                     }
                 }
+                for (ConfigNode p : trainers) {
+                    SampleImages.check(p, resolver, findings);
+                }
             } finally {
                 pool.shutdownNow();
             }

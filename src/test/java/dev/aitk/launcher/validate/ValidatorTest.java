@@ -297,4 +297,13 @@ class ValidatorTest {
                         org.assertj.core.groups.Tuple.tuple("config.process[0].datasets[0].mask_path", 21));
         assertThat(r.findings()).allSatisfy(f -> assertThat(f.message()).contains("DATASET_DIR is not set"));
     }
+
+    @Test
+    void missingSampleControlImageIsAnError() {
+        fx.kontextDataset(1);
+        ValidationReport r = fx.validate(fx.config("flux-kontext.yaml", "control/0000.jpg --seed", "control/nope.jpg --seed"));
+        Finding f = only(r, "sample.prompts[0]");
+        assertThat(f.isError()).isTrue();
+        assertThat(f.message()).contains("control/nope.jpg does not exist");
+    }
 }
