@@ -150,4 +150,15 @@ class DatasetScanTest {
         ValidationReport r = fx.validate(fx.config("flux-dev-mask.yaml", "${DATASET_DIR}/masks", "${DATASET_DIR}/images/masks"));
         assertThat(r.findings()).extracting(Finding::message).anySatisfy(m -> assertThat(m).contains("inside folder_path"));
     }
+
+    @Test
+    void deepDecodeFindsATruncatedJpeg() throws IOException {
+        fx.maskDataset(2);
+        byte[] jpeg = TestImages.jpegWithOrientation(768, 1024, 1);
+        Files.write(fx.data.resolve("images/0000.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length * 2 / 3));
+        assertThat(fx.validate(fx.config("flux-dev-mask.yaml")).hasErrors()).isFalse();
+        ValidationReport deep = fx.validate(fx.config("flux-dev-mask.yaml"), ValidateOptions.defaults().withDeep(true));
+        assertThat(deep.findings()).filteredOn(Finding::isError).singleElement()
+                .satisfies(f -> assertThat(f.message()).startsWith("1 images cannot be read").contains("0000.jpg ("));
+    }
 }
