@@ -16,6 +16,14 @@ final class StructureCheck {
     /** Process types whose keys this launcher checks: the trainers a FLUX LoRA run uses. */
     static final Set<String> CHECKED_PROCESS_TYPES = Set.of("sd_trainer", "ui_trainer", "diffusion_trainer");
 
+    // Names other trainers (kohya sd-scripts, diffusers scripts) use for keys ai-toolkit spells differently.
+    private static final Map<String, String> OTHER_TRAINERS_NAMES = Map.ofEntries(
+            Map.entry("learning_rate", "lr"), Map.entry("max_train_steps", "steps"), Map.entry("train_batch_size", "batch_size"),
+            Map.entry("optimizer_type", "optimizer"), Map.entry("network_dim", "linear"), Map.entry("network_alpha", "linear_alpha"),
+            Map.entry("mixed_precision", "dtype"), Map.entry("pretrained_model_name_or_path", "name_or_path"),
+            Map.entry("train_data_dir", "folder_path"), Map.entry("caption_extension", "caption_ext"),
+            Map.entry("save_every_n_steps", "save_every"), Map.entry("save_model_as", "save_format"));
+
     private final Findings findings;
 
     StructureCheck(Findings findings) {
@@ -69,6 +77,10 @@ final class StructureCheck {
             Key key = keys.get(e.key());
             if (key == null) {
                 String suggestion = Suggest.closest(e.key(), keys.keySet());
+                String alias = OTHER_TRAINERS_NAMES.get(e.key());
+                if (suggestion == null && alias != null && keys.containsKey(alias)) {
+                    suggestion = alias;
+                }
                 findings.warning(e.keyNode(), "'" + e.key() + "'" + (sectionName.isEmpty() ? "" : " in " + sectionName.replace("[]", ""))
                                 + " is not checked by this launcher; ai-toolkit ignores it unless it reads that key"
                                 + (suggestion != null ? ": did you mean '" + suggestion + "'?" : ""),

@@ -306,4 +306,11 @@ class ValidatorTest {
         assertThat(f.isError()).isTrue();
         assertThat(f.message()).contains("control/nope.jpg does not exist");
     }
+
+    @Test
+    void keysFromOtherTrainersPointAtAiToolkitsName() {
+        fx.maskDataset(2);
+        ValidationReport r = fx.validate(fx.config("flux-dev-mask.yaml", "        lr: 1e-4", "        learning_rate: 1e-4"));
+        assertThat(only(r, "learning_rate").message()).contains("did you mean 'lr'");
+    }
 }
