@@ -108,7 +108,8 @@ final class DatasetScan {
             if (n.isSequence()) {
                 findings.error(n, "inpaint_path must be one folder; ai-toolkit joins it with each file name, which fails for a list",
                         "set inpaint_path to a single folder");
-            } else if (n.string() != null) {
+            } else if (n.string() != null && "flex2".equals(model.arch())) {
+                // Other archs ignore inpaint_path (a warning says so); its files are not worth errors then.
                 partner("inpaint", n, INPAINT_EXTENSIONS, folder, partners);
             }
         });

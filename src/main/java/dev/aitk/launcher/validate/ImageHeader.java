@@ -15,8 +15,4 @@ record ImageHeader(String format, int width, int height, int channels, boolean h
     boolean ok() {
         return problem == null;
     }
-
-    boolean isLandscape() {
-        return width > height;
-    }
 }
