@@ -127,6 +127,7 @@ final class ToolkitRules {
             findings.missing(Severity.WARNING, p, "network", "there is no network section, so ai-toolkit fine-tunes the whole model instead of training a LoRA",
                     "add 'network: {type: lora, linear: 16, linear_alpha: 16}'");
         }
+        triggerRule(p);
         p.get("save").filter(ConfigNode::isMapping).ifPresent(this::saveRules);
         p.get("train").filter(ConfigNode::isMapping).ifPresent(this::trainRules);
         datasetRules(p, model);
@@ -141,6 +142,23 @@ final class ToolkitRules {
                 }
             });
         });
+    }
+
+    // toolkit/prompt_utils.py inject_trigger_into_prompt: with no trigger word, [trigger] is replaced by ''.
+    private void triggerRule(ConfigNode p) {
+        if (p.get("trigger_word").map(ConfigNode::string).filter(t -> !t.isBlank()).isPresent()) {
+            return;
+        }
+        List<ConfigNode> texts = new ArrayList<>();
+        p.get("sample").flatMap(s -> s.get("prompts")).filter(ConfigNode::isSequence).ifPresent(n -> texts.addAll(n.items()));
+        p.get("datasets").filter(ConfigNode::isSequence).ifPresent(n -> n.items().forEach(d -> {
+            if (d.get("trigger_word").map(ConfigNode::string).isEmpty()) {
+                d.get("default_caption").ifPresent(texts::add);
+            }
+        }));
+        texts.stream().filter(n -> n.string() != null && n.string().contains("[trigger]")).findFirst().ifPresent(n -> findings.warning(n,
+                "this text uses [trigger], but trigger_word is not set, so ai-toolkit replaces [trigger] with nothing",
+                "set trigger_word on the process (e.g. trigger_word: p3r5on), or remove [trigger]"));
     }
 
     private ModelFacts modelRules(ConfigNode p) {

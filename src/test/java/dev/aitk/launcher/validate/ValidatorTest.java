@@ -313,4 +313,13 @@ class ValidatorTest {
         ValidationReport r = fx.validate(fx.config("flux-dev-mask.yaml", "        lr: 1e-4", "        learning_rate: 1e-4"));
         assertThat(only(r, "learning_rate").message()).contains("did you mean 'lr'");
     }
+
+    @Test
+    void triggerPlaceholderWithoutTriggerWordIsAWarning() {
+        fx.maskDataset(2);
+        ValidationReport r = fx.validate(fx.config("flux-dev-mask.yaml", "      trigger_word: p3r5on\n", ""));
+        Finding f = only(r, "sample.prompts[0]");
+        assertThat(f.severity()).isEqualTo(Severity.WARNING);
+        assertThat(f.message()).contains("trigger_word is not set");
+    }
 }
