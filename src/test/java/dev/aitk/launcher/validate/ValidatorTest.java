@@ -322,4 +322,15 @@ class ValidatorTest {
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
         assertThat(f.message()).contains("trigger_word is not set");
     }
+
+    @Test
+    void windowsLineEndingsAndAByteOrderMarkKeepPositions() throws Exception {
+        fx.maskDataset(2);
+        Path config = fx.config("flux-dev-mask.yaml", "optimizer: adamw8bit", "optimizer: adamw8bt");
+        String text = java.nio.file.Files.readString(config);
+        java.nio.file.Files.writeString(config, "\uFEFF" + text.replace("\n", "\r\n"));
+        Finding f = only(fx.validate(config), "optimizer");
+        assertThat(f.line()).isEqualTo(35);
+        assertThat(f.column()).isEqualTo(20);
+    }
 }
