@@ -19,18 +19,18 @@ import picocli.CommandLine.Parameters;
 /** Check an ai-toolkit config and its datasets before a run: every problem with its path, line and fix. */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Check an ai-toolkit config and its datasets before a run: every problem with its path in the",
-            "document, its line:column in the file, what is wrong and how to fix it.",
+            "Check an ai-toolkit config and its datasets before a run: every problem with its path in the "
+                    + "document, its line:column in the file, what is wrong and how to fix it.",
             "",
-            "Reads the config as run.py does (${VAR} from the environment, YAML or JSON), checks the keys a",
-            "FLUX LoRA run uses and ai-toolkit's own rules, reads every image header in the datasets (captions,",
-            "masks, control and inpaint partners, sizes, corrupt files), the disk room for checkpoints and the",
-            "latent cache, and whether the run fits the GPU.",
+            "Reads the config as run.py does ($${VAR} from the environment, YAML or JSON), checks the keys a "
+                    + "FLUX LoRA run uses and ai-toolkit's own rules, reads every image header in the datasets "
+                    + "(captions, mask/control/inpaint partners, sizes, corrupt files), the disk room for "
+                    + "checkpoints and the latent cache, and whether the run fits the GPU.",
             "",
             "Examples:",
             "  aitk-launcher validate config/my_flux_lora.yaml",
-            "  aitk-launcher validate my_lora.yaml --gpu-memory 24GB       # check the fit on a 24 GB card",
-            "  aitk-launcher validate my_lora.yaml --deep --json           # decode every image; JSON output",
+            "  aitk-launcher validate my_lora.yaml --gpu-memory 24GB",
+            "  aitk-launcher validate my_lora.yaml --deep --json",
         },
         footerHeading = "%nExit codes:%n",
         footer = {
