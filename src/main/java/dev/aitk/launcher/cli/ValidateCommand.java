@@ -93,9 +93,9 @@ public final class ValidateCommand extends BaseCommand {
             out.println();
             out.println("disk");
             for (ValidationReport.DiskNeed n : sum.disk()) {
-                out.printf(Locale.ROOT, "  %s  %s: needs %s, %s free%s%n    (%s)%n", n.enough() ? "ok  " : "FULL", n.folder(),
+                out.printf(Locale.ROOT, "  %s  %s: needs %s, %s free%n    (%s)%n", n.enough() ? "ok  " : "FULL", n.folder(),
                         new ByteSize(n.neededBytes()).human(), n.freeBytes() == null ? "unknown" : new ByteSize(n.freeBytes()).human(),
-                        "", n.detail());
+                        n.detail());
             }
         }
         out.println();
