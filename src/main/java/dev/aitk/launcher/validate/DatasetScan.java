@@ -51,18 +51,56 @@ final class DatasetScan {
     }
 
     /** A partner folder (mask, control, inpaint) and the file found in it for each image base name. */
-    private record Partner(String kind, ConfigNode at, Path folder, List<String> extensions, Map<String, String> byBase,
-                           List<String> names) {
-        /** A file whose name matches {@code base} ignoring case, to explain a miss; null when there is none. */
+    private static final class Partner {
+        final String kind;
+        final ConfigNode at;
+        final Path folder;
+        final List<String> extensions;
+        final Map<String, String> byBase;
+        private final List<String> names;
+        private Map<String, String> byLowerBase;
+
+        Partner(String kind, ConfigNode at, Path folder, List<String> extensions, Map<String, String> byBase, List<String> names) {
+            this.kind = kind;
+            this.at = at;
+            this.folder = folder;
+            this.extensions = extensions;
+            this.byBase = byBase;
+            this.names = names;
+        }
+
+        String kind() {
+            return kind;
+        }
+
+        ConfigNode at() {
+            return at;
+        }
+
+        Path folder() {
+            return folder;
+        }
+
+        List<String> extensions() {
+            return extensions;
+        }
+
+        Map<String, String> byBase() {
+            return byBase;
+        }
+
+        /** A file whose name matches {@code base} ignoring case, to explain a miss; built on the first miss. */
         String nearMiss(String base) {
-            String lower = base.toLowerCase(Locale.ROOT);
-            for (String n : names) {
-                int dot = n.lastIndexOf('.');
-                if (dot > 0 && n.substring(0, dot).toLowerCase(Locale.ROOT).equals(lower)) {
-                    return n;
+            if (byLowerBase == null) {
+                byLowerBase = new HashMap<>();
+                for (String n : names) {
+                    int dot = n.lastIndexOf('.');
+                    if (dot > 0) {
+                        byLowerBase.putIfAbsent(n.substring(0, dot).toLowerCase(Locale.ROOT), n);
+                    }
                 }
             }
-            return null;
+            return byLowerBase.get(base.toLowerCase(Locale.ROOT));
         }
     }
 
