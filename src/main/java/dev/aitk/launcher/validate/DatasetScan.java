@@ -192,6 +192,9 @@ final class DatasetScan {
             }
             ImageHeader h = headers[i];
             String problem = h.ok() ? (deepProblems != null ? deepProblems[i] : null) : h.problem();
+            if (problem == null && (long) h.width() * h.height() > ImageHeader.PILLOW_MAX_PIXELS) {
+                problem = h.width() + "x" + h.height() + " is more pixels than Pillow opens (decompression-bomb guard)";
+            }
             if (problem != null) {
                 unreadable++;
                 findings.perFile("corrupt:" + dataset.path(), Severity.ERROR, folderNode,

@@ -1,7 +1,10 @@
 package dev.aitk.launcher.validate;
 
 import java.awt.image.BufferedImage;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,6 +15,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * {@code --deep}: decodes every image fully with ImageIO (WebP through the TwelveMonkeys plugin) to find
@@ -38,7 +42,7 @@ final class DeepDecode {
             int to = Math.min(files.size(), start + CHUNK);
             futures.add(pool.submit(() -> {
                 for (int i = from; i < to; i++) {
-                    if (headers[i] != null && headers[i].ok()) {
+                    if (headers[i] != null && headers[i].ok() && (long) headers[i].width() * headers[i].height() <= ImageHeader.PILLOW_MAX_PIXELS) {
                         out[i] = decode(files.get(i));
                     }
                 }
@@ -49,10 +53,11 @@ final class DeepDecode {
     }
 
     static String decode(Path file) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) {
-                return "cannot be opened for decoding";
-            }
+        // A stream of unknown length: TwelveMonkeys then bounds the allocation by its global limit instead of
+        // 2048 x the file size, which refuses legitimate tiny WebPs of flat masks (a 300x200 transparent image
+        // is 42 bytes). Images Pillow would refuse as too large are reported before decoding is tried.
+        try (InputStream raw = Files.newInputStream(file);
+             ImageInputStream in = new MemoryCacheImageInputStream(new BufferedInputStream(raw, 64 * 1024))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 return "no decoder for this format";
