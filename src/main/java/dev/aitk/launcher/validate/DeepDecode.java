@@ -82,6 +82,8 @@ final class DeepDecode {
         } catch (IOException | RuntimeException e) {
             String msg = e.getMessage();
             return "does not decode (" + (msg == null ? e.getClass().getSimpleName() : msg) + ")";
+        } catch (OutOfMemoryError e) {
+            return "too large to decode in this JVM's memory (run with a larger -Xmx to check it)";
         }
     }
 }
