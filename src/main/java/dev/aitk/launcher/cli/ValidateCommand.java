@@ -49,8 +49,8 @@ public final class ValidateCommand extends BaseCommand {
     boolean deep;
 
     @Option(names = "--toolkit-dir", paramLabel = "DIR",
-            description = "ai-toolkit's folder: relative paths in the config are resolved against it, as run.py does. "
-                    + "Default: the current directory.")
+            description = "ai-toolkit's folder. As run.py does, CONFIG is looked up in its config/ folder first, and "
+                    + "relative paths in the config are resolved against it. Default: the current directory.")
     Path toolkitDir;
 
     @Override

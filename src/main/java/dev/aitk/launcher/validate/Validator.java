@@ -10,6 +10,7 @@ import dev.aitk.launcher.validate.ValidationReport.DatasetSummary;
 import dev.aitk.launcher.validate.ValidationReport.DiskNeed;
 import dev.aitk.launcher.validate.ValidationReport.Fit;
 import dev.aitk.launcher.validate.ValidationReport.Summary;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,8 +53,8 @@ public final class Validator {
 
     public ValidationReport validate(Path config, ValidateOptions options) {
         long started = System.nanoTime();
-        Path file = env.resolve(config);
-        String shown = config.toString();
+        Path file = locate(config, options.toolkitRoot());
+        String shown = file.equals(env.resolve(config)) ? config.toString() : file.toString();
         Findings findings = new Findings(shown);
         List<String> notes = new ArrayList<>();
         String text;
@@ -145,6 +146,26 @@ public final class Validator {
             }
         }
         return report(shown, findings, new ArrayList<>(datasets.values()), disk, fit, notes, started);
+    }
+
+    /**
+     * The file run.py would read (toolkit/config.py get_config): with ai-toolkit's folder known, a name is
+     * looked up in its config/ folder first, also with .json/.jsonc/.yaml/.yml added, before the path itself.
+     */
+    private Path locate(Path config, Path toolkitRoot) {
+        if (toolkitRoot != null && !config.isAbsolute()) {
+            Path inConfigFolder = env.resolve(toolkitRoot).resolve("config").resolve(config.toString());
+            if (Files.exists(inConfigFolder)) {
+                return inConfigFolder;
+            }
+            for (String ext : List.of(".json", ".jsonc", ".yaml", ".yml")) {
+                Path withExt = inConfigFolder.resolveSibling(inConfigFolder.getFileName() + ext);
+                if (Files.exists(withExt)) {
+                    return withExt;
+                }
+            }
+        }
+        return env.resolve(config);
     }
 
     private static boolean splitsModel(ConfigNode p) {

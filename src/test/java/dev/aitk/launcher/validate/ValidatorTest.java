@@ -333,4 +333,16 @@ class ValidatorTest {
         assertThat(f.line()).isEqualTo(35);
         assertThat(f.column()).isEqualTo(20);
     }
+
+    @Test
+    void withTheToolkitFolderAConfigNameIsFoundInItsConfigFolderLikeRunPy() throws Exception {
+        fx.maskDataset(2);
+        Path toolkit = tmp.resolve("ai-toolkit");
+        java.nio.file.Files.createDirectories(toolkit.resolve("config"));
+        java.nio.file.Files.move(fx.config("flux-dev-mask.yaml"), toolkit.resolve("config/my_run.yaml"));
+        ValidationReport r = fx.validator().validate(Path.of("my_run"), ValidateOptions.defaults().withToolkitRoot(toolkit));
+        assertThat(r.findings()).isEmpty();
+        assertThat(r.summary().datasets()).hasSize(1);
+        assertThat(r.config()).isEqualTo(toolkit.resolve("config/my_run.yaml").toString());
+    }
 }
