@@ -84,8 +84,8 @@ public final class ValidateCommand extends BaseCommand {
                 partner(line, "masks", d.withMask());
                 partner(line, "controls", d.withControl());
                 partner(line, "inpaint images", d.withInpaint());
-                line.append(String.format(Locale.ROOT, ", %,d unreadable, %,d below %d px", d.unreadable(), d.smallerThanResolution(),
-                        d.resolutionsPx().stream().mapToInt(Integer::intValue).min().orElse(512)));
+                int res = d.resolutionsPx().stream().mapToInt(Integer::intValue).min().orElse(512);
+                line.append(String.format(Locale.ROOT, ", %,d unreadable, %,d below %dx%d", d.unreadable(), d.smallerThanResolution(), res, res));
                 out.println(line);
             }
         }

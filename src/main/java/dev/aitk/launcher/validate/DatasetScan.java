@@ -201,10 +201,13 @@ final class DatasetScan {
                         "{n} images cannot be read, and ai-toolkit stops or skips them", "re-export or delete these files", nameOf.apply(i) + " (" + problem + ")");
                 continue;
             }
-            if (Math.min(h.width(), h.height()) < minResolution) {
+            // Buckets keep the image's aspect at about resolution^2 pixels (toolkit/buckets.py), so an image is
+            // upscaled when it has fewer pixels than that, whatever its shorter side.
+            if ((long) h.width() * h.height() < (long) minResolution * minResolution) {
                 small++;
                 findings.perFile("small:" + dataset.path(), Severity.WARNING, folderNode,
-                        "{n} images are smaller than the smallest training resolution (" + minResolution + " px on the short side), so ai-toolkit upscales them and they train blurry",
+                        "{n} images have fewer pixels than the smallest training resolution (" + minResolution + "x" + minResolution
+                                + "), so ai-toolkit upscales them into its buckets and they train blurry",
                         "use larger images, or drop " + minResolution + " from resolution", nameOf.apply(i) + " (" + h.width() + "x" + h.height() + ")");
             }
             for (int k = 0; k < partners.size(); k++) {

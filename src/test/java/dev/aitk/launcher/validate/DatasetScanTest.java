@@ -102,7 +102,7 @@ class DatasetScanTest {
         ValidationReport r = fx.validate(fx.config("flux-dev-mask.yaml"));
         assertThat(r.findings()).extracting(Finding::message)
                 .anySatisfy(m -> assertThat(m).startsWith("1 images cannot be read").contains("0001.jpg (truncated JPEG"))
-                .anySatisfy(m -> assertThat(m).startsWith("1 images are smaller than the smallest training resolution (512 px")
+                .anySatisfy(m -> assertThat(m).startsWith("1 images have fewer pixels than the smallest training resolution (512x512)")
                         .contains("0002.jpg (300x400)"));
         assertThat(r.summary().datasets().get(0).unreadable()).isEqualTo(1);
     }
