@@ -201,14 +201,14 @@ final class DatasetScan {
                         "{n} images cannot be read, and ai-toolkit stops or skips them", "re-export or delete these files", nameOf.apply(i) + " (" + problem + ")");
                 continue;
             }
-            // Buckets keep the image's aspect at about resolution^2 pixels (toolkit/buckets.py), so an image is
-            // upscaled when it has fewer pixels than that, whatever its shorter side.
+            // toolkit/buckets.py get_bucket_for_image_size: buckets hold about resolution^2 pixels, and an image
+            // with fewer pixels than that gets a smaller bucket of its own size instead of being upscaled.
             if ((long) h.width() * h.height() < (long) minResolution * minResolution) {
                 small++;
                 findings.perFile("small:" + dataset.path(), Severity.WARNING, folderNode,
                         "{n} images have fewer pixels than the smallest training resolution (" + minResolution + "x" + minResolution
-                                + "), so ai-toolkit upscales them into its buckets and they train blurry",
-                        "use larger images, or drop " + minResolution + " from resolution", nameOf.apply(i) + " (" + h.width() + "x" + h.height() + ")");
+                                + "); ai-toolkit does not upscale them but trains them in smaller buckets, below the resolution you asked for",
+                        "use larger images, or lower the smallest resolution to what the images have", nameOf.apply(i) + " (" + h.width() + "x" + h.height() + ")");
             }
             for (int k = 0; k < partners.size(); k++) {
                 Partner p = partners.get(k);
