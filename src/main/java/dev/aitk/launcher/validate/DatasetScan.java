@@ -183,6 +183,11 @@ final class DatasetScan {
         for (int i = 0; i < n; i++) {
             if (captioned.get(i)) {
                 withCaption++;
+                if (deep && emptyFile(images.get(i).resolveSibling(bases.get(i) + ext))) {
+                    findings.perFile("caption-empty:" + dataset.path(), Severity.WARNING, folderNode,
+                            "{n} caption files are empty, so ai-toolkit trains those images with an empty caption (default_caption is used only when the file is missing)",
+                            "write the captions, or delete the empty files to fall back to default_caption", bases.get(i) + ext);
+                }
             } else if (hasDefaultCaption) {
                 usingDefault++;
             } else {
@@ -231,6 +236,14 @@ final class DatasetScan {
         return new DatasetSummary(dataset.path(), folder.toString(), n, withCaption, usingDefault,
                 count(partners, partnerFound, "mask"), count(partners, partnerFound, "control"),
                 count(partners, partnerFound, "inpaint"), unreadable, small, resolutions, cacheBytes);
+    }
+
+    private static boolean emptyFile(Path file) {
+        try {
+            return Files.size(file) == 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static Integer count(List<Partner> partners, int[] found, String kind) {

@@ -161,4 +161,16 @@ class DatasetScanTest {
         assertThat(deep.findings()).filteredOn(Finding::isError).singleElement()
                 .satisfies(f -> assertThat(f.message()).startsWith("1 images cannot be read").contains("0000.jpg ("));
     }
+
+    @Test
+    void deepFindsEmptyCaptionFiles() throws IOException {
+        fx.maskDataset(3);
+        Files.writeString(fx.data.resolve("images/0001.txt"), "");
+        assertThat(fx.validate(fx.config("flux-dev-mask.yaml")).findings()).isEmpty();
+        ValidationReport deep = fx.validate(fx.config("flux-dev-mask.yaml"), ValidateOptions.defaults().withDeep(true));
+        assertThat(deep.findings()).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.WARNING);
+            assertThat(f.message()).startsWith("1 caption files are empty").endsWith("0001.txt");
+        });
+    }
 }
