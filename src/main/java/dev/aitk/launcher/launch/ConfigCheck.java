@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The validate step of the launch pipeline: findings about a config file on disk, printed without stopping a
- * dry run. {@link NotInThisBuild} stands in while the validate stage is not in the build.
+ * dry run. {@link ValidatorCheck} runs the validate stage; tests pass their own.
  */
 public interface ConfigCheck {
 
@@ -23,14 +23,6 @@ public interface ConfigCheck {
     record Checked(List<String> findings, boolean hasErrors, Object report) {
         public Checked {
             findings = List.copyOf(findings);
-        }
-    }
-
-    /** Says that nothing was checked, rather than pretending the config is fine. */
-    final class NotInThisBuild implements ConfigCheck {
-        @Override
-        public Checked check(Path config, LaunchRequest request, Path toolkitDir) {
-            return new Checked(List.of("note: config validation is not in this build; nothing was checked"), false, null);
         }
     }
 }

@@ -55,7 +55,7 @@ public final class LaunchPipeline {
     /** The pipeline with this build's stages, planning with {@code plan} (the user's pins). */
     public static LaunchPipeline standard(Environment env, ProcessRunner runner, PlanRequest plan) {
         return new LaunchPipeline(env, new GpuDetector(env, runner),
-                new PlannedJobs(new Planner(MemoryModel.standard()), plan), new ConfigCheck.NotInThisBuild());
+                new PlannedJobs(new Planner(MemoryModel.standard()), plan), new ValidatorCheck(env, runner));
     }
 
     public LaunchPreparation prepare(LaunchRequest request) {

@@ -31,7 +31,8 @@ class LaunchCommandTest {
                 .contains("no --dataset: datasets[*].folder_path keeps the template's placeholder")
                 .contains("<AITK_HOME> stands for your ai-toolkit folder")
                 .contains("huggingface_hub version unknown")
-                .contains("config validation is not in this build")
+                .contains("error " + config + ":", "folder_path /path/to/images does not exist")
+                .contains("a real launch stops on these errors (exit 3); a dry run only reports them")
                 .contains("Dry run: nothing was started.");
         assertThat(r.out() + r.err() + Files.readString(config)).doesNotContain("hf_NeverPrintMe");
     }

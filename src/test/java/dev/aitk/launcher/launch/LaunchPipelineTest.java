@@ -26,6 +26,9 @@ class LaunchPipelineTest {
         return new LaunchPipeline(env, new GpuDetector(env, new ZtProcessRunner()), planner, check);
     }
 
+    private static final ConfigCheck NO_CHECK = (config, request, toolkitDir) ->
+            new ConfigCheck.Checked(List.of(), false, null);
+
     /** Two jobs, one per GPU, each with its own batch size: what a planner does for several jobs. */
     private static final JobPlanner ONE_JOB_PER_GPU = (inventory, request) -> new JobPlanner.JobPlan(
             inventory.gpus().stream().map(g -> new JobPlanner.PlannedJob("_gpu" + g.index(), List.of(g.index()),
@@ -60,7 +63,7 @@ class LaunchPipelineTest {
     @Test
     void withoutANameSeveralJobsSuffixTheTemplatesName() {
         Environment env = Environment.of(Map.of(), home, home);
-        LaunchPreparation p = pipeline(env, ONE_JOB_PER_GPU, new ConfigCheck.NotInThisBuild())
+        LaunchPreparation p = pipeline(env, ONE_JOB_PER_GPU, NO_CHECK)
                 .prepare(LaunchRequest.of(ByteSize.parse("24GB"), 2, ModelVariant.DEV));
         assertThat(p.jobs()).extracting(PreparedJob::name)
                 .containsExactly("flux_dev_inpaint_lora_gpu0", "flux_dev_inpaint_lora_gpu1");
@@ -69,7 +72,7 @@ class LaunchPipelineTest {
     @Test
     void onWindowsTheCommandIsQuotedForCmd() {
         Environment env = new Environment(Map.of("AITK_HOME", home.resolve("ai toolkit").toString()), "Windows 11", home, home);
-        LaunchPreparation p = pipeline(env, new PlannedJobs(new Planner(MemoryModel.standard()), PlanRequest.of(ModelVariant.DEV)), new ConfigCheck.NotInThisBuild())
+        LaunchPreparation p = pipeline(env, new PlannedJobs(new Planner(MemoryModel.standard()), PlanRequest.of(ModelVariant.DEV)), NO_CHECK)
                 .prepare(new LaunchRequest(ByteSize.parse("24GB"), 1, null, null, null, Path.of("out 100%"), null,
                         List.of(), List.of(), null, "C:\\py 3\\python.exe"));
         PreparedJob job = p.jobs().get(0);
