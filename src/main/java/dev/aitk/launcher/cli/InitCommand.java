@@ -80,7 +80,7 @@ public final class InitCommand extends BaseCommand {
         }
         List<Path> written = new ArrayList<>(LaunchPipeline.writeConfigs(preparation));
         written.addAll(StartScripts.write(outputDir, scripts));
-        preparation = pipeline.check(preparation, request);
+        preparation = pipeline.check(preparation);
 
         PrintWriter out = s.out();
         if (output.json()) {

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.launch;
 
+import dev.aitk.launcher.hardware.GpuInventory;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -10,11 +11,11 @@ import java.util.List;
 public interface ConfigCheck {
 
     /**
-     * Checks {@code config} (already written) for the machine the request describes.
+     * Checks {@code config} (already written) against the GPUs the launch detected.
      *
      * @param toolkitDir run.py's working directory, against which relative dataset paths resolve; null if unknown
      */
-    Checked check(Path config, LaunchRequest request, Path toolkitDir);
+    Checked check(Path config, GpuInventory gpus, Path toolkitDir);
 
     /**
      * The findings as one line each (severity, place, message, fix), whether any is an error, and the stage's

@@ -55,7 +55,7 @@ public final class LaunchPipeline {
     /** The pipeline with this build's stages, planning with {@code plan} (the user's pins). */
     public static LaunchPipeline standard(Environment env, ProcessRunner runner, PlanRequest plan) {
         return new LaunchPipeline(env, new GpuDetector(env, runner),
-                new PlannedJobs(new Planner(MemoryModel.standard()), plan), new ValidatorCheck(env, runner));
+                new PlannedJobs(new Planner(MemoryModel.standard()), plan), new ValidatorCheck(env));
     }
 
     public LaunchPreparation prepare(LaunchRequest request) {
@@ -229,12 +229,12 @@ public final class LaunchPipeline {
      * The validate step, on the configs as written: each job gets its findings. Call after
      * {@link #writeConfigs}; a dry run prints the findings and does not stop on them.
      */
-    public LaunchPreparation check(LaunchPreparation preparation, LaunchRequest request) {
+    public LaunchPreparation check(LaunchPreparation preparation) {
         Path toolkitDir = Toolkit.PLACEHOLDER.equals(preparation.toolkitDirectory()) ? null
                 : Path.of(preparation.toolkitDirectory());
         List<PreparedJob> checked = new ArrayList<>();
         for (PreparedJob job : preparation.jobs()) {
-            checked.add(job.withCheck(check.check(Path.of(job.config()), request, toolkitDir)));
+            checked.add(job.withCheck(check.check(Path.of(job.config()), preparation.inventory(), toolkitDir)));
         }
         return new LaunchPreparation(preparation.inventory(), preparation.planNotes(), preparation.outputFolder(),
                 preparation.toolkitDirectory(), checked, preparation.notes());
@@ -244,7 +244,7 @@ public final class LaunchPipeline {
     public LaunchPreparation dryRun(LaunchRequest request) {
         LaunchPreparation prepared = prepare(request);
         writeConfigs(prepared);
-        return check(prepared, request);
+        return check(prepared);
     }
 
     /** Folder keys whose relative values run.py would read against its own working directory. */

@@ -1,7 +1,9 @@
 package dev.aitk.launcher.launch;
 
+import dev.aitk.launcher.hardware.GpuInventory;
+import dev.aitk.launcher.plan.MemoryBudget;
+import dev.aitk.launcher.plan.MemoryModel;
 import dev.aitk.launcher.util.Environment;
-import dev.aitk.launcher.util.ProcessRunner;
 import dev.aitk.launcher.validate.Finding;
 import dev.aitk.launcher.validate.ValidateOptions;
 import dev.aitk.launcher.validate.ValidationReport;
@@ -11,19 +13,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The validate stage as the launch pipeline's check: the same findings `validate` prints, one line each. */
+/**
+ * The validate stage as the launch pipeline's check: the same findings {@code validate} prints, one line each,
+ * checked against the GPUs the launch already detected (no second nvidia-smi call).
+ */
 public final class ValidatorCheck implements ConfigCheck {
-    private final Validator validator;
+    private final Environment env;
 
-    public ValidatorCheck(Environment env, ProcessRunner runner) {
-        this.validator = new Validator(env, runner);
+    public ValidatorCheck(Environment env) {
+        this.env = env;
     }
 
     @Override
-    public Checked check(Path config, LaunchRequest request, Path toolkitDir) {
-        ValidateOptions options = ValidateOptions.defaults().withGpus(request.gpuMemory(), request.gpus())
-                .withToolkitRoot(toolkitDir);
-        ValidationReport report = validator.validate(config, options);
+    public Checked check(Path config, GpuInventory gpus, Path toolkitDir) {
+        MemoryModel model = MemoryModel.standard();
+        Validator validator = new Validator(env, (options, e) -> gpus, model::predict, MemoryBudget::forCard);
+        ValidationReport report = validator.validate(config, ValidateOptions.defaults().withToolkitRoot(toolkitDir));
         List<String> lines = new ArrayList<>();
         for (Finding f : report.findings()) {
             String where = f.location().isEmpty() ? "" : f.location() + " ";

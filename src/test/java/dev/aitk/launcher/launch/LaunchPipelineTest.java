@@ -26,7 +26,7 @@ class LaunchPipelineTest {
         return new LaunchPipeline(env, new GpuDetector(env, new ZtProcessRunner()), planner, check);
     }
 
-    private static final ConfigCheck NO_CHECK = (config, request, toolkitDir) ->
+    private static final ConfigCheck NO_CHECK = (config, gpus, toolkitDir) ->
             new ConfigCheck.Checked(List.of(), false, null);
 
     /** Two jobs, one per GPU, each with its own batch size: what a planner does for several jobs. */
@@ -39,7 +39,7 @@ class LaunchPipelineTest {
     void eachPlannedJobGetsItsOwnConfigGpusAndEnvironment() throws Exception {
         Environment env = Environment.of(Map.of(), home, home);
         List<String> checked = new java.util.ArrayList<>();
-        ConfigCheck check = (config, request, toolkitDir) -> {
+        ConfigCheck check = (config, gpus, toolkitDir) -> {
             assertThat(config).exists();
             checked.add(config.getFileName().toString());
             return new ConfigCheck.Checked(List.of("warning: " + config.getFileName() + " checked"), false, null);
