@@ -1,0 +1,196 @@
+package dev.aitk.launcher.data;
+
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.LauncherException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Writes a {@link DatasetBlock} into an existing ai-toolkit config at the node level: the document is composed
+ * (not constructed), only {@code config.process[0].datasets[i]} and {@code trigger_word} change, comments and
+ * everything else stay, and the new file replaces the old one atomically after the old one is kept as
+ * {@code <name>.bak}.
+ */
+public final class ConfigUpdater {
+    private static final int MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+
+    /**
+     * @param datasetPath the entry that was set, as {@code config.process[0].datasets[0]}
+     * @param keysSet     the keys written into it (and {@code config.process[0].trigger_word} when set)
+     */
+    public record Result(String config, String backup, String datasetPath, List<String> keysSet) {
+    }
+
+    private ConfigUpdater() {
+    }
+
+    /** Sets the dataset entry {@code datasetIndex} (appends it when the index is one past the end). */
+    public static Result update(Path config, DatasetBlock block, int datasetIndex) {
+        String text = read(config);
+        Node root = compose(config, text);
+        MappingNode process = processZero(config, root);
+        List<String> keys = new ArrayList<>();
+        block.triggerWordIfSet().ifPresent(t -> {
+            put(process, "trigger_word", t);
+            keys.add("config.process[0].trigger_word");
+        });
+        Node datasetsNode = get(process, "datasets");
+        SequenceNode datasets;
+        if (datasetsNode == null) {
+            datasets = new SequenceNode(Tag.SEQ, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
+            process.getValue().add(new NodeTuple(scalar("datasets"), datasets));
+        } else if (datasetsNode instanceof SequenceNode s) {
+            datasets = s;
+        } else {
+            throw invalid(config, datasetsNode.getStartMark(), "config.process[0].datasets is not a list");
+        }
+        if (datasetIndex < 0 || datasetIndex > datasets.getValue().size()) {
+            throw new LauncherException(ExitCode.USAGE, "--dataset-index " + datasetIndex + " is out of range: " + config
+                    + " has " + datasets.getValue().size() + " dataset entries (use 0.." + datasets.getValue().size() + ")");
+        }
+        MappingNode entry;
+        if (datasetIndex == datasets.getValue().size()) {
+            entry = new MappingNode(Tag.MAP, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
+            datasets.getValue().add(entry);
+        } else if (datasets.getValue().get(datasetIndex) instanceof MappingNode m) {
+            entry = m;
+        } else {
+            throw invalid(config, datasets.getValue().get(datasetIndex).getStartMark(),
+                    "config.process[0].datasets[" + datasetIndex + "] is not a mapping");
+        }
+        String prefix = "config.process[0].datasets[" + datasetIndex + "].";
+        for (Map.Entry<String, Object> e : block.entry().entrySet()) {
+            put(entry, e.getKey(), String.valueOf(e.getValue()));
+            keys.add(prefix + e.getKey());
+        }
+        Path backup = write(config, root);
+        return new Result(config.toString(), backup.toString(), "config.process[0].datasets[" + datasetIndex + "]", keys);
+    }
+
+    private static String read(Path config) {
+        try {
+            if (!Files.isRegularFile(config)) {
+                throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config
+                        + (Files.isDirectory(config) ? " is a folder" : " does not exist") + "; give an ai-toolkit config file");
+            }
+            if (Files.size(config) > MAX_CONFIG_BYTES) {
+                throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config + " is larger than 5 MB; that is not an ai-toolkit config");
+            }
+            return Files.readString(config, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LauncherException(ExitCode.INPUT_INVALID, "cannot read --config " + config + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Node compose(Path config, String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setProcessComments(true);
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(50);
+        options.setNestingDepthLimit(100);
+        options.setCodePointLimit(MAX_CONFIG_BYTES);
+        try {
+            Node root = new Yaml(options).compose(new StringReader(text));
+            if (!(root instanceof MappingNode)) {
+                throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config + " is not a YAML mapping with job and config keys");
+            }
+            return root;
+        } catch (MarkedYAMLException e) {
+            throw invalid(config, e.getProblemMark(), "is not valid YAML (" + e.getProblem() + ")");
+        } catch (RuntimeException e) {
+            if (e instanceof LauncherException le) {
+                throw le;
+            }
+            throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config + " cannot be read as YAML (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static MappingNode processZero(Path config, Node root) {
+        Node cfg = get((MappingNode) root, "config");
+        if (!(cfg instanceof MappingNode cfgMap)) {
+            throw invalid(config, root.getStartMark(), "has no config mapping; is it an ai-toolkit config?");
+        }
+        Node process = get(cfgMap, "process");
+        if (!(process instanceof SequenceNode list) || list.getValue().isEmpty()
+                || !(list.getValue().get(0) instanceof MappingNode first)) {
+            throw invalid(config, cfgMap.getStartMark(), "has no config.process list with a first entry to add the dataset to");
+        }
+        return first;
+    }
+
+    private static LauncherException invalid(Path config, Mark mark, String what) {
+        String where = mark == null ? "" : ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+        return new LauncherException(ExitCode.INPUT_INVALID, "--config " + config + where + " " + what);
+    }
+
+    private static Node get(MappingNode map, String key) {
+        for (NodeTuple t : map.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return t.getValueNode();
+            }
+        }
+        return null;
+    }
+
+    private static void put(MappingNode map, String key, String value) {
+        List<NodeTuple> tuples = map.getValue();
+        for (int i = 0; i < tuples.size(); i++) {
+            NodeTuple t = tuples.get(i);
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                ScalarNode replacement = scalar(value);
+                // Keep the comment that sat on the old value's line.
+                replacement.setInLineComments(t.getValueNode().getInLineComments());
+                replacement.setEndComments(t.getValueNode().getEndComments());
+                tuples.set(i, new NodeTuple(t.getKeyNode(), replacement));
+                return;
+            }
+        }
+        tuples.add(new NodeTuple(scalar(key), scalar(value)));
+    }
+
+    private static ScalarNode scalar(String value) {
+        // Plain style where YAML allows it; the emitter quotes values that would otherwise read as numbers or booleans.
+        return new ScalarNode(Tag.STR, value, null, null, DumperOptions.ScalarStyle.PLAIN);
+    }
+
+    private static Path write(Path config, Node root) {
+        DumperOptions options = new DumperOptions();
+        options.setProcessComments(true);
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        options.setIndicatorIndent(2);
+        options.setIndentWithIndicator(true);
+        options.setWidth(Integer.MAX_VALUE);
+        StringWriter out = new StringWriter();
+        new Yaml(options).serialize(root, out);
+        Path temp = AtomicFiles.tempFor(config);
+        Path backup = config.resolveSibling(config.getFileName() + ".bak");
+        try {
+            Files.writeString(temp, out.toString(), StandardCharsets.UTF_8);
+            Files.copy(config, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            AtomicFiles.commit(temp, config);
+        } catch (IOException e) {
+            throw new LauncherException(ExitCode.ENVIRONMENT, "cannot write " + config + " (" + e.getMessage() + "); check permissions", e);
+        }
+        return backup;
+    }
+}

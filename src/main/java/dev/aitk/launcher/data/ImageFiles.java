@@ -1,0 +1,199 @@
+package dev.aitk.launcher.data;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+
+/**
+ * Image reading and writing through ImageIO (WebP through the TwelveMonkeys plugin on the class path). Headers are
+ * read without decoding pixels; grayscale is read from the raster, because {@code getRGB} on a gray image applies
+ * a linear-to-sRGB curve that would change every mid-gray mask value.
+ */
+public final class ImageFiles {
+    /** The extensions ai-toolkit lists as images and looks partners up by (lower case). */
+    public static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp");
+
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    private static final int PNG_COLOR_GRAY = 0;
+    /** PNG deflate effort: the JDK maps quality q to level round(9 * (1 - q)); ~level 3 is far faster than 9 and barely larger. */
+    private static final float PNG_QUALITY = 0.66f;
+
+    private ImageFiles() {
+    }
+
+    /** The lower-case extension of a file name, or "" when it has none. */
+    public static String extension(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot <= 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /** The name without its last extension, as Python's {@code os.path.splitext} gives it. */
+    public static String baseName(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot <= 0 ? fileName : fileName.substring(0, dot);
+    }
+
+    public static boolean isImageName(String fileName) {
+        return IMAGE_EXTENSIONS.contains(extension(fileName));
+    }
+
+    /** Reads the dimensions and kind of an image from its header. */
+    public static ImageInfo probe(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new IOException("cannot open " + file);
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException("not a PNG, JPEG or WebP image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                return new ImageInfo(width, height, format, format.equals("png") && isGray8Png(file));
+            } finally {
+                reader.dispose();
+            }
+        } catch (RuntimeException e) {
+            // Plugins throw unchecked exceptions on some corrupt headers; to the caller it is the same unreadable file.
+            throw new IOException(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
+    }
+
+    private static boolean isGray8Png(Path file) throws IOException {
+        byte[] head = new byte[26];
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, head.length) < head.length) {
+                return false;
+            }
+        }
+        for (int i = 0; i < PNG_SIGNATURE.length; i++) {
+            if (head[i] != PNG_SIGNATURE[i]) {
+                return false;
+            }
+        }
+        // IHDR is always the first chunk: bit depth at byte 24, color type at 25.
+        return head[24] == 8 && head[25] == PNG_COLOR_GRAY;
+    }
+
+    /** Decodes the whole image; a file ImageIO cannot decode is an IOException naming it. */
+    public static BufferedImage read(Path file) throws IOException {
+        BufferedImage image;
+        try {
+            image = ImageIO.read(file.toFile());
+        } catch (RuntimeException e) {
+            throw new IOException(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
+        if (image == null) {
+            throw new IOException("not a PNG, JPEG or WebP image");
+        }
+        return image;
+    }
+
+    /**
+     * Gray values 0..255 as Pillow's {@code convert('RGB').convert('L')} gives them (ai-toolkit's mask loader):
+     * gray images keep their values, color images use Pillow's luma weights, alpha is ignored.
+     */
+    public static byte[] luminance(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] out = new byte[w * h];
+        if (isGray(image)) {
+            Raster raster = image.getRaster();
+            int bits = image.getColorModel().getComponentSize(0);
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    out[y * w + x] = (byte) scaleTo8(row[x], bits);
+                }
+            }
+            return out;
+        }
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            image.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int rgb = row[x];
+                int r = (rgb >> 16) & 0xff;
+                int g = (rgb >> 8) & 0xff;
+                int b = rgb & 0xff;
+                // Pillow's fixed-point ITU-R 601-2 luma (L = 0.299 R + 0.587 G + 0.114 B, rounded).
+                out[y * w + x] = (byte) ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+            }
+        }
+        return out;
+    }
+
+    /** Packed 0xRRGGBB per pixel, alpha dropped; gray images are replicated from the raster. */
+    public static int[] rgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        if (isGray(image)) {
+            byte[] gray = luminance(image);
+            int[] out = new int[w * h];
+            for (int i = 0; i < out.length; i++) {
+                int v = gray[i] & 0xff;
+                out[i] = (v << 16) | (v << 8) | v;
+            }
+            return out;
+        }
+        int[] out = image.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < out.length; i++) {
+            out[i] &= 0xffffff;
+        }
+        return out;
+    }
+
+    private static boolean isGray(BufferedImage image) {
+        return !(image.getColorModel() instanceof IndexColorModel)
+                && image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY;
+    }
+
+    private static int scaleTo8(int sample, int bits) {
+        if (bits == 8) {
+            return sample;
+        }
+        if (bits > 8) {
+            return sample >> (bits - 8);
+        }
+        int max = (1 << bits) - 1;
+        return max == 0 ? 0 : Math.round(sample * 255f / max);
+    }
+
+    /** Writes a PNG (no palette: the image's own type decides gray, RGB or RGBA). */
+    public static void writePng(BufferedImage image, Path file) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+            if (out == null) {
+                throw new IOException("cannot write " + file);
+            }
+            writer.setOutput(out);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            if (param.canWriteCompressed()) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionQuality(PNG_QUALITY);
+            }
+            writer.write(null, new IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+    }
+}

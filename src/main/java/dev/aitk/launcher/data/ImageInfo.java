@@ -1,0 +1,18 @@
+package dev.aitk.launcher.data;
+
+/**
+ * What an image's header says, read without decoding the pixels.
+ *
+ * @param format    the reader's format name ({@code png}, {@code jpeg}, {@code webp})
+ * @param grayPng8  an 8-bit grayscale PNG: exactly what ai-toolkit's mask loader ends up with, so it can be copied
+ */
+public record ImageInfo(int width, int height, String format, boolean grayPng8) {
+
+    public String size() {
+        return width + "x" + height;
+    }
+
+    public boolean sameSize(ImageInfo other) {
+        return width == other.width && height == other.height;
+    }
+}
