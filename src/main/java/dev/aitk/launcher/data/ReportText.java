@@ -17,12 +17,17 @@ public final class ReportText {
         b.append("migrate-data: ").append(r.layout()).append(" layout -> ").append(r.output())
                 .append(r.dryRun() ? " (dry run: nothing written)" : "").append('\n');
         b.append("  pairs:    ").append(r.pairsFound()).append(" matched, ").append(r.pairsMigrated())
-                .append(r.dryRun() ? " to migrate, " : " migrated, ").append(r.leftOut().size())
-                .append(" names left out (").append(r.leftOutFiles()).append(" files)\n");
+                .append(r.dryRun() ? " to migrate" : " migrated");
+        if (!r.leftOut().isEmpty()) {
+            b.append("; left out: ").append(plural(r.leftOut().size(), "name")).append(", ")
+                    .append(plural(r.leftOutFiles(), "file")).append(" (listed below)");
+        }
+        b.append('\n');
         b.append("  files:    ").append(r.filesWritten()).append(' ').append(verb).append(", ")
                 .append(r.filesUnchanged()).append(" unchanged since the last run")
-                .append(r.filesWritten() == 0 && r.filesUnchanged() > 0 && !r.dryRun() ? " (nothing new to write)" : "")
-                .append(" (").append(r.transfer()).append(r.linkFallbacks() > 0 ? ", " + r.linkFallbacks() + " copied instead of linked" : "")
+                .append(r.filesWritten() == 0 && r.filesUnchanged() > 0 && !r.dryRun() ? ": nothing new to write" : "")
+                .append(" (").append(r.transfer().equals("link") ? "hard links" : "copies")
+                .append(r.linkFallbacks() > 0 ? ", " + r.linkFallbacks() + " copied instead of linked" : "")
                 .append(")\n");
         b.append("  captions: ").append(r.captionFiles()).append(" from files, ").append(r.captionsDefault())
                 .append(" use default_caption, ").append(r.captionsMissing().size()).append(" without caption\n");
@@ -60,6 +65,10 @@ public final class ReportText {
             }
         }
         return b.toString();
+    }
+
+    private static String plural(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
     }
 
     private static void list(StringBuilder b, String title, List<String> items) {
