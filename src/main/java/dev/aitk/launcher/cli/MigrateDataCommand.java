@@ -113,6 +113,10 @@ public final class MigrateDataCommand extends BaseCommand {
                 transfer != null && transfer.link ? TransferMode.LINK : TransferMode.COPY, stripDot(captionExt),
                 Optional.ofNullable(defaultCaption), Optional.ofNullable(trigger), strict, dryRun,
                 jobs != null ? jobs : Math.max(4, Runtime.getRuntime().availableProcessors()));
+        if (config != null) {
+            // A config that cannot take the dataset fails before anything is migrated.
+            ConfigUpdater.check(resolve(config), datasetIndex);
+        }
         MigrationReport report = new DatasetMigrator(new ProgressLines(s.err(), s.clock())).migrate(request);
         ConfigUpdater.Result updated = null;
         if (config != null && report.status() == MigrationReport.Status.MIGRATED && !dryRun) {

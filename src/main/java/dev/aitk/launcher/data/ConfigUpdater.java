@@ -43,16 +43,41 @@ public final class ConfigUpdater {
     private ConfigUpdater() {
     }
 
+    /** Checks that {@link #update} can work on this config, before anything is migrated. */
+    public static void check(Path config, int datasetIndex) {
+        Node root = compose(config, read(config));
+        datasets(config, processZero(config, root), datasetIndex);
+    }
+
     /** Sets the dataset entry {@code datasetIndex} (appends it when the index is one past the end). */
     public static Result update(Path config, DatasetBlock block, int datasetIndex) {
         String text = read(config);
         Node root = compose(config, text);
         MappingNode process = processZero(config, root);
+        SequenceNode datasets = datasets(config, process, datasetIndex);
         List<String> keys = new ArrayList<>();
         block.triggerWordIfSet().ifPresent(t -> {
             put(process, "trigger_word", t);
             keys.add("config.process[0].trigger_word");
         });
+        MappingNode entry;
+        if (datasetIndex == datasets.getValue().size()) {
+            entry = new MappingNode(Tag.MAP, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
+            datasets.getValue().add(entry);
+        } else {
+            entry = (MappingNode) datasets.getValue().get(datasetIndex);
+        }
+        String prefix = "config.process[0].datasets[" + datasetIndex + "].";
+        for (Map.Entry<String, Object> e : block.entry().entrySet()) {
+            put(entry, e.getKey(), String.valueOf(e.getValue()));
+            keys.add(prefix + e.getKey());
+        }
+        Path backup = write(config, root);
+        return new Result(config.toString(), backup.toString(), "config.process[0].datasets[" + datasetIndex + "]", keys);
+    }
+
+    /** The datasets list (created when absent) after checking that the index names an entry or one past the end. */
+    private static SequenceNode datasets(Path config, MappingNode process, int datasetIndex) {
         Node datasetsNode = get(process, "datasets");
         SequenceNode datasets;
         if (datasetsNode == null) {
@@ -67,23 +92,11 @@ public final class ConfigUpdater {
             throw new LauncherException(ExitCode.USAGE, "--dataset-index " + datasetIndex + " is out of range: " + config
                     + " has " + datasets.getValue().size() + " dataset entries (use 0.." + datasets.getValue().size() + ")");
         }
-        MappingNode entry;
-        if (datasetIndex == datasets.getValue().size()) {
-            entry = new MappingNode(Tag.MAP, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
-            datasets.getValue().add(entry);
-        } else if (datasets.getValue().get(datasetIndex) instanceof MappingNode m) {
-            entry = m;
-        } else {
+        if (datasetIndex < datasets.getValue().size() && !(datasets.getValue().get(datasetIndex) instanceof MappingNode)) {
             throw invalid(config, datasets.getValue().get(datasetIndex).getStartMark(),
                     "config.process[0].datasets[" + datasetIndex + "] is not a mapping");
         }
-        String prefix = "config.process[0].datasets[" + datasetIndex + "].";
-        for (Map.Entry<String, Object> e : block.entry().entrySet()) {
-            put(entry, e.getKey(), String.valueOf(e.getValue()));
-            keys.add(prefix + e.getKey());
-        }
-        Path backup = write(config, root);
-        return new Result(config.toString(), backup.toString(), "config.process[0].datasets[" + datasetIndex + "]", keys);
+        return datasets;
     }
 
     private static String read(Path config) {
@@ -186,7 +199,9 @@ public final class ConfigUpdater {
         Path backup = config.resolveSibling(config.getFileName() + ".bak");
         try {
             Files.writeString(temp, out.toString(), StandardCharsets.UTF_8);
-            Files.copy(config, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            Path backupTemp = AtomicFiles.tempFor(backup);
+            Files.copy(config, backupTemp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            AtomicFiles.commit(backupTemp, backup);
             AtomicFiles.commit(temp, config);
         } catch (IOException e) {
             throw new LauncherException(ExitCode.ENVIRONMENT, "cannot write " + config + " (" + e.getMessage() + "); check permissions", e);
