@@ -57,11 +57,7 @@ public final class ImageFiles {
             if (in == null) {
                 throw new IOException("cannot open " + file);
             }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new IOException("not a PNG, JPEG or WebP image");
-            }
-            ImageReader reader = readers.next();
+            ImageReader reader = readerFor(file, in);
             try {
                 reader.setInput(in, true, true);
                 String format = reader.getFormatName().toLowerCase(Locale.ROOT);
@@ -75,6 +71,27 @@ public final class ImageFiles {
             // Plugins throw unchecked exceptions on some corrupt headers; to the caller it is the same unreadable file.
             throw new IOException(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
+    }
+
+    /**
+     * The reader the extension names when its plugin accepts the content (asking one plugin instead of every
+     * registered one is most of the cost of a header read), else whichever plugin recognises the bytes.
+     */
+    private static ImageReader readerFor(Path file, ImageInputStream in) throws IOException {
+        String ext = extension(file.getFileName().toString());
+        Iterator<ImageReader> bySuffix = ImageIO.getImageReadersBySuffix(ext);
+        while (bySuffix.hasNext()) {
+            ImageReader candidate = bySuffix.next();
+            if (candidate.getOriginatingProvider().canDecodeInput(in)) {
+                return candidate;
+            }
+            candidate.dispose();
+        }
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+            throw new IOException("not a PNG, JPEG or WebP image");
+        }
+        return readers.next();
     }
 
     private static boolean isGray8Png(Path file) throws IOException {
