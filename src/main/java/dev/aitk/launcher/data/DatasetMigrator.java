@@ -281,7 +281,7 @@ public final class DatasetMigrator {
                         tally.count(transfer(mask, dest, mode, request.dryRun()));
                     } else {
                         tally.count(convert(dest, List.of(mask), request.dryRun(), conversions,
-                                () -> grayMask(ImageFiles.read(mask))));
+                                () -> grayMask(ImageFiles.readUpright(mask))));
                     }
                 }
                 case FLEX2 -> {
@@ -289,7 +289,7 @@ public final class DatasetMigrator {
                     Path color = t.masked().orElse(t.target());
                     Path dest = partners.resolve(t.name() + ".png");
                     tally.count(convert(dest, List.of(color, mask), request.dryRun(), conversions,
-                            () -> inpaintImage(ImageFiles.read(color), ImageFiles.read(mask))));
+                            () -> inpaintImage(ImageFiles.readUpright(color), ImageFiles.readUpright(mask))));
                 }
             }
         } catch (SourceUnreadable e) {

@@ -3,11 +3,21 @@ package dev.aitk.launcher.data;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import com.twelvemonkeys.imageio.metadata.Directory;
+import com.twelvemonkeys.imageio.metadata.Entry;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegment;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import javax.imageio.IIOImage;
@@ -17,6 +27,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Image reading and writing through ImageIO (WebP through the TwelveMonkeys plugin on the class path). Headers are
@@ -63,7 +74,10 @@ public final class ImageFiles {
                 String format = reader.getFormatName().toLowerCase(Locale.ROOT);
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
-                return new ImageInfo(width, height, format, format.equals("png") && isGray8Png(file));
+                int orientation = format.equals("jpeg") ? exifOrientation(file) : 1;
+                boolean swapped = orientation >= 5;
+                return new ImageInfo(swapped ? height : width, swapped ? width : height, format,
+                        format.equals("png") && isGray8Png(file), orientation);
             } finally {
                 reader.dispose();
             }
@@ -110,7 +124,71 @@ public final class ImageFiles {
         return head[24] == 8 && head[25] == PNG_COLOR_GRAY;
     }
 
-    /** Decodes the whole image; a file ImageIO cannot decode is an IOException naming it. */
+    /**
+     * The EXIF orientation of a JPEG (1 when it has none or it cannot be read: Pillow's exif_transpose, which
+     * ai-toolkit applies to training images, leaves such images as stored too).
+     */
+    static int exifOrientation(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            List<JPEGSegment> exif = JPEGSegmentUtil.readSegments(in, JPEG.APP1, "Exif");
+            if (exif.isEmpty()) {
+                return 1;
+            }
+            byte[] data = exif.get(0).data().readAllBytes();
+            // "Exif" is followed by two zero bytes; the segment reader consumes the first as the name's terminator.
+            int start = data.length > 0 && data[0] == 0 ? 1 : 0;
+            Directory ifd = new TIFFReader().read(
+                    new MemoryCacheImageInputStream(new ByteArrayInputStream(data, start, data.length - start)));
+            Entry entry = ifd.getEntryById(TIFF.TAG_ORIENTATION);
+            if (entry != null && entry.getValue() instanceof Number n && n.intValue() >= 1 && n.intValue() <= 8) {
+                return n.intValue();
+            }
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            return 1;
+        }
+    }
+
+    /** Decodes the image and turns it upright by its EXIF orientation, as ai-toolkit sees it. */
+    public static BufferedImage readUpright(Path file) throws IOException {
+        BufferedImage image = read(file);
+        String ext = extension(file.getFileName().toString());
+        int orientation = ext.equals("jpg") || ext.equals("jpeg") ? exifOrientation(file) : 1;
+        return orientation == 1 ? image : orient(image, orientation);
+    }
+
+    /** Applies an EXIF orientation (2..8) the way Pillow's exif_transpose does; works on any image type. */
+    static BufferedImage orient(BufferedImage in, int orientation) {
+        int w = in.getWidth();
+        int h = in.getHeight();
+        boolean swap = orientation >= 5;
+        int ow = swap ? h : w;
+        int oh = swap ? w : h;
+        WritableRaster src = in.getRaster();
+        WritableRaster dst = in.getColorModel().createCompatibleWritableRaster(ow, oh);
+        Object pixel = null;
+        for (int y = 0; y < oh; y++) {
+            for (int x = 0; x < ow; x++) {
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2 -> { sx = w - 1 - x; sy = y; }
+                    case 3 -> { sx = w - 1 - x; sy = h - 1 - y; }
+                    case 4 -> { sx = x; sy = h - 1 - y; }
+                    case 5 -> { sx = y; sy = x; }
+                    case 6 -> { sx = y; sy = h - 1 - x; }
+                    case 7 -> { sx = w - 1 - y; sy = h - 1 - x; }
+                    case 8 -> { sx = w - 1 - y; sy = x; }
+                    default -> { sx = x; sy = y; }
+                }
+                pixel = src.getDataElements(sx, sy, pixel);
+                dst.setDataElements(x, y, pixel);
+            }
+        }
+        return new BufferedImage(in.getColorModel(), dst, in.isAlphaPremultiplied(), null);
+    }
+
+    /** Decodes the whole image as stored; a file ImageIO cannot decode is an IOException naming it. */
     public static BufferedImage read(Path file) throws IOException {
         BufferedImage image;
         try {
