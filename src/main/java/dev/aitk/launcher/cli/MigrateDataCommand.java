@@ -131,7 +131,14 @@ public final class MigrateDataCommand extends BaseCommand {
             s.out().print(ReportText.format(report, updated));
         }
         return switch (report.status()) {
-            case MIGRATED -> ExitCode.OK.code();
+            case MIGRATED -> {
+                if (strict && !report.leftOut().isEmpty()) {
+                    // Headers were fine, but some files failed to decode while writing: strict still means exit 3.
+                    s.err().println("error: --strict: " + report.leftOutFiles() + " files could not be decoded and were left out (listed above)");
+                    yield ExitCode.INPUT_INVALID.code();
+                }
+                yield ExitCode.OK.code();
+            }
             case STRICT_LEFT_OUT -> {
                 s.err().println("error: --strict: " + report.leftOutFiles() + " files would be left out (listed above); nothing was written");
                 yield ExitCode.INPUT_INVALID.code();
