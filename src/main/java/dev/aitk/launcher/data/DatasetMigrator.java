@@ -4,8 +4,6 @@ import dev.aitk.launcher.data.AtomicFiles.Outcome;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
-import java.awt.image.DataBufferInt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -281,7 +279,7 @@ public final class DatasetMigrator {
                         tally.count(transfer(mask, dest, mode, request.dryRun()));
                     } else {
                         tally.count(convert(dest, List.of(mask), request.dryRun(), conversions,
-                                () -> grayMask(ImageFiles.readUpright(mask))));
+                                () -> PartnerImages.grayMask(ImageFiles.readUpright(mask))));
                     }
                 }
                 case FLEX2 -> {
@@ -289,7 +287,7 @@ public final class DatasetMigrator {
                     Path color = t.masked().orElse(t.target());
                     Path dest = partners.resolve(t.name() + ".png");
                     tally.count(convert(dest, List.of(color, mask), request.dryRun(), conversions,
-                            () -> inpaintImage(ImageFiles.readUpright(color), ImageFiles.readUpright(mask))));
+                            () -> PartnerImages.inpaintImage(ImageFiles.readUpright(color), ImageFiles.readUpright(mask))));
                 }
             }
         } catch (SourceUnreadable e) {
@@ -383,36 +381,6 @@ public final class DatasetMigrator {
             permits.release();
         }
         return Outcome.WRITTEN;
-    }
-
-    /** An 8-bit grayscale mask with the values ai-toolkit's loader would see (white = full loss weight). */
-    static BufferedImage grayMask(BufferedImage mask) {
-        BufferedImage out = new BufferedImage(mask.getWidth(), mask.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
-        byte[] gray = ImageFiles.luminance(mask);
-        System.arraycopy(gray, 0, ((DataBufferByte) out.getRaster().getDataBuffer()).getData(), 0, gray.length);
-        return out;
-    }
-
-    /**
-     * An RGBA image whose alpha is the inverted mask: white (the hole) becomes alpha 0. ai-toolkit's Flex.2 model
-     * (extensions_built_in/diffusion_models/flex2, Flex2.condition_noisy_latents) takes only the alpha channel of
-     * {@code inpaint_path} images, with "1 being keep area and 0 being area to inpaint", and the data loader
-     * (InpaintControlFileItemDTOMixin.load_inpaint_image) skips any image whose mode is not RGBA.
-     */
-    static BufferedImage inpaintImage(BufferedImage color, BufferedImage mask) throws IOException {
-        int w = color.getWidth();
-        int h = color.getHeight();
-        if (mask.getWidth() != w || mask.getHeight() != h) {
-            throw new IOException("the mask is " + mask.getWidth() + "x" + mask.getHeight() + " but the image is " + w + "x" + h);
-        }
-        int[] rgb = ImageFiles.rgb(color);
-        byte[] gray = ImageFiles.luminance(mask);
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-        int[] argb = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
-        for (int i = 0; i < argb.length; i++) {
-            argb[i] = ((255 - (gray[i] & 0xff)) << 24) | rgb[i];
-        }
-        return out;
     }
 
     private static List<String> foreignFiles(MigrationRequest request, List<Planned> planned) {

@@ -282,4 +282,22 @@ class MigrateDataCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(tmp.resolve("rel-out/images/b.png")).exists();
     }
+
+    @Test
+    void captionsBesideTheTargetsAreUsedAndOtherFilesAreListedAsIgnored() throws Exception {
+        Files.copy(data.captions.resolve("a.txt"), data.targets.resolve("a.txt"));
+        Files.writeString(data.targets.resolve("notes.md"), "not data");
+
+        CliRun.Result r = CliRun.in(tmp).run("migrate-data", "--targets", data.targets.toString(),
+                "--masked", data.masked.toString(), "--output", out.toString(), "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode report = json(r);
+        assertThat(report.get("captionFiles").asInt()).isEqualTo(1);
+        assertThat(out.resolve("images/a.txt")).hasSameTextualContentAs(data.captions.resolve("a.txt"));
+        // Without --masks, "nomask" and "badsize" pair up too; only "a" has a caption.
+        assertThat(report.get("captionsMissing").size()).isEqualTo(report.get("pairsMigrated").asInt() - 1);
+        assertThat(report.get("ignoredFiles").toString()).contains("notes.md").doesNotContain("a.txt");
+        assertThat(report.get("warnings").toString()).contains("ai-toolkit trains them with an empty caption");
+    }
 }
