@@ -13,7 +13,7 @@ public final class ReportText {
 
     public static String format(MigrationReport r, ConfigUpdater.Result config) {
         StringBuilder b = new StringBuilder();
-        String verb = r.dryRun() ? "would write" : "written";
+        String verb = r.dryRun() ? "to write" : "written";
         b.append("migrate-data: ").append(r.layout()).append(" layout -> ").append(r.output())
                 .append(r.dryRun() ? " (dry run: nothing written)" : "").append('\n');
         b.append("  pairs:    ").append(r.pairsFound()).append(" matched, ").append(r.pairsMigrated())
