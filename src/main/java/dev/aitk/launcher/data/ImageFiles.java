@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import javax.imageio.IIOImage;
@@ -62,8 +63,96 @@ public final class ImageFiles {
         return IMAGE_EXTENSIONS.contains(extension(fileName));
     }
 
-    /** Reads the dimensions and kind of an image from its header. */
+    /**
+     * Reads the dimensions and kind of an image from its header: PNG from its IHDR chunk, JPEG from its SOF and
+     * Exif segments in one pass, anything else (WebP, misnamed files) through ImageIO's plugins.
+     */
     public static ImageInfo probe(Path file) throws IOException {
+        String ext = extension(file.getFileName().toString());
+        ImageInfo quick = switch (ext) {
+            case "png" -> probePng(file);
+            case "jpg", "jpeg" -> probeJpeg(file);
+            default -> null;
+        };
+        return quick != null ? quick : probeWithImageIO(file);
+    }
+
+    /** Width, height, bit depth and color type sit at fixed offsets of the first chunk; null when it is not a PNG. */
+    private static ImageInfo probePng(Path file) throws IOException {
+        byte[] head = new byte[26];
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, head.length) < head.length) {
+                return null;
+            }
+        }
+        for (int i = 0; i < PNG_SIGNATURE.length; i++) {
+            if (head[i] != PNG_SIGNATURE[i]) {
+                return null;
+            }
+        }
+        if (head[12] != 'I' || head[13] != 'H' || head[14] != 'D' || head[15] != 'R') {
+            return null;
+        }
+        int width = int32(head, 16);
+        int height = int32(head, 20);
+        if (width <= 0 || height <= 0) {
+            return null;
+        }
+        return new ImageInfo(width, height, "png", head[24] == 8 && head[25] == PNG_COLOR_GRAY, 1);
+    }
+
+    private static int int32(byte[] b, int at) {
+        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    }
+
+    /** Start-of-frame markers (all JPEG coding processes; C4, C8 and CC are other segments). */
+    private static final Map<Integer, List<String>> JPEG_HEADER_SEGMENTS = jpegHeaderSegments();
+
+    private static Map<Integer, List<String>> jpegHeaderSegments() {
+        Map<Integer, List<String>> segments = new java.util.HashMap<>();
+        for (int marker = 0xFFC0; marker <= 0xFFCF; marker++) {
+            if (marker != 0xFFC4 && marker != 0xFFC8 && marker != 0xFFCC) {
+                segments.put(marker, JPEGSegmentUtil.ALL_IDS);
+            }
+        }
+        segments.put(JPEG.APP1, List.of("Exif"));
+        return Map.copyOf(segments);
+    }
+
+    /** Size from the SOF segment and orientation from Exif, in one read up to the image data; null when unsure. */
+    private static ImageInfo probeJpeg(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                return null;
+            }
+            List<JPEGSegment> segments = JPEGSegmentUtil.readSegments(in, JPEG_HEADER_SEGMENTS);
+            int width = -1;
+            int height = -1;
+            int orientation = 1;
+            for (JPEGSegment segment : segments) {
+                if (segment.marker() == JPEG.APP1) {
+                    orientation = orientation(segment);
+                } else if (width < 0) {
+                    byte[] sof = segment.data().readNBytes(5);
+                    if (sof.length < 5) {
+                        return null;
+                    }
+                    height = ((sof[1] & 0xff) << 8) | (sof[2] & 0xff);
+                    width = ((sof[3] & 0xff) << 8) | (sof[4] & 0xff);
+                }
+            }
+            if (width <= 0 || height <= 0) {
+                return null;
+            }
+            boolean swapped = orientation >= 5;
+            return new ImageInfo(swapped ? height : width, swapped ? width : height, "jpeg", false, orientation);
+        } catch (IOException | RuntimeException e) {
+            // Not a JPEG after all, or an odd one: ImageIO's reader decides.
+            return null;
+        }
+    }
+
+    private static ImageInfo probeWithImageIO(Path file) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
                 throw new IOException("cannot open " + file);
@@ -131,10 +220,15 @@ public final class ImageFiles {
     static int exifOrientation(Path file) {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             List<JPEGSegment> exif = JPEGSegmentUtil.readSegments(in, JPEG.APP1, "Exif");
-            if (exif.isEmpty()) {
-                return 1;
-            }
-            byte[] data = exif.get(0).data().readAllBytes();
+            return exif.isEmpty() ? 1 : orientation(exif.get(0));
+        } catch (IOException | RuntimeException e) {
+            return 1;
+        }
+    }
+
+    private static int orientation(JPEGSegment exif) {
+        try {
+            byte[] data = exif.data().readAllBytes();
             // "Exif" is followed by two zero bytes; the segment reader consumes the first as the name's terminator.
             int start = data.length > 0 && data[0] == 0 ? 1 : 0;
             Directory ifd = new TIFFReader().read(
