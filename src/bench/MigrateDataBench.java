@@ -31,8 +31,8 @@ public class MigrateDataBench {
         try {
             Path big = generate(root.resolve("big"), pairs, size);
             Path small = generate(root.resolve("small"), flexPairs, size);
-            System.out.printf("dataset: %d pairs (flex2: %d) of %dx%d JPEG targets, PNG masked images, PNG masks; %d runs, %d cores%n",
-                    pairs, flexPairs, size, size, runs, Runtime.getRuntime().availableProcessors());
+            System.out.printf("dataset: %d pairs (flex2: %d) of %dx%d JPEG targets, PNG masked images, PNG masks (%d MB); %d runs, %d cores%n",
+                    pairs, flexPairs, size, size, bytes(big) >> 20, runs, Runtime.getRuntime().availableProcessors());
             report("kontext --copy", pairs, time(jar, big, root.resolve("out"), runs, true, "--layout", "kontext", "--copy"));
             report("kontext --link", pairs, time(jar, big, root.resolve("out"), runs, true, "--layout", "kontext", "--link"));
             report("kontext re-run (nothing to write)", pairs, time(jar, big, root.resolve("out"), runs, false, "--layout", "kontext", "--link"));
@@ -101,6 +101,12 @@ public class MigrateDataBench {
             Files.writeString(targets.resolve(name + ".txt"), "a photo of [trigger], sample " + i);
         }
         return dir;
+    }
+
+    static long bytes(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
     }
 
     static void delete(Path dir) throws IOException {
