@@ -30,53 +30,6 @@ public record MigrationRequest(Path targets, Optional<Path> masked, Optional<Pat
         }
     }
 
-    /** A request with the defaults the CLI uses: copy, txt captions, no strictness, one worker per core. */
-    public static MigrationRequest of(Path targets, Path masked, Path masks, Path output, Layout layout) {
-        return new MigrationRequest(targets, Optional.ofNullable(masked), Optional.ofNullable(masks), Optional.empty(),
-                output, layout, TransferMode.COPY, "txt", Optional.empty(), Optional.empty(), false, false,
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
-    }
-
-    public MigrationRequest withCaptions(Path dir) {
-        return new MigrationRequest(targets, masked, masks, Optional.ofNullable(dir), output, layout, transfer,
-                captionExt, defaultCaption, trigger, strict, dryRun, workers);
-    }
-
-    public MigrationRequest withTransfer(TransferMode mode) {
-        return new MigrationRequest(targets, masked, masks, captions, output, layout, mode, captionExt,
-                defaultCaption, trigger, strict, dryRun, workers);
-    }
-
-    public MigrationRequest withDefaultCaption(String caption) {
-        return new MigrationRequest(targets, masked, masks, captions, output, layout, transfer, captionExt,
-                Optional.ofNullable(caption), trigger, strict, dryRun, workers);
-    }
-
-    public MigrationRequest withTrigger(String word) {
-        return new MigrationRequest(targets, masked, masks, captions, output, layout, transfer, captionExt,
-                defaultCaption, Optional.ofNullable(word), strict, dryRun, workers);
-    }
-
-    public MigrationRequest withStrict(boolean value) {
-        return new MigrationRequest(targets, masked, masks, captions, output, layout, transfer, captionExt,
-                defaultCaption, trigger, value, dryRun, workers);
-    }
-
-    public MigrationRequest withDryRun(boolean value) {
-        return new MigrationRequest(targets, masked, masks, captions, output, layout, transfer, captionExt,
-                defaultCaption, trigger, strict, value, workers);
-    }
-
-    public MigrationRequest withWorkers(int value) {
-        return new MigrationRequest(targets, masked, masks, captions, output, layout, transfer, captionExt,
-                defaultCaption, trigger, strict, dryRun, value);
-    }
-
-    public MigrationRequest withCaptionExt(String ext) {
-        return new MigrationRequest(targets, masked, masks, captions, output, layout, transfer, ext,
-                defaultCaption, trigger, strict, dryRun, workers);
-    }
-
     /** The folder of the given role, if it was given. */
     public Optional<Path> folder(Role role) {
         return switch (role) {
