@@ -4,7 +4,6 @@ import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
+import dev.aitk.launcher.config.AppliedSetting;
+import dev.aitk.launcher.config.AtomicFile;
+import dev.aitk.launcher.config.ConfigRenderer;
+import dev.aitk.launcher.config.ConfigTemplate;
+import dev.aitk.launcher.config.RenderedConfig;
+import dev.aitk.launcher.config.Setting;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -25,10 +30,10 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Writes a {@link DatasetBlock} into an existing ai-toolkit config at the node level: the document is composed
- * (not constructed), only {@code config.process[0].datasets[i]} and {@code trigger_word} change, comments and
- * everything else stay, and the new file replaces the old one atomically after the old one is kept as
- * {@code <name>.bak}.
+ * Writes a {@link DatasetBlock} into an existing ai-toolkit config: checked here (readable YAML, a process to add
+ * the dataset to, a sensible index), set through the config stage's structural renderer (only
+ * {@code config.process[0].datasets[i]} and {@code trigger_word} change; comments stay), and written atomically
+ * after the old file is kept as {@code <name>.bak}.
  */
 public final class ConfigUpdater {
     private static final int MAX_CONFIG_BYTES = 5 * 1024 * 1024;
@@ -49,30 +54,29 @@ public final class ConfigUpdater {
         datasets(config, processZero(config, root), datasetIndex);
     }
 
-    /** Sets the dataset entry {@code datasetIndex} (appends it when the index is one past the end). */
+    /**
+     * Sets the dataset entry {@code datasetIndex} (appends it when the index is one past the end) through the config
+     * stage's structural renderer, so a config migrate-data touches is written the way every rendered config is.
+     */
     public static Result update(Path config, DatasetBlock block, int datasetIndex) {
-        String text = read(config);
-        Node root = compose(config, text);
-        MappingNode process = processZero(config, root);
-        SequenceNode datasets = datasets(config, process, datasetIndex);
-        List<String> keys = new ArrayList<>();
-        block.triggerWordIfSet().ifPresent(t -> {
-            put(process, "trigger_word", t);
-            keys.add("config.process[0].trigger_word");
-        });
-        MappingNode entry;
-        if (datasetIndex == datasets.getValue().size()) {
-            entry = new MappingNode(Tag.MAP, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
-            datasets.getValue().add(entry);
-        } else {
-            entry = (MappingNode) datasets.getValue().get(datasetIndex);
-        }
-        String prefix = "config.process[0].datasets[" + datasetIndex + "].";
+        check(config, datasetIndex);
+        List<Setting> settings = new ArrayList<>();
+        String prefix = "datasets[" + datasetIndex + "].";
         for (Map.Entry<String, Object> e : block.entry().entrySet()) {
-            put(entry, e.getKey(), String.valueOf(e.getValue()));
-            keys.add(prefix + e.getKey());
+            settings.add(Setting.cli(prefix + e.getKey(), String.valueOf(e.getValue()), "migrate-data"));
         }
-        Path backup = write(config, root);
+        block.triggerWordIfSet().ifPresent(t -> settings.add(Setting.cli("trigger_word", t, "migrate-data --trigger")));
+        RenderedConfig rendered = new ConfigRenderer().render(ConfigTemplate.file(config), settings);
+        Path backup = config.resolveSibling(config.getFileName() + ".bak");
+        try {
+            Path backupTemp = AtomicFiles.tempFor(backup);
+            Files.copy(config, backupTemp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            AtomicFiles.commit(backupTemp, backup);
+        } catch (IOException e) {
+            throw new LauncherException(ExitCode.ENVIRONMENT, "cannot write " + backup + " (" + e.getMessage() + "); check permissions", e);
+        }
+        AtomicFile.write(config, rendered.yaml());
+        List<String> keys = rendered.applied().stream().map(AppliedSetting::absolutePath).toList();
         return new Result(config.toString(), backup.toString(), "config.process[0].datasets[" + datasetIndex + "]", keys);
     }
 
@@ -164,48 +168,8 @@ public final class ConfigUpdater {
         return null;
     }
 
-    private static void put(MappingNode map, String key, String value) {
-        List<NodeTuple> tuples = map.getValue();
-        for (int i = 0; i < tuples.size(); i++) {
-            NodeTuple t = tuples.get(i);
-            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
-                ScalarNode replacement = scalar(value);
-                // Keep the comment that sat on the old value's line.
-                replacement.setInLineComments(t.getValueNode().getInLineComments());
-                replacement.setEndComments(t.getValueNode().getEndComments());
-                tuples.set(i, new NodeTuple(t.getKeyNode(), replacement));
-                return;
-            }
-        }
-        tuples.add(new NodeTuple(scalar(key), scalar(value)));
-    }
-
     private static ScalarNode scalar(String value) {
         // Plain style where YAML allows it; the emitter quotes values that would otherwise read as numbers or booleans.
         return new ScalarNode(Tag.STR, value, null, null, DumperOptions.ScalarStyle.PLAIN);
-    }
-
-    private static Path write(Path config, Node root) {
-        DumperOptions options = new DumperOptions();
-        options.setProcessComments(true);
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        options.setIndent(2);
-        options.setIndicatorIndent(2);
-        options.setIndentWithIndicator(true);
-        options.setWidth(Integer.MAX_VALUE);
-        StringWriter out = new StringWriter();
-        new Yaml(options).serialize(root, out);
-        Path temp = AtomicFiles.tempFor(config);
-        Path backup = config.resolveSibling(config.getFileName() + ".bak");
-        try {
-            Files.writeString(temp, out.toString(), StandardCharsets.UTF_8);
-            Path backupTemp = AtomicFiles.tempFor(backup);
-            Files.copy(config, backupTemp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-            AtomicFiles.commit(backupTemp, backup);
-            AtomicFiles.commit(temp, config);
-        } catch (IOException e) {
-            throw new LauncherException(ExitCode.ENVIRONMENT, "cannot write " + config + " (" + e.getMessage() + "); check permissions", e);
-        }
-        return backup;
     }
 }
