@@ -25,7 +25,7 @@ public final class Diagnoser {
             "Tried to allocate ([\\d.]+ [KMG]iB)\\. GPU (\\d+) has a total capacity of ([\\d.]+ [KMG]iB) of which "
                     + "([\\d.]+ [KMG]iB) is free");
     private static final Pattern GATED_MODEL = Pattern.compile(
-            "(?:Access to model|gated repo for url \\S*?/)([\\w.-]+/[\\w.-]+)");
+            "(?:Access to model\\s+|gated repo for url \\S*?/)([\\w.-]+/[\\w.-]+)");
 
     /** Explains {@code file}; one clear sentence and exit 3 when it is missing or neither a log nor a record. */
     public Diagnosis diagnose(Path file) {

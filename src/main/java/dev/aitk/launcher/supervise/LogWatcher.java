@@ -193,8 +193,11 @@ public final class LogWatcher implements LineSplitter.LineSink {
             jobError = true;
             // run.py's own summary of why it failed is the most telling line.
             if (e.kind() != FailureKind.CRASHED || failure == null) {
+                // Keep an earlier line of the same kind (the exception itself) as the evidence.
+                if (failure != e.kind() || failureLine == null) {
+                    failureLine = text;
+                }
                 failure = e.kind();
-                failureLine = text;
             }
             note(event);
         } else if (event instanceof LogEvent.Failure f && failure == null) {
