@@ -8,15 +8,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * One attempt's log file: every byte the child prints, unbuffered (the reader hands over 64 KiB chunks), plus
- * the launcher's own {@code [aitk-launcher]} lines, each on a line of its own so {@code diagnose} finds them.
+ * One attempt's log file: every byte the child prints, plus the launcher's own {@code [aitk-launcher]} lines,
+ * each on a line of its own so {@code diagnose} finds them. Buffered (64 KiB) and flushed by the supervisor
+ * a few times a second, so a child printing a tqdm redraw per write costs no system call per redraw here.
  */
 final class LogSink implements AutoCloseable {
     private final OutputStream out;
     private boolean broken;
 
     LogSink(Path file) throws IOException {
-        this.out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        this.out = new java.io.BufferedOutputStream(
+                Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 64 * 1024);
     }
 
     synchronized void write(byte[] bytes, int offset, int length) {
@@ -34,6 +36,17 @@ final class LogSink implements AutoCloseable {
     synchronized void note(String text) {
         byte[] line = ("\n" + LogClassifier.LAUNCHER_PREFIX + text + "\n").getBytes(StandardCharsets.UTF_8);
         write(line, 0, line.length);
+    }
+
+    synchronized void flush() {
+        if (broken) {
+            return;
+        }
+        try {
+            out.flush();
+        } catch (IOException e) {
+            broken = true;
+        }
     }
 
     synchronized boolean broken() {

@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
 public final class Supervisor {
     private static final int CHUNK_BYTES = 64 * 1024;
     private static final int MAX_LINE_BYTES = 16 * 1024;
+    private static final int SMALL_READ_BYTES = 8 * 1024;
+    private static final long COALESCE_MILLIS = 2;
     private static final long POLL_MILLIS = 200;
     private static final Duration TERM_WAIT = Duration.ofSeconds(5);
     private static final Pattern CHECKPOINT_STEP = Pattern.compile("_(\\d{9})\\.safetensors$");
@@ -260,6 +262,7 @@ public final class Supervisor {
             String forcedDetail = null;
             long jobErrorSince = -1;
             while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                sink.flush();
                 tree.processGroup();
                 RunSnapshot snapshot = report(watcher);
                 long now = System.nanoTime();
@@ -427,6 +430,12 @@ public final class Supervisor {
         }
     }
 
+    /**
+     * Reads the merged stream in chunks. After a small read it waits {@value #COALESCE_MILLIS} ms so redraws
+     * pile up in the pipe and the next read takes many at once: a child that flushes every tqdm update would
+     * otherwise wake this thread once per update. The pipe (64 KiB) cannot fill in that time at the rates
+     * where reads stay small, so the child is never held up.
+     */
     private static Thread startReader(InputStream in, LogSink sink, LogWatcher watcher, AtomicLong lastOutput) {
         LineSplitter splitter = new LineSplitter(MAX_LINE_BYTES, watcher);
         Thread t = new Thread(() -> {
@@ -441,7 +450,12 @@ public final class Supervisor {
                     sink.write(chunk, 0, n);
                     watcher.counted(n);
                     splitter.feed(chunk, 0, n);
+                    if (n < SMALL_READ_BYTES) {
+                        Thread.sleep(COALESCE_MILLIS);
+                    }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (IOException e) {
                 // The stream was closed under us after the child died; what was read is in the log.
             }
