@@ -22,6 +22,11 @@ public final class StopSignals implements AutoCloseable {
 
     /** From now until {@link #close()}, INT and TERM call {@code supervisor.requestStop}. */
     public static StopSignals install(Supervisor supervisor) {
+        return install(java.util.List.of(supervisor));
+    }
+
+    /** The same for several runs at once: a stop reaches every one. */
+    public static StopSignals install(java.util.List<Supervisor> supervisors) {
         StopSignals s = new StopSignals();
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
@@ -31,8 +36,8 @@ public final class StopSignals implements AutoCloseable {
                 Object signal = signalClass.getConstructor(String.class).newInstance(name);
                 InvocationHandler onSignal = (proxy, method, args) -> {
                     if (method.getName().equals("handle")) {
-                        supervisor.requestStop(name.equals("INT") ? "Ctrl+C (SIGINT) to the launcher"
-                                : "SIGTERM to the launcher");
+                        String why = name.equals("INT") ? "Ctrl+C (SIGINT) to the launcher" : "SIGTERM to the launcher";
+                        supervisors.forEach(sv -> sv.requestStop(why));
                         return null;
                     }
                     return switch (method.getName()) {
@@ -49,9 +54,11 @@ public final class StopSignals implements AutoCloseable {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             s.restore();
             s.hook = new Thread(() -> {
-                supervisor.requestStop("the launcher is shutting down");
+                supervisors.forEach(sv -> sv.requestStop("the launcher is shutting down"));
                 try {
-                    supervisor.awaitIdle(java.time.Duration.ofMinutes(2));
+                    for (Supervisor sv : supervisors) {
+                        sv.awaitIdle(java.time.Duration.ofMinutes(2));
+                    }
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                 }

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Assumptions;
  * An ai-toolkit checkout in a temp folder with the run.py test double (src/test/resources/fake-aitk/run.py),
  * plus helpers to write configs and build the {@link RunSpec} the launch pipeline would.
  */
-final class FakeToolkit {
-    final Path root;
-    final Path runPy;
-    final Path output;
-    final String python;
+public final class FakeToolkit {
+    public final Path root;
+    public final Path runPy;
+    public final Path output;
+    public final String python;
 
     private FakeToolkit(Path root, String python) {
         this.root = root;
@@ -33,7 +33,7 @@ final class FakeToolkit {
     }
 
     /** Skips the test (with the reason) where python3 with PyYAML is not there. */
-    static FakeToolkit in(Path dir) throws IOException {
+    public static FakeToolkit in(Path dir) throws IOException {
         Environment env = launcherEnvironment(dir);
         Optional<Path> python = Executables.find("python3", env);
         Assumptions.assumeTrue(python.isPresent(), "python3 is not on PATH; the run.py test double needs it");
@@ -62,7 +62,7 @@ final class FakeToolkit {
     }
 
     /** Writes an ai-toolkit config (same name and training_folder every time, as a re-plan keeps them). */
-    Path config(String file, String name, int batchSize, int steps, int saveEvery) throws IOException {
+    public Path config(String file, String name, int batchSize, int steps, int saveEvery) throws IOException {
         String yaml = """
                 job: extension
                 config:
@@ -102,7 +102,7 @@ final class FakeToolkit {
                 Duration.ofSeconds(10));
     }
 
-    static boolean alive(long pid) {
+    public static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
     }
 
@@ -116,7 +116,7 @@ final class FakeToolkit {
     }
 
     /** The pids the double wrote to FAKE_AITK_PID_FILE, once it exists: [main, worker]. */
-    static long[] awaitPids(Path pidFile, Duration timeout) throws Exception {
+    public static long[] awaitPids(Path pidFile, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!Files.exists(pidFile)) {
             if (System.nanoTime() > deadline) {
@@ -128,7 +128,7 @@ final class FakeToolkit {
         return new long[] {Long.parseLong(lines.get(0).split(" ")[1]), Long.parseLong(lines.get(1).split(" ")[1])};
     }
 
-    static boolean awaitGone(long[] pids, Duration timeout) throws InterruptedException {
+    public static boolean awaitGone(long[] pids, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             boolean any = false;

@@ -1,0 +1,145 @@
+package dev.aitk.launcher.cli;
+
+import dev.aitk.launcher.supervise.FastDownload;
+import dev.aitk.launcher.supervise.GpuMemorySampler;
+import dev.aitk.launcher.supervise.InterpreterProbe;
+import dev.aitk.launcher.supervise.ParallelRuns;
+import dev.aitk.launcher.supervise.PythonReport;
+import dev.aitk.launcher.supervise.RecoveryPolicy;
+import dev.aitk.launcher.supervise.Replanner;
+import dev.aitk.launcher.supervise.RunRecord;
+import dev.aitk.launcher.supervise.RunSpec;
+import dev.aitk.launcher.supervise.RunSpecs;
+import dev.aitk.launcher.supervise.StopSignals;
+import dev.aitk.launcher.supervise.Supervisor;
+import dev.aitk.launcher.supervise.ToolkitInstall;
+import dev.aitk.launcher.supervise.ToolkitLocator;
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The real-run half of {@code launch}, after plan, render, validate and prefetch: find the toolkit and its
+ * interpreter (exit 7 before anything runs), ask the interpreter for its huggingface_hub version to set the
+ * fast-download switches it reads, then run each job supervised (one run.py per GPU when there are several)
+ * and report. {@code launch}'s pipeline calls {@link #toolkit} early (so a missing toolkit fails before the
+ * prefetch) and {@link #run} last.
+ */
+public final class SupervisedLaunch {
+    /** One ai-toolkit job: its rendered config, config.name, training_folder, the child's environment, its plan. */
+    public record Job(Path configFile, String name, Path trainingFolder, Map<String, String> childEnvironment,
+                      Object plan, Replanner replanner) {
+    }
+
+    /** The toolkit, its interpreter and what that interpreter has. */
+    public record Toolkit(ToolkitInstall install, PythonReport python) {
+    }
+
+    private SupervisedLaunch() {
+    }
+
+    /** Finds ai-toolkit and probes its interpreter; warns (does not refuse) when torch is missing. */
+    public static Toolkit toolkit(Services services, SuperviseOptions options) {
+        ToolkitInstall install = new ToolkitLocator(services.env()).locate(options.toolkitDir(), options.python());
+        PythonReport py = new InterpreterProbe(services.processRunner()).probe(install.python(), services.env());
+        if (py.torch() == null) {
+            services.err().println("warning: " + install.python() + " cannot import torch (" + py.torchError()
+                    + "); run.py will fail unless it finds it. 'aitk-launcher doctor' checks the interpreter.");
+        }
+        return new Toolkit(install, py);
+    }
+
+    /** The child's environment plus the fast-download switches this huggingface_hub reads, unless already set. */
+    public static Map<String, String> withFastDownload(Map<String, String> childEnvironment, PythonReport python) {
+        Map<String, String> env = new TreeMap<>(childEnvironment);
+        FastDownload.on(python.huggingfaceHub(), python.hfTransfer()).forEach(env::putIfAbsent);
+        return env;
+    }
+
+    /** Runs the jobs (in parallel when more than one) and returns the exit code of the whole. */
+    public static int run(Services services, boolean json, Toolkit toolkit, List<Job> jobs, RecoveryPolicy policy)
+            throws InterruptedException {
+        List<RunSpec> specs = new ArrayList<>();
+        List<Replanner> replanners = new ArrayList<>();
+        for (Job job : jobs) {
+            specs.add(RunSpecs.forConfig(toolkit.install(), job.configFile(), job.name(), job.trainingFolder(),
+                    withFastDownload(job.childEnvironment(), toolkit.python()), job.plan()));
+            replanners.add(job.replanner() == null ? Replanner.none() : job.replanner());
+        }
+        PrintWriter out = json ? services.err() : services.out();
+        boolean one = specs.size() == 1;
+        List<GpuMemorySampler> samplers = new ArrayList<>();
+        ParallelRuns runs = new ParallelRuns(specs.size(), i -> {
+            RunSpec spec = specs.get(i);
+            GpuMemorySampler gpu = new GpuMemorySampler(services.processRunner(), services.env(),
+                    spec.environment().get("CUDA_VISIBLE_DEVICES"), Duration.ofSeconds(5)).start();
+            samplers.add(gpu);
+            PrintWriter target = one ? out : new PrefixedWriter(out, "[" + spec.name() + "] ");
+            return new Supervisor(services.env(), services.clock(),
+                    new RunReporter(target, services.terminal() && one && !json, gpu));
+        });
+        List<RunRecord> records;
+        try (StopSignals signals = StopSignals.install(runs.supervisors())) {
+            records = runs.run(specs, policy, replanners);
+        } finally {
+            samplers.forEach(GpuMemorySampler::close);
+        }
+        if (json) {
+            services.out().println(Json.write(one ? records.get(0) : records));
+        } else {
+            for (RunRecord r : records) {
+                summary(services.out(), r);
+            }
+        }
+        return ParallelRuns.overall(records).code();
+    }
+
+    private static void summary(PrintWriter out, RunRecord r) {
+        out.println(r.name() + ": " + r.status() + " after " + r.attempts().size() + " attempt(s): " + r.message());
+        if (r.stepsDone() != null) {
+            out.println("  steps " + r.stepsDone() + "/" + r.totalSteps() + (r.secondsPerStep() == null ? ""
+                    : String.format(Locale.ROOT, ", %.2f s/step", r.secondsPerStep())));
+        }
+        if (r.finalCheckpoint() != null) {
+            out.println((r.exit() == ExitCode.OK ? "  LoRA: " : "  newest checkpoint: ") + r.finalCheckpoint());
+        }
+        if (r.fix() != null) {
+            out.println("  fix: " + r.fix());
+        }
+        out.println("  record: " + Path.of(r.logDirectory()).resolve("run.json") + "  (aitk-launcher diagnose it)");
+    }
+
+    /** Lines of several runs on one terminal, each prefixed with its job name. */
+    private static final class PrefixedWriter extends PrintWriter {
+        private final PrintWriter target;
+        private final String prefix;
+
+        PrefixedWriter(PrintWriter target, String prefix) {
+            super(target);
+            this.target = target;
+            this.prefix = prefix;
+        }
+
+        @Override
+        public void println(String x) {
+            synchronized (target) {
+                target.println(prefix + x);
+                target.flush();
+            }
+        }
+
+        @Override
+        public void print(String s) {
+            synchronized (target) {
+                target.print(s.startsWith("\r") ? "\r" + prefix + s.substring(1) : s);
+            }
+        }
+    }
+}
