@@ -41,8 +41,11 @@ final class ProcessTree {
         return ownGroupSeen ? process.pid() : -1;
     }
 
-    /** Sends {@code signal} (INT, TERM, KILL) to the whole group, or to the child alone when it has none. */
-    void signal(String signal) {
+    /**
+     * Sends {@code signal} (INT, TERM, KILL) to the whole group, or to the child alone when it has none.
+     * Returns false when it could not be sent: SIGINT where there is no kill program (Windows).
+     */
+    boolean signal(String signal) {
         long group = processGroup();
         if (killProgram != null && (group > 0 || linux)) {
             String target = group > 0 ? "-" + group : Long.toString(process.pid());
@@ -52,7 +55,7 @@ final class ProcessTree {
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .start();
                 kill.waitFor(5, TimeUnit.SECONDS);
-                return;
+                return true;
             } catch (IOException e) {
                 // Fall through to what Java can do by itself.
             } catch (InterruptedException e) {
@@ -65,6 +68,7 @@ final class ProcessTree {
             process.descendants().forEach(ProcessHandle::destroy);
             process.destroy();
         }
+        return !signal.equals("INT");
     }
 
     /** SIGKILL to the group and to every descendant Java can still see. */

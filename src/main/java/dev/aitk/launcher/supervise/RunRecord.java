@@ -7,6 +7,8 @@ import java.util.Map;
 /**
  * run.json, written beside the checkpoints after every attempt: the plan, every attempt with its cause and
  * recovery, the final checkpoint, steps done and throughput. The environment has secrets redacted.
+ * {@code command} is what was asked for; {@code childCommand} the exact argv started (setsid and the
+ * parent-death shim in front of run.py).
  * {@code status} is "running", "succeeded", "failed" or "interrupted".
  */
 public record RunRecord(
@@ -17,6 +19,7 @@ public record RunRecord(
         String message,
         String fix,
         List<String> command,
+        List<String> childCommand,
         String workingDirectory,
         Map<String, String> environment,
         String logDirectory,
@@ -31,6 +34,7 @@ public record RunRecord(
 
     public RunRecord {
         command = List.copyOf(command);
+        childCommand = childCommand == null ? List.of() : List.copyOf(childCommand);
         attempts = List.copyOf(attempts);
     }
 

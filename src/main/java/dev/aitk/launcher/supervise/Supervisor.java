@@ -52,6 +52,7 @@ public final class Supervisor {
     private final AtomicInteger stopRequests = new AtomicInteger();
     private volatile String stopReason;
     private volatile boolean active;
+    private volatile List<String> lastChildCommand = List.of();
 
     /** {@code launcherEnvironment} is the launcher's own (PATH for setsid and kill, the OS). */
     public Supervisor(Environment launcherEnvironment, Clock clock, SupervisorListener listener) {
@@ -231,6 +232,7 @@ public final class Supervisor {
                 }
             }
             command = childCommand(spec, ParentDeathShim.writeInto(spec.logDirectory()));
+            lastChildCommand = command;
         } catch (IOException e) {
             throw new LauncherException(ExitCode.ENVIRONMENT, "cannot write the log folder " + spec.logDirectory()
                     + " (" + e.getMessage() + "); choose an --output folder you can write to", e);
@@ -392,11 +394,12 @@ public final class Supervisor {
                 Thread.sleep(50);
             }
         }
-        tree.signal("INT");
-        if (waitOrEscalate(process, deadline, requests)) {
-            return;
+        if (tree.signal("INT")) {
+            if (waitOrEscalate(process, deadline, requests)) {
+                return;
+            }
+            sink.note("run.py did not stop after SIGINT; sending SIGTERM");
         }
-        sink.note("run.py did not stop after SIGINT; sending SIGTERM");
         tree.signal("TERM");
         if (process.waitFor(TERM_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
             return;
@@ -411,7 +414,7 @@ public final class Supervisor {
             if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
                 return true;
             }
-            if (stopRequests.get() > requests + 1 || (requests == 0 && stopRequests.get() > 1)) {
+            if (stopRequests.get() > requests) {
                 return false;
             }
         }
@@ -511,7 +514,7 @@ public final class Supervisor {
             }
         }
         RunRecord record = new RunRecord(last.name(), status, exit.code(), cause, message,
-                cause == null || exit == ExitCode.OK ? null : cause.fix(), last.command(),
+                cause == null || exit == ExitCode.OK ? null : cause.fix(), last.command(), lastChildCommand,
                 last.workingDirectory().toString(), Redaction.environment(last.environment()),
                 last.logDirectory().toString(), last.plan(), attempts,
                 "succeeded".equals(status) || lastAttempt != null ? finalCheckpoint(last) : null, steps, total, sps,

@@ -86,7 +86,7 @@ class DiagnoseCommandTest {
         AttemptRecord done = new AttemptRecord(2, "2026-01-01T00:10:00Z", "2026-01-01T01:00:00Z", 0, null, "finished",
                 "/o/log.txt", 250L, 2000L, 2000L, 1.4, 0, "re-planned", Map.of(), null, List.of());
         RunRecord record = new RunRecord("my_lora", "succeeded", 0, null, "training finished", null,
-                List.of("python", "run.py", "c.yaml"), "/tk", Map.of(), "/o", null, List.of(oom, done),
+                List.of("python", "run.py", "c.yaml"), List.of(), "/tk", Map.of(), "/o", null, List.of(oom, done),
                 "/o/my_lora.safetensors", 2000L, 2000L, 1.4, "2026-01-01T00:00:00Z", "2026-01-01T01:00:00Z");
         Files.writeString(tmp.resolve("run.json"), Json.write(record));
 

@@ -67,6 +67,8 @@ class SupervisorTest {
         JsonNode onDisk = Json.mapper().readTree(spec.recordFile().toFile());
         assertThat(onDisk.get("status").asText()).isEqualTo("succeeded");
         assertThat(onDisk.get("attempts").get(0).get("exitCode").asInt()).isZero();
+        assertThat(record.childCommand()).contains(spec.command().get(0), spec.command().get(1))
+                .anyMatch(a -> a.endsWith("aitk-launcher-shim.py"));
         assertThat(Files.readString(spec.logDirectory().resolve("log.txt")))
                 .contains("Saved checkpoint to").contains("1 completed job").contains("[aitk-launcher] attempt 1 of 4");
         assertThat(events).anyMatch(e -> e instanceof LogEvent.SaveFinished);
@@ -321,5 +323,36 @@ class SupervisorTest {
         assertThat(s.bytesRead()).isGreaterThan(34L * 1024 * 1024);
         assertThat(s.lastLines()).hasSizeLessThanOrEqualTo(40).allMatch(l -> l.length() < 4096);
         assertThat(s.step()).isEqualTo(20L);
+    }
+
+    @Test
+    void aSecondStopRequestSkipsTheRestOfTheGracePeriod() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("lora.yaml", "twice", 1, 100000, 1000);
+        Path pids = tmp.resolve("pids");
+        RunSpec spec = kit.spec("twice", config, Map.of("FAKE_AITK_IGNORE_SIGINT", "1", "FAKE_AITK_WORKER", "1",
+                "FAKE_AITK_PID_FILE", pids.toString(), "FAKE_AITK_STEP_SECONDS", "0.05"));
+        Supervisor supervisor = supervisor(SupervisorListener.SILENT);
+        Thread stopper = new Thread(() -> {
+            try {
+                FakeToolkit.awaitPids(pids, Duration.ofSeconds(60));
+                supervisor.requestStop("first Ctrl+C");
+                Thread.sleep(500);
+                supervisor.requestStop("second Ctrl+C");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        stopper.start();
+        long start = System.nanoTime();
+
+        RunRecord record = supervisor.run(spec, FakeToolkit.fastPolicy().withGracePeriod(Duration.ofMinutes(5)),
+                Replanner.none());
+
+        assertThat(record.exit()).isEqualTo(ExitCode.INTERRUPTED);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("far less than the 5 min grace period")
+                .isLessThan(Duration.ofSeconds(60));
+        assertThat(FakeToolkit.awaitGone(FakeToolkit.awaitPids(pids, Duration.ofSeconds(1)), Duration.ofSeconds(5)))
+                .isTrue();
     }
 }
