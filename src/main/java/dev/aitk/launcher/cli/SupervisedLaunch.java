@@ -86,9 +86,11 @@ public final class SupervisedLaunch {
                     new RunReporter(target, services.terminal() && one && !json, gpu));
         });
         List<RunRecord> records;
-        try (StopSignals signals = StopSignals.install(runs.supervisors())) {
+        StopSignals signals = StopSignals.install(runs.supervisors());
+        try {
             records = runs.run(specs, policy, replanners);
         } finally {
+            signals.close();
             samplers.forEach(GpuMemorySampler::close);
         }
         if (json) {

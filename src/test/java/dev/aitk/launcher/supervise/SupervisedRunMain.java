@@ -22,9 +22,12 @@ public final class SupervisedRunMain {
                 env.variables(), out, out.resolve("run.json"), out, null);
         Supervisor supervisor = new Supervisor(env, Clock.systemUTC(), SupervisorListener.SILENT);
         RunRecord record;
-        try (StopSignals ignored = StopSignals.install(supervisor)) {
+        StopSignals signals = StopSignals.install(supervisor);
+        try {
             record = supervisor.run(spec, RecoveryPolicy.defaults().withGracePeriod(Duration.ofSeconds(5)),
                     Replanner.none());
+        } finally {
+            signals.close();
         }
         System.out.println("status " + record.status());
         System.exit(record.exitCode());
