@@ -11,7 +11,8 @@ public enum FailureKind {
     OUT_OF_MEMORY("out of GPU memory", Recovery.REPLAN_SMALLER, ExitCode.TRAINING_FAILED,
             "lower train.batch_size, set model.quantize: true and model.low_vram: true, or train at smaller resolutions"),
     HF_TRANSFER_FAILED("the hf_transfer fast download failed", Recovery.FAST_PATH_OFF, ExitCode.DOWNLOAD_FAILED,
-            "set HF_HUB_ENABLE_HF_TRANSFER=0 (the launcher does this on its retry), or pip install hf_transfer"),
+            "set HF_HUB_ENABLE_HF_TRANSFER=0 (the launcher does this on its retry; ai-toolkit from before 2026-03 "
+                    + "forces it on, so update it), or pip install hf_transfer"),
     XET_DOWNLOAD_FAILED("the Xet fast download failed", Recovery.FAST_PATH_OFF, ExitCode.DOWNLOAD_FAILED,
             "set HF_HUB_DISABLE_XET=1 and HF_XET_HIGH_PERFORMANCE=0 (the launcher does this on its retry)"),
     NETWORK_ERROR("a network error while talking to the Hub", Recovery.RETRY_WITH_BACKOFF, ExitCode.DOWNLOAD_FAILED,

@@ -277,7 +277,7 @@ public final class Supervisor {
                     break;
                 }
                 if (snapshot.failure() == FailureKind.NAN_LOSS) {
-                    sink.note("stopping: the loss is not a number, training cannot recover from that");
+                    sink.note("ending the run: the loss is not a number, training cannot recover from that");
                     listener.note("the loss became NaN/inf at step " + snapshot.step() + "; stopping the run");
                     stop(tree, process, watcher, policy, sink);
                     forced = FailureKind.NAN_LOSS;
@@ -288,7 +288,7 @@ public final class Supervisor {
                     if (jobErrorSince < 0) {
                         jobErrorSince = now;
                     } else if (now - jobErrorSince > policy.failureExitWait().toNanos()) {
-                        sink.note("stopping: run.py reported its error but did not exit");
+                        sink.note("ending the run: run.py reported its error but did not exit");
                         stop(tree, process, watcher, policy, sink);
                         break;
                     }
