@@ -1,20 +1,11 @@
 package dev.aitk.launcher.cli;
 
 import dev.aitk.launcher.supervise.RecoveryPolicy;
-import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** Where ai-toolkit is and how hard to try: the flags of the supervised run behind 'launch'. */
+/** How hard the supervised run behind 'launch' tries, and how long it waits: recovery budget and timeouts. */
 public final class SuperviseOptions {
-    @Option(names = "--toolkit-dir", paramLabel = "DIR",
-            description = "The ai-toolkit checkout (the folder with run.py). Default: $AITK_HOME.")
-    Path toolkitDir;
-
-    @Option(names = "--python", paramLabel = "PATH",
-            description = "Interpreter for run.py. Default: the toolkit's venv/.venv, else python3/python on PATH.")
-    Path python;
-
     @Option(names = "--max-attempts", paramLabel = "N", converter = PositiveIntConverter.class,
             description = "Starts of run.py allowed, first included, across all recoveries (default: 4).")
     Integer maxAttempts;
@@ -28,14 +19,6 @@ public final class SuperviseOptions {
             description = "How long a stop waits after SIGINT (and for a checkpoint being written) before SIGTERM "
                     + "(default: 30s).")
     Duration gracePeriod;
-
-    public Path toolkitDir() {
-        return toolkitDir;
-    }
-
-    public Path python() {
-        return python;
-    }
 
     public RecoveryPolicy policy() {
         RecoveryPolicy p = RecoveryPolicy.defaults();

@@ -45,9 +45,12 @@ public final class SupervisedLaunch {
     private SupervisedLaunch() {
     }
 
-    /** Finds ai-toolkit and probes its interpreter; warns (does not refuse) when torch is missing. */
-    public static Toolkit toolkit(Services services, SuperviseOptions options) {
-        ToolkitInstall install = new ToolkitLocator(services.env()).locate(options.toolkitDir(), options.python());
+    /**
+     * Finds ai-toolkit ({@code toolkitDir}, else AITK_HOME) and its interpreter ({@code python}, else the venv,
+     * else PATH) and probes the interpreter; warns (does not refuse) when torch is missing. Both may be null.
+     */
+    public static Toolkit toolkit(Services services, Path toolkitDir, Path python) {
+        ToolkitInstall install = new ToolkitLocator(services.env()).locate(toolkitDir, python);
         PythonReport py = new InterpreterProbe(services.processRunner()).probe(install.python(), services.env());
         if (py.torch() == null) {
             services.err().println("warning: " + install.python() + " cannot import torch (" + py.torchError()

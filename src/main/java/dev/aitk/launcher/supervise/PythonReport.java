@@ -18,6 +18,15 @@ public record PythonReport(
         boolean bitsandbytes,
         boolean optimumQuanto) {
 
+    /** huggingface_hub's major version (0, 1, 2...), empty when it is not installed or unreadable. */
+    public java.util.OptionalInt hubMajorVersion() {
+        if (huggingfaceHub == null) {
+            return java.util.OptionalInt.empty();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.").matcher(huggingfaceHub);
+        return m.find() ? java.util.OptionalInt.of(Integer.parseInt(m.group(1))) : java.util.OptionalInt.empty();
+    }
+
     /** The fast-download switches for this interpreter's huggingface_hub. */
     public java.util.Map<String, String> fastDownloadSwitches() {
         return FastDownload.on(huggingfaceHub, hfTransfer);

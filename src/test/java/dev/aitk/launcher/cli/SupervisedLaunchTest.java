@@ -47,7 +47,7 @@ class SupervisedLaunchTest {
         FakeToolkit kit = FakeToolkit.in(tmp);
         Path config = kit.config("job.yaml", "job_a", 1, 20, 10);
         Services s = services(Map.of("PATH", System.getenv("PATH"), "AITK_HOME", kit.root.toString()));
-        SupervisedLaunch.Toolkit toolkit = SupervisedLaunch.toolkit(s, options("--python", kit.python));
+        SupervisedLaunch.Toolkit toolkit = SupervisedLaunch.toolkit(s, null, Path.of(kit.python));
 
         int code = SupervisedLaunch.run(s, true, toolkit, List.of(new SupervisedLaunch.Job(config, "job_a",
                 kit.output, Map.of("PATH", System.getenv("PATH")), Map.of("batch_size", 1), null)),
@@ -72,8 +72,7 @@ class SupervisedLaunchTest {
         Path a = kit.config("a.yaml", "sweep_a", 1, 20, 10);
         Path b = kit.config("b.yaml", "sweep_b", 1, 20, 10);
         Services s = services(Map.of("PATH", System.getenv("PATH")));
-        SupervisedLaunch.Toolkit toolkit = SupervisedLaunch.toolkit(s, options("--toolkit-dir", kit.root.toString(),
-                "--python", kit.python));
+        SupervisedLaunch.Toolkit toolkit = SupervisedLaunch.toolkit(s, kit.root, Path.of(kit.python));
 
         int code = SupervisedLaunch.run(s, false, toolkit, List.of(
                 new SupervisedLaunch.Job(a, "sweep_a", kit.output, Map.of("CUDA_VISIBLE_DEVICES", "0"), null, null),
@@ -91,12 +90,11 @@ class SupervisedLaunchTest {
     @Test
     void aMissingToolkitIsOneSentenceAndExit7BeforeAnythingRuns() {
         Services s = services(Map.of("PATH", System.getenv("PATH")));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SupervisedLaunch.toolkit(s, options()))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SupervisedLaunch.toolkit(s, null, null))
                 .isInstanceOf(dev.aitk.launcher.util.LauncherException.class)
                 .hasMessageContaining("pass --toolkit-dir DIR or set AITK_HOME")
                 .extracting(e -> ((dev.aitk.launcher.util.LauncherException) e).exitCode().code()).isEqualTo(7);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SupervisedLaunch.toolkit(s,
-                        options("--toolkit-dir", tmp.toString())))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SupervisedLaunch.toolkit(s, tmp, null))
                 .hasMessageContaining("has no run.py");
     }
 }
