@@ -21,6 +21,8 @@ Knobs (environment variables; all optional):
   FAKE_AITK_SAVE_SECONDS=0        time writing one checkpoint takes (to test that a stop waits for it)
   FAKE_AITK_OOM_ABOVE_BATCH=N     train.batch_size > N raises PyTorch's real CUDA OOM at step
   FAKE_AITK_OOM_AT_STEP=S           S (default: save_every + 1, so a checkpoint exists to resume from)
+  FAKE_AITK_OOM_UNLESS_QUANTIZED=1
+                                  model.quantize false raises the OOM too (at the same step)
   FAKE_AITK_OOM_SKIPS=K           print ai-toolkit's non-fatal "# OOM during training step, skipping
                                     batch k/3 #" K times (K <= 3) at the first step
   FAKE_AITK_FAIL_DOWNLOAD=hf_transfer|xet|network
@@ -252,6 +254,8 @@ def train(config):
     oom_above = env_int("FAKE_AITK_OOM_ABOVE_BATCH")
     oom_at = env_int("FAKE_AITK_OOM_AT_STEP", save_every + 1)
     oom_skips = env_int("FAKE_AITK_OOM_SKIPS", 0)
+    oom_unquantized = os.environ.get("FAKE_AITK_OOM_UNLESS_QUANTIZED") == "1"
+    quantized = bool(model.get("quantize", False))
     hang_at = env_int("FAKE_AITK_HANG_AT_STEP")
     nan_at = env_int("FAKE_AITK_NAN_AT_STEP")
     crash_after = env_int("FAKE_AITK_EXIT_AFTER_STEP")
@@ -263,7 +267,8 @@ def train(config):
         if hang_at is not None and step == hang_at:
             while True:
                 time.sleep(3600)
-        if oom_above is not None and batch > oom_above and step >= oom_at:
+        too_big = (oom_above is not None and batch > oom_above) or (oom_unquantized and not quantized)
+        if too_big and step >= oom_at:
             sys.stderr.write("\n")
             raise CudaOutOfMemory("CUDA out of memory. Tried to allocate 40.00 GiB. GPU 0 has a total capacity of "
                                   "79.18 GiB of which 8.66 GiB is free.")

@@ -63,6 +63,11 @@ public final class FakeToolkit {
 
     /** Writes an ai-toolkit config (same name and training_folder every time, as a re-plan keeps them). */
     public Path config(String file, String name, int batchSize, int steps, int saveEvery) throws IOException {
+        return config(file, name, batchSize, steps, saveEvery, true);
+    }
+
+    public Path config(String file, String name, int batchSize, int steps, int saveEvery, boolean quantize)
+            throws IOException {
         String yaml = """
                 job: extension
                 config:
@@ -77,9 +82,9 @@ public final class FakeToolkit {
                         - folder_path: /data/images
                           resolution: [512, 768, 1024]
                       train: {batch_size: %d, steps: %d, lr: 1e-4, optimizer: adamw8bit}
-                      model: {name_or_path: black-forest-labs/FLUX.1-dev, is_flux: true, quantize: true}
+                      model: {name_or_path: black-forest-labs/FLUX.1-dev, is_flux: true, quantize: %s}
                 meta: {name: "[name]", version: "1.0"}
-                """.formatted(name, output.toString().replace("\\", "/"), saveEvery, batchSize, steps);
+                """.formatted(name, output.toString().replace("\\", "/"), saveEvery, batchSize, steps, quantize);
         Path path = root.resolve("config").resolve(file);
         Files.createDirectories(path.getParent());
         Files.writeString(path, yaml);
