@@ -1,5 +1,7 @@
 package dev.aitk.launcher.cli;
 
+import dev.aitk.launcher.plan.MemoryModel;
+import dev.aitk.launcher.plan.Planner;
 import dev.aitk.launcher.supervise.Diagnoser;
 import dev.aitk.launcher.supervise.Diagnosis;
 import dev.aitk.launcher.util.ExitCode;
@@ -28,7 +30,7 @@ public final class DiagnoseCommand extends BaseCommand {
 
     @Override
     protected int execute() {
-        Diagnosis d = new Diagnoser().diagnose(services().env().resolve(file));
+        Diagnosis d = new Diagnoser(new Planner(MemoryModel.standard())).diagnose(services().env().resolve(file));
         PrintWriter out = services().out();
         if (output.json()) {
             out.println(Json.write(d));
@@ -37,7 +39,8 @@ public final class DiagnoseCommand extends BaseCommand {
         out.println(d.file() + " (" + d.source() + ")");
         out.println("  outcome:  " + d.outcome() + (d.title() == null ? "" : ": " + d.title()));
         if (d.evidence() != null) {
-            out.println("  evidence: " + d.evidence());
+            String e = d.evidence();
+            out.println("  evidence: " + (e.length() > 240 && !output.verbose() ? e.substring(0, 240) + " ..." : e));
         }
         if (d.step() != null) {
             out.println("  step:     " + d.step() + (d.totalSteps() == null ? "" : " of " + d.totalSteps()));

@@ -19,6 +19,22 @@ import java.util.regex.Pattern;
  * memory, whatever its size) or a run record (run.json).
  */
 public final class Diagnoser {
+    /** The settings that decide memory, shown in the planner's advice after an OOM. */
+    private static final java.util.List<String> MEMORY_KEYS = java.util.List.of("train.batch_size",
+            "train.gradient_accumulation", "model.quantize", "model.quantize_te", "model.low_vram",
+            "train.gradient_checkpointing", "datasets[*].resolution");
+    private final dev.aitk.launcher.plan.Planner planner;
+
+    /** Without a planner: OOM advice stays generic. */
+    public Diagnoser() {
+        this(null);
+    }
+
+    /** With the planner, an OOM log gets the settings the planner picks for that card, with headroom. */
+    public Diagnoser(dev.aitk.launcher.plan.Planner planner) {
+        this.planner = planner;
+    }
+
     private static final int CHUNK = 64 * 1024;
     private static final int MAX_LINE = 16 * 1024;
     private static final Pattern OOM_NUMBERS = Pattern.compile(
@@ -58,7 +74,51 @@ public final class Diagnoser {
             }
         }
         splitter.finish();
-        return explain(file.toString(), "log", watcher.snapshot());
+        return withPlannerAdvice(explain(file.toString(), "log", watcher.snapshot()));
+    }
+
+    /**
+     * After an OOM whose message names the card's capacity, asks the planner for FLUX.1-dev on that card with
+     * each process capped at 90% of the card's budget, and offers those settings as the fix.
+     */
+    private Diagnosis withPlannerAdvice(Diagnosis d) {
+        if (planner == null || d.failure() != FailureKind.OUT_OF_MEMORY) {
+            return d;
+        }
+        Matcher m = OOM_NUMBERS.matcher(String.join("\n", d.traceback()) + "\n" + d.evidence());
+        if (!m.find() || !m.group(3).endsWith("GiB")) {
+            return d;
+        }
+        double cardGib = Double.parseDouble(m.group(3).replace(" GiB", ""));
+        try {
+            dev.aitk.launcher.hardware.GpuInventory card = new dev.aitk.launcher.hardware.GpuInventory(
+                    List.of(new dev.aitk.launcher.hardware.GpuInfo(0, "the card in the log", null,
+                            Math.round(cardGib * 1024), 0L, Math.round(cardGib * 1024), null, null, null,
+                            dev.aitk.launcher.hardware.Source.FLAGS)),
+                    dev.aitk.launcher.hardware.Source.FLAGS,
+                    new dev.aitk.launcher.hardware.HostInfo(null, null, null, dev.aitk.launcher.hardware.Source.NONE),
+                    List.of("the card's capacity from the OOM message"));
+            double cap = 0.9 * dev.aitk.launcher.plan.MemoryBudget.forCard(cardGib).usableGib();
+            dev.aitk.launcher.plan.TrainingPlan plan = planner.plan(card, dev.aitk.launcher.plan.PlanRequest
+                    .of(dev.aitk.launcher.plan.ModelVariant.DEV).withMemoryCapGib(cap));
+            List<String> settings = new ArrayList<>();
+            for (String key : MEMORY_KEYS) {
+                dev.aitk.launcher.plan.Choice c = plan.choice(key);
+                if (c != null) {
+                    settings.add(key + ": " + c.value());
+                }
+            }
+            String fix = String.format(java.util.Locale.ROOT, "the planner's settings for FLUX.1-dev on this "
+                    + "%.1f GiB card with 10%% headroom (predicted peak %.1f GiB): %s; 'aitk-launcher plan "
+                    + "--gpu-memory %dGB' shows the whole plan, and 'launch' re-plans like this by itself",
+                    cardGib, plan.prediction().memory().processPeakGib(), String.join(", ", settings),
+                    (long) Math.ceil(cardGib));
+            return new Diagnosis(d.file(), d.source(), d.outcome(), d.failure(), d.title(), d.evidence(), d.step(),
+                    d.totalSteps(), d.resumedFromStep(), d.oomSkippedBatches(), d.lastCheckpoint(),
+                    d.whatTheLauncherDoes(), fix, d.details(), d.traceback());
+        } catch (RuntimeException e) {
+            return d;
+        }
     }
 
     /** Explains what a log's worth of text says (the troubleshooting guide's examples are checked this way). */

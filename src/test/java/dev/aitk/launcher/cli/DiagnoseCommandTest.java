@@ -45,7 +45,8 @@ class DiagnoseCommandTest {
                 .contains("evidence: torch.OutOfMemoryError: CUDA out of memory")
                 .contains("step:     40 of 40")
                 .contains("it needed 40.00 GiB more on GPU 0 with 8.66 GiB free of 79.18 GiB")
-                .contains("fix:      lower train.batch_size")
+                .containsPattern("fix:      the planner's settings for FLUX.1-dev on this 79.2 GiB card with 10% "
+                        + "headroom \\(predicted peak [0-9.]+ GiB\\): train.batch_size: \\d+, .*model.quantize: ")
                 .contains("launch:   re-plan with a memory cap");
     }
 
