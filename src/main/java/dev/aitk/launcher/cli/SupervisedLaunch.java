@@ -16,6 +16,7 @@ import dev.aitk.launcher.supervise.ToolkitInstall;
 import dev.aitk.launcher.supervise.ToolkitLocator;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
+import dev.aitk.launcher.util.LauncherException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +58,50 @@ public final class SupervisedLaunch {
                     + "); run.py will fail unless it finds it. 'aitk-launcher doctor' checks the interpreter.");
         }
         return new Toolkit(install, py);
+    }
+
+    /**
+     * Downloads every model the configs name (model, extras, assistant LoRA, qtype adapter) into the cache the
+     * child reads, with the hub stage's own client, and returns whether the cache now holds everything (then
+     * run.py may run with HF_HUB_OFFLINE=1). {@code skip} (--no-prefetch) says so and leaves it to run.py.
+     * A gated or missing model fails here in seconds (exit 5), not after the trainer started.
+     */
+    public static boolean prefetch(Services services, boolean json, List<Path> configs, boolean skip) {
+        if (skip) {
+            services.err().println("note: prefetch skipped (--no-prefetch): run.py downloads what it needs itself, "
+                    + "online, with huggingface_hub");
+            return false;
+        }
+        java.util.Map<String, dev.aitk.launcher.hub.ModelReference> refs = new java.util.LinkedHashMap<>();
+        for (Path config : configs) {
+            for (dev.aitk.launcher.hub.ModelReference r : dev.aitk.launcher.hub.ModelReferences.fromConfig(config,
+                    services.env())) {
+                refs.putIfAbsent(r.display() + "@" + r.revision(), r);
+            }
+        }
+        if (refs.isEmpty()) {
+            return true;
+        }
+        dev.aitk.launcher.hub.Prefetcher prefetcher = dev.aitk.launcher.hub.Prefetcher.forEnvironment(services.env(),
+                java.util.Optional.empty(), java.util.Optional.empty(), dev.aitk.launcher.hub.DownloadTuning.defaults());
+        PrefetchCommand.ProgressPrinter progress = new PrefetchCommand.ProgressPrinter(services.err(),
+                services.terminal(), json ? null : services.out());
+        dev.aitk.launcher.hub.PrefetchReport report;
+        try {
+            report = prefetcher.prefetch(dev.aitk.launcher.hub.PrefetchRequest.of(List.copyOf(refs.values())), progress);
+        } finally {
+            progress.stop();
+        }
+        if (!json) {
+            PrefetchCommand.printSummary(services.out(), report);
+        }
+        if (!report.complete()) {
+            List<String> missing = report.missingDescriptions();
+            throw new LauncherException(ExitCode.DOWNLOAD_FAILED, missing.size() + " item(s) are missing from the cache "
+                    + report.cacheDir() + " after the prefetch (first: " + missing.get(0) + "); rerun with network "
+                    + "access, or pass --no-prefetch to let run.py download them itself");
+        }
+        return true;
     }
 
     /** The child's environment plus the fast-download switches this huggingface_hub reads, unless already set. */
