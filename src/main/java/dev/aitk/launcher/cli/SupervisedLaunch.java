@@ -39,6 +39,44 @@ public final class SupervisedLaunch {
                       Object plan, Replanner replanner) {
     }
 
+    /** A job as the launch pipeline prepared it: its config (written and validated), GPUs, plan and re-planner. */
+    public record JobInput(Path configFile, List<Integer> gpuIndices, Object plan, Replanner replanner) {
+    }
+
+    /**
+     * Builds run.py's environment; the launch pipeline passes
+     * {@code (gpus, hub, offline, fast) -> ChildEnvironment.build(env, new ChildEnvironment.Request(gpus, hub,
+     * offline, fast)).toMap()}.
+     */
+    @FunctionalInterface
+    public interface EnvironmentBuilder {
+        Map<String, String> build(List<Integer> gpuIndices, java.util.OptionalInt hubMajorVersion,
+                                  boolean prefetchComplete, boolean fastDownload);
+    }
+
+    /**
+     * The whole real-run half of launch, after plan, render and validate: find the toolkit and probe its
+     * interpreter (exit 7 before anything runs), prefetch the models (unless {@code noPrefetch}), build each
+     * job's environment for the installed huggingface_hub, and run the jobs supervised. Returns the exit code.
+     */
+    public static int start(Services services, boolean json, Path toolkitDir, Path python, List<JobInput> inputs,
+                            boolean noPrefetch, EnvironmentBuilder environment, RecoveryPolicy policy)
+            throws InterruptedException {
+        Toolkit toolkit = toolkit(services, toolkitDir, python);
+        List<Path> configs = inputs.stream().map(JobInput::configFile).toList();
+        boolean complete = prefetch(services, json, configs, noPrefetch);
+        // 0.x without hf_transfer installed fails outright when asked for it: ask only where it can work.
+        boolean fast = !(toolkit.python().hubMajorVersion().orElse(1) == 0 && !toolkit.python().hfTransfer());
+        List<Job> jobs = new ArrayList<>();
+        for (JobInput in : inputs) {
+            dev.aitk.launcher.supervise.JobConfig config = dev.aitk.launcher.supervise.JobConfig.read(in.configFile());
+            jobs.add(new Job(in.configFile(), config.name(), config.trainingFolder(),
+                    environment.build(in.gpuIndices(), toolkit.python().hubMajorVersion(), complete, fast), in.plan(),
+                    in.replanner()));
+        }
+        return run(services, json, toolkit, jobs, policy);
+    }
+
     /** The toolkit, its interpreter and what that interpreter has. */
     public record Toolkit(ToolkitInstall install, PythonReport python) {
     }

@@ -89,4 +89,51 @@ class LaunchPrefetchTest {
                 .satisfies(e -> assertThat(((LauncherException) e).exitCode().code()).isEqualTo(5))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hf_wrong_secret"));
     }
+
+    private static SupervisedLaunch.EnvironmentBuilder environment(Map<String, String> knobs) {
+        return (gpus, hub, offline, fast) -> {
+            Map<String, String> env = new java.util.TreeMap<>(knobs);
+            env.put("PATH", System.getenv("PATH"));
+            env.put("CUDA_VISIBLE_DEVICES", gpus.stream().map(String::valueOf).collect(
+                    java.util.stream.Collectors.joining(",")));
+            if (offline) {
+                env.put("HF_HUB_OFFLINE", "1");
+            }
+            return env;
+        };
+    }
+
+    @Test
+    void startPrefetchesThenRunsOfflineToTheEnd() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("job.yaml", "job", 1, 20, 10);
+        Services s = services(Map.of());
+
+        int code = SupervisedLaunch.start(s, true, kit.root, Path.of(kit.python),
+                List.of(new SupervisedLaunch.JobInput(config, List.of(0), null, null)), false, environment(Map.of()),
+                dev.aitk.launcher.supervise.RecoveryPolicy.defaults());
+
+        assertThat(code).as(err.toString()).isZero();
+        com.fasterxml.jackson.databind.JsonNode record = dev.aitk.launcher.util.Json.mapper().readTree(out.toString());
+        assertThat(record.get("environment").get("HF_HUB_OFFLINE").asText()).isEqualTo("1");
+        assertThat(record.get("environment").get("CUDA_VISIBLE_DEVICES").asText()).isEqualTo("0");
+        assertThat(record.get("finalCheckpoint").asText()).endsWith("job.safetensors");
+    }
+
+    @Test
+    void startWithNoPrefetchRecoversFromAnHfTransferFailure() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("job.yaml", "job", 1, 20, 10);
+        Services s = services(Map.of());
+
+        int code = SupervisedLaunch.start(s, false, kit.root, Path.of(kit.python),
+                List.of(new SupervisedLaunch.JobInput(config, List.of(0), null, null)), true,
+                environment(Map.of("FAKE_AITK_FAIL_DOWNLOAD", "hf_transfer", "HF_HUB_ENABLE_HF_TRANSFER", "1")),
+                dev.aitk.launcher.supervise.RecoveryPolicy.defaults());
+
+        assertThat(code).as(out + "\n" + err).isZero();
+        assertThat(out.toString()).contains("the hf_transfer fast download failed: restarting with the fast download "
+                + "path off").contains("job: succeeded after 2 attempt(s)");
+        assertThat(err.toString()).contains("prefetch skipped (--no-prefetch)");
+    }
 }
