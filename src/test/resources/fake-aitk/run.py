@@ -34,7 +34,8 @@ Knobs (environment variables; all optional):
   FAKE_AITK_HANG_AT_STEP=S        at step S print nothing and sleep forever (a stall)
   FAKE_AITK_IGNORE_SIGINT=1       ignore SIGINT (the launcher must escalate to SIGTERM)
   FAKE_AITK_WORKER=1              start a worker child (like a dataloader worker) that ignores SIGINT
-  FAKE_AITK_PID_FILE=PATH         write "main PID" and "worker PID" lines there once started
+  FAKE_AITK_PID_FILE=PATH         write "main PID" and "worker PID" lines there once started ($VARS in
+                                    PATH are expanded: pids-$CUDA_VISIBLE_DEVICES gives one file per GPU)
   FAKE_AITK_SPAM_MB=N             print N MB of ordinary log lines before training
   FAKE_AITK_BAR_SPAM_MB=N         print N MB of tqdm '\r' redraws before training
   FAKE_AITK_LONG_LINE_MB=N        print one N MB line without a newline before training
@@ -237,7 +238,8 @@ def train(config):
     print(f"Loading model: {model.get('name_or_path')}")
     fail_downloads(model.get("name_or_path", "black-forest-labs/FLUX.1-dev"))
     spam()
-    worker = start_worker(os.environ.get("FAKE_AITK_PID_FILE")) if os.environ.get("FAKE_AITK_WORKER") == "1" else None
+    pid_file = os.path.expandvars(os.environ["FAKE_AITK_PID_FILE"]) if os.environ.get("FAKE_AITK_PID_FILE") else None
+    worker = start_worker(pid_file) if os.environ.get("FAKE_AITK_WORKER") == "1" else None
 
     start = 0
     existing = checkpoints(out, name)
