@@ -8,10 +8,11 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * A few lines of Python that the toolkit's own interpreter runs before run.py (then runs run.py with runpy,
- * so {@code sys.argv} and {@code __main__} are as usual). On Linux it puts the trainer in its own session,
- * asks the kernel for SIGTERM when the launcher dies (PR_SET_PDEATHSIG, checked against the launcher's pid
- * right after to close the race), and turns SIGTERM into a SIGKILL of the whole process group so dataloader
- * workers die too; a watchdog thread repeats the parent check each second for a main thread stuck in C code.
+ * so {@code sys.argv} and {@code __main__} are as usual). It puts the trainer in its own session, asks the
+ * kernel for SIGTERM when the launcher dies (Linux: PR_SET_PDEATHSIG, checked against the launcher's pid right
+ * after to close the race), and turns SIGTERM into a SIGKILL of the whole process group so dataloader workers
+ * die too; a watchdog thread repeats the parent check each second (for a main thread stuck in C code, and on
+ * macOS, which has no parent-death signal). On Windows it only runs run.py.
  */
 public final class ParentDeathShim {
     /** The launcher's pid, so the shim can tell whether its parent is already gone. */
@@ -33,12 +34,13 @@ public final class ParentDeathShim {
                     os.killpg(os.getpgrp(), signal.SIGKILL)
                 finally:
                     os._exit(143)
-            if sys.platform.startswith("linux") and launcher:
-                import ctypes
-                try:
-                    ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
-                except Exception:
-                    pass
+            if launcher and os.name == "posix":
+                if sys.platform.startswith("linux"):
+                    import ctypes
+                    try:
+                        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+                    except Exception:
+                        pass
                 signal.signal(signal.SIGTERM, _kill_group)
                 if os.getppid() != launcher:
                     _kill_group()
