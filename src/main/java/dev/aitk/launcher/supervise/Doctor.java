@@ -24,7 +24,6 @@ import java.util.stream.Collectors;
 public final class Doctor {
     /** FLUX.1-dev in diffusers layout (transformer, both text encoders, VAE) is about 34 GB on disk. */
     static final ByteSize MODEL_CACHE_NEED = ByteSize.ofGib(34);
-    private static final Duration NVIDIA_SMI_TIMEOUT = Duration.ofSeconds(20);
 
     private final Environment env;
     private final ProcessRunner runner;
@@ -60,40 +59,27 @@ public final class Doctor {
         return new DoctorReport(checks, ready);
     }
 
+    /** The hardware stage's own detection (nvidia-smi, then sysfs, then OSHI); only nvidia-smi proves a driver. */
     private Check gpus() {
-        ProcessRunner.ProcessResult r;
-        try {
-            r = runner.run(List.of("nvidia-smi", "--query-gpu=index,name,uuid,memory.total,memory.used,memory.free,driver_version,compute_cap,pci.bus_id",
-                    "--format=csv,noheader,nounits"), env, NVIDIA_SMI_TIMEOUT);
-        } catch (ProcessRunner.ProcessStartException e) {
-            return new Check("driver and GPUs", Status.FAIL, "nvidia-smi is not on PATH, so no NVIDIA driver is "
-                    + "installed (or this container was started without GPUs)", "install the NVIDIA driver (it ships "
-                    + "nvidia-smi); in Docker, run with --gpus all");
+        dev.aitk.launcher.hardware.GpuInventory inv = new dev.aitk.launcher.hardware.GpuDetector(env, runner)
+                .detect(null, null);
+        String notes = String.join("; ", inv.notes());
+        if (inv.isEmpty()) {
+            return new Check("driver and GPUs", Status.FAIL, "no NVIDIA GPU found (" + notes + ")", "install the NVIDIA "
+                    + "driver (it ships nvidia-smi); in Docker, run with --gpus all");
         }
-        if (!r.succeeded()) {
-            String why = r.timedOut() ? "did not answer within " + NVIDIA_SMI_TIMEOUT.toSeconds() + " s"
-                    : "failed: " + lastLine(r.stdout() + "\n" + r.stderr());
-            return new Check("driver and GPUs", Status.FAIL, "nvidia-smi " + why, "reinstall or reload the NVIDIA "
-                    + "driver (a driver/library version mismatch needs a reboot)");
+        if (inv.gpuSource() != dev.aitk.launcher.hardware.Source.NVIDIA_SMI) {
+            return new Check("driver and GPUs", Status.FAIL, inv.count() + " NVIDIA card(s) seen by "
+                    + inv.gpuSource().label() + ", but nvidia-smi does not answer, so the driver is not usable ("
+                    + notes + ")", "install or reload the NVIDIA driver (a driver/library mismatch needs a reboot)");
         }
-        List<String> gpus = new ArrayList<>();
-        String driver = null;
-        for (String line : r.stdout().split("\n")) {
-            String[] f = line.split(",\\s*");
-            if (f.length >= 7) {
-                gpus.add(f[1].strip() + " (" + f[3].strip() + " MiB)");
-                driver = f[6].strip();
-            }
-        }
-        if (gpus.isEmpty()) {
-            return new Check("driver and GPUs", Status.FAIL, "nvidia-smi lists no GPU", "check that the GPUs are "
-                    + "attached to this machine or container");
-        }
-        Map<String, Long> counts = gpus.stream().collect(Collectors.groupingBy(g -> g, java.util.TreeMap::new,
+        Map<String, Long> counts = inv.gpus().stream().collect(Collectors.groupingBy(
+                g -> g.name() + (g.totalMib() == null ? "" : " (" + g.totalMib() + " MiB)"), java.util.TreeMap::new,
                 Collectors.counting()));
         String list = counts.entrySet().stream().map(e -> e.getValue() + " x " + e.getKey())
                 .collect(Collectors.joining(", "));
-        return new Check("driver and GPUs", Status.OK, list + ", driver " + driver, null);
+        String driver = inv.gpus().get(0).driverVersion();
+        return new Check("driver and GPUs", Status.OK, list + (driver == null ? "" : ", driver " + driver), null);
     }
 
     private static Check commit(Path root) {

@@ -117,7 +117,7 @@ class DoctorCommandTest {
         JsonNode report = Json.mapper().valueToTree(parse(r.out()));
         assertThat(report.get("ready").asBoolean()).isFalse();
         assertThat(report.get("checks").get(0).get("status").asText()).isEqualTo("FAIL");
-        assertThat(report.get("checks").get(0).get("detail").asText()).contains("nvidia-smi is not on PATH");
+        assertThat(report.get("checks").get(0).get("detail").asText()).contains("no NVIDIA GPU found").contains("nvidia-smi: not found on PATH");
         assertThat(report.get("checks").get(1).get("detail").asText()).contains("pass --toolkit-dir DIR or set AITK_HOME");
     }
 
