@@ -62,7 +62,13 @@ public final class SupervisedLaunch {
     public static int start(Services services, boolean json, Path toolkitDir, Path python, List<JobInput> inputs,
                             boolean noPrefetch, EnvironmentBuilder environment, RecoveryPolicy policy)
             throws InterruptedException {
-        Toolkit toolkit = toolkit(services, toolkitDir, python);
+        return start(services, json, toolkit(services, toolkitDir, python), inputs, noPrefetch, environment, policy);
+    }
+
+    /** The same with the toolkit already found (launch looks it up first, so a missing one stops it early). */
+    public static int start(Services services, boolean json, Toolkit toolkit, List<JobInput> inputs,
+                            boolean noPrefetch, EnvironmentBuilder environment, RecoveryPolicy policy)
+            throws InterruptedException {
         List<Path> configs = inputs.stream().map(JobInput::configFile).toList();
         boolean complete = prefetch(services, json, configs, noPrefetch);
         // 0.x without hf_transfer installed fails outright when asked for it: ask only where it can work.
