@@ -50,6 +50,12 @@ public final class ParentDeathShim {
                         if os.getppid() != launcher:
                             _kill_group()
                 threading.Thread(target=_watch, name="aitk-parent-watch", daemon=True).start()
+            try:
+                # A 1 MiB pipe (Linux) lets tqdm's flushed redraws pile up while the launcher batches its reads.
+                import fcntl
+                fcntl.fcntl(sys.stdout.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+            except Exception:
+                pass
             script = sys.argv[1]
             sys.argv = sys.argv[1:]
             sys.path[0] = os.path.dirname(os.path.abspath(script))
