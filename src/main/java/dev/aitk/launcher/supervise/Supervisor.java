@@ -436,8 +436,8 @@ public final class Supervisor {
     /**
      * Reads the merged stream in chunks. After a small read it waits {@value #COALESCE_MILLIS} ms so redraws
      * pile up in the pipe and the next read takes many at once: a child that flushes every tqdm update would
-     * otherwise wake this thread once per update. The pipe (64 KiB) cannot fill in that time at the rates
-     * where reads stay small, so the child is never held up.
+     * otherwise wake this thread once per update. The shim enlarges the pipe to 1 MiB, which a child cannot
+     * fill in that time at the rates where reads stay small, so the child is never held up.
      */
     private static Thread startReader(InputStream in, LogSink sink, LogWatcher watcher, AtomicLong lastOutput) {
         LineSplitter splitter = new LineSplitter(MAX_LINE_BYTES, watcher);
