@@ -1,0 +1,153 @@
+package dev.aitk.launcher.submit;
+
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.LauncherException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The core of {@code submit}: renders one config per task, writes the prefetch and array scripts and a
+ * submission record into {@code <output>/slurm/<id>/}, then (unless a dry run) submits the prefetch jobs and
+ * the array with {@code --dependency=afterok} on them. A failed submission cancels what it already queued.
+ */
+public final class Submitter {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final SlurmClient slurm;
+    private final Clock clock;
+
+    public Submitter(SlurmClient slurm, Clock clock) {
+        this.slurm = slurm;
+        this.clock = clock;
+    }
+
+    public Submission submit(SubmitRequest request) {
+        checkPaths(request);
+        String name = TaskConfigs.safeName(request.name());
+        Path dir = newSubmissionDir(request.outputDir(), name);
+        Path configsDir = dir.resolve("configs");
+        AtomicFiles.createDirectories(configsDir);
+        AtomicFiles.createDirectories(dir.resolve("logs"));
+
+        List<TaskSpec> tasks = tasksOf(request, configsDir);
+        List<String> notes = new ArrayList<>();
+        if (request.node().hfHome() == null) {
+            notes.add("no --hf-home: jobs use HF_HOME from the submitting environment or each node's default cache;"
+                    + " put the cache on shared storage so the prefetch serves every task");
+        }
+
+        String jobName = "aitk-" + name;
+        Map<String, TaskSpec> firstByModel = new LinkedHashMap<>();
+        for (TaskSpec task : tasks) {
+            firstByModel.putIfAbsent(task.model(), task);
+        }
+        List<Path> prefetchScripts = new ArrayList<>();
+        List<String> prefetchModels = new ArrayList<>();
+        if (request.prefetch()) {
+            int i = 0;
+            for (Map.Entry<String, TaskSpec> e : firstByModel.entrySet()) {
+                Path script = dir.resolve(BatchScripts.prefetchScriptName(i++));
+                AtomicFiles.write(script, BatchScripts.prefetchScript(jobName + "-prefetch", e.getValue(),
+                        request.slurm(), request.node()), true);
+                prefetchScripts.add(script);
+                prefetchModels.add(e.getKey());
+            }
+        }
+        Path arrayScript = dir.resolve(BatchScripts.ARRAY_SCRIPT);
+        AtomicFiles.write(arrayScript, BatchScripts.arrayScript(jobName, tasks, request.outputDir(), request.slurm(),
+                request.node()), true);
+        Path submitScript = dir.resolve(BatchScripts.SUBMIT_SCRIPT);
+        AtomicFiles.write(submitScript, BatchScripts.submitScript(dir, prefetchScripts.size(), request.slurm()), true);
+
+        List<String> prefetchIds = new ArrayList<>();
+        String arrayId = null;
+        if (!request.dryRun()) {
+            try {
+                for (Path script : prefetchScripts) {
+                    prefetchIds.add(slurm.submit(script, dir, request.slurm().extraSbatchArgs(), List.of()));
+                }
+                arrayId = slurm.submit(arrayScript, dir, request.slurm().extraSbatchArgs(), prefetchIds);
+            } catch (LauncherException e) {
+                if (!prefetchIds.isEmpty()) {
+                    slurm.cancel(prefetchIds);
+                }
+                throw e;
+            }
+        }
+        List<Submission.PrefetchJob> prefetchJobs = new ArrayList<>();
+        for (int i = 0; i < prefetchScripts.size(); i++) {
+            prefetchJobs.add(new Submission.PrefetchJob(request.dryRun() ? null : prefetchIds.get(i),
+                    prefetchModels.get(i), prefetchScripts.get(i).toString()));
+        }
+        List<Submission.Task> recorded = new ArrayList<>();
+        for (TaskSpec t : tasks) {
+            recorded.add(new Submission.Task(t.index(), t.name(), t.config().toString(), t.runDir().toString(),
+                    t.model(), t.settings().stream().map(Setting::toString).toList()));
+        }
+        Submission submission = new Submission(Submission.FORMAT, dir.getFileName().toString(), "slurm",
+                clock.instant().toString(), name, request.outputDir().toString(), dir.toString(), request.dryRun(),
+                prefetchJobs, arrayId, arrayScript.toString(), submitScript.toString(), recorded, notes);
+        SubmissionStore.write(submission);
+        return submission;
+    }
+
+    private List<TaskSpec> tasksOf(SubmitRequest request, Path configsDir) {
+        if (!request.configs().isEmpty()) {
+            if (!request.sweep().isEmpty()) {
+                throw new LauncherException(ExitCode.USAGE, "--array and --sweep cannot be combined; sweep one base"
+                        + " config (--config FILE --sweep key=v1,v2) or list finished configs with --array");
+            }
+            return TaskConfigs.fromConfigs(request.configs(), request.dataset(), request.outputDir(), configsDir);
+        }
+        throw new LauncherException(ExitCode.USAGE, "nothing to submit: give --array CONFIG... (one job per config)");
+    }
+
+    private static void checkPaths(SubmitRequest request) {
+        ShellQuote.requireSingleLine("the output folder", request.outputDir().toString());
+        ShellQuote.requireSingleLine("the launcher path", request.node().launcher().toString());
+        if (request.dataset() != null) {
+            ShellQuote.requireSingleLine("the dataset folder", request.dataset().toString());
+            if (!Files.isDirectory(request.dataset())) {
+                throw new LauncherException(ExitCode.INPUT_INVALID, "--dataset " + request.dataset()
+                        + " is not a folder; give the folder of training images (on storage the nodes see)");
+            }
+        }
+        for (Path p : new Path[] {request.node().toolkitDir(), request.node().python(), request.node().hfHome()}) {
+            if (p != null) {
+                ShellQuote.requireSingleLine("the path", p.toString());
+            }
+        }
+        for (Path config : request.configs()) {
+            ShellQuote.requireSingleLine("the config path", config.toString());
+        }
+        if (!request.dryRun() && !Files.isExecutable(request.node().launcher())) {
+            throw new LauncherException(ExitCode.ENVIRONMENT, "the launcher " + request.node().launcher()
+                    + " is not an executable file; pass --launcher with the path of launchers/aitk-launcher as the nodes see it");
+        }
+    }
+
+    private Path newSubmissionDir(Path outputDir, String name) {
+        Path root = SubmissionStore.root(outputDir);
+        AtomicFiles.createDirectories(root);
+        String base = STAMP.format(clock.instant()) + "-" + name;
+        for (int n = 1; ; n++) {
+            Path dir = root.resolve(n == 1 ? base : base + "-" + n);
+            try {
+                // createDirectory fails if it exists: two submits in the same second get their own folders.
+                return Files.createDirectory(dir);
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                continue;
+            } catch (java.io.IOException e) {
+                throw new LauncherException(ExitCode.ENVIRONMENT, "cannot create " + dir + ": " + e.getMessage()
+                        + "; check that the output folder is writable");
+            }
+        }
+    }
+}
