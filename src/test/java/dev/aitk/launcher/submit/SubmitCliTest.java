@@ -1,0 +1,199 @@
+package dev.aitk.launcher.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aitk.launcher.cli.CliRun;
+import dev.aitk.launcher.util.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/** {@code submit} end to end in-process, against Slurm tools faked on PATH (the real Slurm: SlurmSubmitIT). */
+class SubmitCliTest {
+    @TempDir
+    Path tmp;
+    FakeSlurm slurm;
+    Path launcher;
+    Path out;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        slurm = new FakeSlurm(tmp);
+        launcher = Scripts.recordingLauncher(tmp.resolve("launcher"), tmp.resolve("argv"));
+        out = tmp.resolve("loras $out");
+    }
+
+    @Test
+    void threeConfigsBecomeOnePrefetchJobAndAnArrayThatWaitsForIt() throws Exception {
+        List<Path> configs = List.of(config("a", "black-forest-labs/FLUX.1-dev"), config("b", "black-forest-labs/FLUX.1-dev"),
+                config("a", "black-forest-labs/FLUX.1-dev"));
+
+        CliRun.Result r = cli().run(args("submit", "--output", out.toString(), "--array", configs.get(0).toString(),
+                configs.get(1).toString(), configs.get(2).toString(), "--partition", "gpu", "--time", "02:00:00",
+                "--launcher", launcher.toString(), "--hf-home", tmp.resolve("hf").toString()));
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Submitted 3 tasks as Slurm job array 101 after prefetch job 100 (black-forest-labs/FLUX.1-dev).");
+        Path dir = onlySubmissionDir();
+        List<FakeSlurm.Call> sbatch = slurm.calls("sbatch");
+        assertThat(sbatch).extracting(FakeSlurm.Call::cwd).containsOnly(dir.toString());
+        assertThat(sbatch).extracting(FakeSlurm.Call::args).containsExactly(
+                List.of("--parsable", "prefetch-1.sbatch"),
+                List.of("--parsable", "--dependency=afterok:100", "array.sbatch"));
+        assertThat(dir.resolve("logs")).isDirectory();
+
+        JsonNode record = Json.mapper().readTree(dir.resolve("submission.json").toFile());
+        assertThat(record.path("arrayJobId").asText()).isEqualTo("101");
+        assertThat(record.path("prefetchJobs").get(0).path("jobId").asText()).isEqualTo("100");
+        assertThat(record.path("tasks")).hasSize(3);
+        // Two configs named "a": the second gets its index so the runs never share a checkpoint folder.
+        assertThat(record.path("tasks").findValuesAsText("name")).containsExactly("a", "b", "a-2");
+        assertThat(record.path("tasks").get(2).path("runDir").asText()).isEqualTo(out.resolve("a-2").toString());
+
+        Map<String, Object> rendered = new Yaml().load(Files.readString(dir.resolve("configs/task-002.yaml")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) rendered.get("config");
+        assertThat(config.get("name")).isEqualTo("a-2");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> process = ((List<Map<String, Object>>) config.get("process")).get(0);
+        assertThat(process.get("training_folder")).isEqualTo(out.toString());
+        assertThat(process.get("network")).isEqualTo(Map.of("type", "lora", "linear", 16));
+    }
+
+    @Test
+    void twoModelsGetAPrefetchJobEachAndTheArrayWaitsForBoth() throws Exception {
+        CliRun.Result r = cli().run(args("submit", "--output", out.toString(), "--array",
+                config("a", "black-forest-labs/FLUX.1-dev").toString(), config("k", "black-forest-labs/FLUX.1-Kontext-dev").toString(),
+                "--launcher", launcher.toString(), "--dataset", Files.createDirectories(tmp.resolve("data set")).toString()));
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(slurm.calls("sbatch").get(2).args()).contains("--dependency=afterok:100:101");
+        assertThat(Files.readString(onlySubmissionDir().resolve("configs/task-001.yaml")))
+                .contains("folder_path: " + tmp.resolve("data set"));
+    }
+
+    @Test
+    void dryRunWritesScriptsAndRecordButSubmitsNothing() throws Exception {
+        CliRun.Result r = cli().run(args("submit", "--output", out.toString(), "--array", config("a", "m/x").toString(),
+                "--launcher", tmp.resolve("not/there").toString(), "--dry-run", "--json"));
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(slurm.calls()).isEmpty();
+        JsonNode json = Json.mapper().readTree(r.out());
+        assertThat(json.path("dryRun").asBoolean()).isTrue();
+        assertThat(json.has("arrayJobId")).isFalse();
+        Path dir = onlySubmissionDir();
+        for (String script : List.of("array.sbatch", "prefetch-1.sbatch", "submit.sh")) {
+            assertThat(dir.resolve(script)).isExecutable();
+            Scripts.assertShellcheckClean(dir.resolve(script));
+        }
+    }
+
+    @Test
+    void theTokenInTheEnvironmentNeverReachesAnyWrittenFile() throws Exception {
+        String token = "hf_SeCrEtToKeN1234567890";
+        CliRun.Result r = cli().env("HF_TOKEN", token).run(args("submit", "--output", out.toString(), "--array",
+                config("a", "m/x").toString(), "--launcher", launcher.toString()));
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out() + r.err()).doesNotContain(token);
+        try (Stream<Path> files = Files.walk(out)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(f)).as(f.toString()).doesNotContain(token);
+            }
+        }
+    }
+
+    @Test
+    void aRefusedArrayCancelsThePrefetchJobItAlreadyQueued() throws Exception {
+        slurm.failSbatchFrom(101);
+
+        CliRun.Result r = cli().run(args("submit", "--output", out.toString(), "--array", config("a", "m/x").toString(),
+                "--launcher", launcher.toString(), "--partition", "nope"));
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: sbatch refused ").contains("array.sbatch")
+                .contains("Invalid partition name specified");
+        assertThat(slurm.calls("scancel")).extracting(FakeSlurm.Call::args).containsExactly(List.of("100"));
+    }
+
+    @Test
+    void withoutSbatchOnPathTheUserLearnsWhereToRunIt() throws Exception {
+        CliRun.Result r = cli().env("PATH", Files.createDirectories(tmp.resolve("empty-bin")).toString())
+                .run(args("submit", "--output", out.toString(), "--array", config("a", "m/x").toString(),
+                        "--launcher", launcher.toString()));
+
+        assertThat(r.exitCode()).isEqualTo(7);
+        assertThat(r.err()).contains("sbatch was not found on PATH").contains("--dry-run");
+    }
+
+    @Test
+    void badInputsGetOneSentenceAndTheirExitCode() throws Exception {
+        Path good = config("a", "m/x");
+        Path noModel = tmp.resolve("no-model.yaml");
+        Files.writeString(noModel, "job: extension\nconfig:\n  name: x\n  process:\n    - type: sd_trainer\n");
+        Path broken = tmp.resolve("broken.yaml");
+        Files.writeString(broken, "job: extension\nconfig: [\n");
+
+        assertError(2, "--time '12h' is not a Slurm time limit", "--array", good.toString(), "--time", "12h");
+        assertError(2, "--partition 'gpu;rm' is not a Slurm partition name", "--array", good.toString(), "--partition", "gpu;rm");
+        assertError(2, "nothing to submit");
+        assertError(3, noModel + ": config.process[0].model.name_or_path is missing", "--array", noModel.toString());
+        assertError(3, broken + ":3: not valid YAML", "--array", broken.toString());
+        assertError(3, "cannot read the config " + tmp.resolve("missing.yaml"), "--array", tmp.resolve("missing.yaml").toString());
+        assertError(3, "contains a line break", "--array", good.toString(), "--hf-home", tmp.resolve("a\nb").toString());
+        assertError(2, "--sbatch-arg 'account' is not an sbatch option", "--array", good.toString(), "--sbatch-arg", "account");
+        assertThat(slurm.calls("sbatch")).isEmpty();
+    }
+
+    private void assertError(int code, String message, String... extra) {
+        List<String> all = new java.util.ArrayList<>(List.of("submit", "--output", out.toString(), "--launcher", launcher.toString()));
+        all.addAll(List.of(extra));
+        CliRun.Result r = cli().run(all.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(code);
+        assertThat(r.err()).startsWith("error: ").contains(message);
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
+    private CliRun cli() {
+        return CliRun.in(tmp).env("PATH", slurm.path());
+    }
+
+    private static String[] args(String... args) {
+        return args;
+    }
+
+    private Path config(String name, String model) throws Exception {
+        Path file = Files.createDirectories(tmp.resolve("configs")).resolve(name + "-" + Math.abs(model.hashCode()) + "-"
+                + System.nanoTime() + ".yaml");
+        Files.writeString(file, """
+                job: extension
+                config:
+                  name: %s
+                  process:
+                    - type: sd_trainer
+                      training_folder: output
+                      network: {type: lora, linear: 16}
+                      datasets:
+                        - folder_path: /data/images
+                      model:
+                        name_or_path: %s
+                """.formatted(name, model));
+        return file;
+    }
+
+    private Path onlySubmissionDir() throws Exception {
+        try (Stream<Path> dirs = Files.list(out.resolve("slurm"))) {
+            List<Path> all = dirs.toList();
+            assertThat(all).hasSize(1);
+            return all.get(0);
+        }
+    }
+}
