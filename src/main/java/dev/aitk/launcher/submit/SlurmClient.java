@@ -97,7 +97,7 @@ public final class SlurmClient {
 
     private void fromSqueue(Collection<String> jobIds, Map<String, JobState> states) {
         ProcessResult result = run(List.of("squeue", "--noheader", "--array", "--jobs=" + String.join(",", jobIds),
-                "--format=%i|%A|%a|%T|%r"), env.workingDirectory());
+                "--format=%i|%T|%r"), env.workingDirectory());
         if (!result.succeeded()) {
             if (result.stderr().contains("Invalid job id")) {
                 return;
@@ -108,12 +108,18 @@ public final class SlurmClient {
         }
         for (String line : result.stdout().split("\\R")) {
             String[] f = line.trim().split("\\|", -1);
-            if (f.length < 5) {
+            if (f.length < 3) {
                 continue;
             }
-            Integer task = f[2].matches("\\d+") ? Integer.valueOf(f[2]) : null;
-            String key = JobState.key(f[1], task);
-            states.putIfAbsent(key, new JobState(key, f[1], task, f[3], null, f[4], "squeue"));
+            // The task comes from %i ("41_3"): %a prints "(null)" for tasks still pending.
+            Matcher m = ARRAY_TASK.matcher(f[0]);
+            String arrayJob = m.matches() ? m.group(1) : f[0];
+            Integer task = m.matches() ? Integer.valueOf(m.group(2)) : null;
+            if (!m.matches() && !JOB_ID.matcher(f[0]).matches()) {
+                continue;
+            }
+            String key = JobState.key(arrayJob, task);
+            states.putIfAbsent(key, new JobState(key, arrayJob, task, f[1], null, f[2], "squeue"));
         }
     }
 
