@@ -86,7 +86,6 @@ public final class BatchScripts {
         List<String> command = new ArrayList<>();
         command.add(quote(node.launcher().toString()));
         command.add("prefetch");
-        command.add("--config");
         command.add(quote(firstTaskOfModel.config().toString()));
         s.append("exec ").append(String.join(" ", command)).append('\n');
         return s.toString();

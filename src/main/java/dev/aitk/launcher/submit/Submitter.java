@@ -89,7 +89,7 @@ public final class Submitter {
         List<Submission.Task> recorded = new ArrayList<>();
         for (TaskSpec t : tasks) {
             recorded.add(new Submission.Task(t.index(), t.name(), t.config().toString(), t.runDir().toString(),
-                    t.model(), t.settings().stream().map(Setting::toString).toList()));
+                    t.model(), t.settings().stream().map(SweepSetting::toString).toList()));
         }
         Submission submission = new Submission(Submission.FORMAT, dir.getFileName().toString(), "slurm",
                 clock.instant().toString(), name, request.outputDir().toString(), dir.toString(), request.dryRun(),

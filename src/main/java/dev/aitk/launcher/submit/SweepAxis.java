@@ -35,15 +35,15 @@ public record SweepAxis(String key, List<String> values) {
     }
 
     /** Every combination of the axes' values, first axis slowest: one list of settings per job. */
-    public static List<List<Setting>> combinations(List<SweepAxis> axes) {
-        List<List<Setting>> points = new ArrayList<>();
+    public static List<List<SweepSetting>> combinations(List<SweepAxis> axes) {
+        List<List<SweepSetting>> points = new ArrayList<>();
         points.add(List.of());
         for (SweepAxis axis : axes) {
-            List<List<Setting>> next = new ArrayList<>();
-            for (List<Setting> point : points) {
+            List<List<SweepSetting>> next = new ArrayList<>();
+            for (List<SweepSetting> point : points) {
                 for (String value : axis.values()) {
-                    List<Setting> extended = new ArrayList<>(point);
-                    extended.add(new Setting(axis.key(), value));
+                    List<SweepSetting> extended = new ArrayList<>(point);
+                    extended.add(new SweepSetting(axis.key(), value));
                     next.add(List.copyOf(extended));
                 }
             }

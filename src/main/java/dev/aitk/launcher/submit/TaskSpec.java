@@ -8,7 +8,7 @@ import java.util.List;
  * rendered config it runs, the folder where ai-toolkit writes its checkpoints and the launcher its
  * {@code run.json}, the model it trains on, and the settings that make it differ from its siblings.
  */
-public record TaskSpec(int index, String name, Path config, Path runDir, String model, List<Setting> settings) {
+public record TaskSpec(int index, String name, Path config, Path runDir, String model, List<SweepSetting> settings) {
     public TaskSpec {
         settings = List.copyOf(settings);
     }

@@ -90,7 +90,7 @@ class BatchScriptsTest {
         Scripts.Run run = Scripts.bash(script, base, Map.of());
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(Scripts.recordedArgs(record)).containsExactly("prefetch", "--config", first.config().toString());
+        assertThat(Scripts.recordedArgs(record)).containsExactly("prefetch", first.config().toString());
         assertThat(Files.readString(Path.of(record + ".env"))).isEqualTo("HF_HOME=" + base.resolve("hf"));
     }
 

@@ -203,6 +203,8 @@ class SlurmSubmitIT {
             # toolkit's run.py on the task's config and writes run.json beside the checkpoints.
             import json, os, subprocess, sys, yaml
             command, rest = sys.argv[1], sys.argv[2:]
+            if command == 'prefetch':
+                rest = ['--config'] + rest
             opts = dict(zip(rest[0::2], rest[1::2]))
             with open(opts['--config']) as f:
                 doc = yaml.safe_load(f)

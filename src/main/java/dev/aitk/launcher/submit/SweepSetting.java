@@ -1,7 +1,7 @@
 package dev.aitk.launcher.submit;
 
 /** One key path set to one value in a task's config, e.g. {@code train.lr} = {@code 5e-5}; key syntax as --set. */
-public record Setting(String key, String value) {
+public record SweepSetting(String key, String value) {
     @Override
     public String toString() {
         return key + "=" + value;
