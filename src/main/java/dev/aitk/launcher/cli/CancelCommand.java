@@ -17,13 +17,14 @@ import picocli.CommandLine.Parameters;
 /** Cancel submitted scheduler jobs. */
 @Command(name = "cancel", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Cancel submitted jobs with scancel: the latest submission into --output (its array, then its",
-            "prefetch jobs), every submission there with --all, or jobs by id. Jobs that already finished",
-            "are left alone. Each launcher gets SIGTERM and stops its run.py cleanly.",
+            "Cancel submitted jobs with scancel: the latest submission into --output (its array, then its "
+                    + "prefetch jobs), every submission there with --all, or jobs by id. Jobs that already "
+                    + "finished are left alone. Each launcher gets SIGTERM and stops its run.py cleanly.",
             "",
             "Examples:",
             "  aitk-launcher cancel --output /shared/loras",
             "  aitk-launcher cancel 4212 4213_2",
+            "",
         })
 public final class CancelCommand extends BaseCommand {
     @Option(names = "--output", paramLabel = "DIR", description = "The --output folder given to submit.")

@@ -20,38 +20,52 @@ import picocli.CommandLine.Parameters;
 /** Show submitted scheduler jobs and the launcher's run records. */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Show submitted jobs: the scheduler's state of each prefetch job and array task (squeue, then",
-            "scontrol, sacct or the completion log for finished ones) and each run's own record (run.json:",
-            "state, steps, final checkpoint) read from the output folder.",
+            "Show submitted jobs: the scheduler's state of each prefetch job and array task (squeue; for "
+                    + "finished ones scontrol, sacct or the completion log) and each run's own record "
+                    + "(run.json: state, steps, final checkpoint) from the output folder.",
             "",
             "Examples:",
-            "  aitk-launcher status --output /shared/loras       every submission into that folder",
-            "  aitk-launcher status 4211 4212_0 --json           jobs by id",
+            "  aitk-launcher status --output /shared/loras   (every submission there)",
+            "  aitk-launcher status 4211 4212_0 --json",
+            "  aitk-launcher status --output /shared/loras --wait   (exit 0 when all succeeded, else 6)",
+            "",
         })
 public final class StatusCommand extends BaseCommand {
     @Option(names = "--output", paramLabel = "DIR", description = "The --output folder given to submit.")
     Path outputFolder;
 
+    @Option(names = "--wait", description = "Poll every 10 s until no job is pending or running; then exit 0 if every "
+            + "job completed, 6 if any failed, was cancelled or timed out.")
+    boolean waitForAll;
+
     @Parameters(paramLabel = "JOBID", arity = "0..*", description = "Slurm job ids (42, or 41_3 for one array task).")
     List<String> jobIds = new ArrayList<>();
 
     @Override
-    protected int execute() {
+    protected int execute() throws InterruptedException {
         Services services = services();
         StatusReader reader = new StatusReader(new SlurmClient(services.processRunner(), services.env()));
-        StatusReport report;
-        if (!jobIds.isEmpty()) {
-            JobIds.check(jobIds);
-            report = reader.jobs(jobIds);
-        } else if (outputFolder != null) {
-            report = reader.submissions(SubmissionStore.readAll(services.env().resolve(outputFolder)));
-        } else {
+        if (jobIds.isEmpty() && outputFolder == null) {
             throw new LauncherException(ExitCode.USAGE, "say which jobs: --output DIR (the folder given to submit) or job ids");
         }
+        JobIds.check(jobIds);
         PrintWriter out = services.out();
+        StatusReport report = read(reader);
+        String lastSummary = "";
+        while (waitForAll && !report.allFinished()) {
+            String summary = summary(report);
+            if (!output.json() && !summary.equals(lastSummary)) {
+                out.println(summary);
+                out.flush();
+                lastSummary = summary;
+            }
+            Thread.sleep(POLL.toMillis());
+            report = read(reader);
+        }
+        int code = waitForAll && !allSucceeded(report) ? ExitCode.TRAINING_FAILED.code() : ExitCode.OK.code();
         if (output.json()) {
             out.println(Json.write(report));
-            return ExitCode.OK.code();
+            return code;
         }
         for (StatusReport.SubmissionStatus s : report.submissions()) {
             out.println("Submission " + s.id() + (s.dryRun() ? " (dry run, not submitted)" : "") + "  " + s.directory());
@@ -68,7 +82,38 @@ public final class StatusCommand extends BaseCommand {
             out.println("job " + j.jobId() + "  " + describe(j));
         }
         out.println(report.allFinished() ? "All finished." : "Still pending or running.");
-        return ExitCode.OK.code();
+        return code;
+    }
+
+    private static final java.time.Duration POLL = java.time.Duration.ofSeconds(10);
+
+    private StatusReport read(StatusReader reader) {
+        return jobIds.isEmpty() ? reader.submissions(SubmissionStore.readAll(services().env().resolve(outputFolder)))
+                : reader.jobs(jobIds);
+    }
+
+    private static List<JobState> allJobs(StatusReport report) {
+        List<JobState> all = new ArrayList<>(report.otherJobs());
+        for (StatusReport.SubmissionStatus s : report.submissions()) {
+            all.addAll(s.prefetchJobs());
+            s.tasks().stream().filter(t -> t.scheduler() != null).forEach(t -> all.add(t.scheduler()));
+        }
+        return all;
+    }
+
+    private static boolean allSucceeded(StatusReport report) {
+        return allJobs(report).stream().allMatch(JobState::succeeded);
+    }
+
+    /** "3 jobs: 1 RUNNING, 2 PENDING" while waiting. */
+    private static String summary(StatusReport report) {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        List<JobState> all = allJobs(report);
+        all.forEach(j -> counts.merge(j.state(), 1L, Long::sum));
+        StringBuilder b = new StringBuilder(all.size() + " job" + (all.size() == 1 ? "" : "s") + ":");
+        counts.forEach((state, n) -> b.append(' ').append(n).append(' ').append(state).append(','));
+        b.setLength(b.length() - 1);
+        return b.toString();
     }
 
     private static String describe(JobState s) {

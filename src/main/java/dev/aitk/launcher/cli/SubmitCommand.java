@@ -23,17 +23,20 @@ import picocli.CommandLine.Option;
 /** Submit the planned runs to a scheduler (Slurm) as batch jobs or a job array. */
 @Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Submit runs to Slurm as one job array: one task (one GPU by default) per config, each running this",
-            "launcher on its node (detection, validation, prefetch, supervision and recovery happen there).",
-            "A prefetch job per model fills the shared Hugging Face cache first; the array waits for it.",
-            "Scripts, rendered configs, logs and a record go to OUTPUT/slurm/<id>/; secrets stay in your",
-            "environment (passed with --export=ALL), never in the scripts.",
+            "Submit runs to Slurm as one job array: one task (one GPU by default) per config, each running "
+                    + "this launcher on its node, where detection, validation, prefetch, supervision and "
+                    + "recovery happen. A prefetch job per model fills the shared Hugging Face cache first; "
+                    + "the array waits for it.",
+            "Scripts, rendered configs, logs and a record go to OUTPUT/slurm/<id>/. Secrets stay in your "
+                    + "environment (jobs get it with --export=ALL), never in the scripts. See docs/slurm.md.",
             "",
             "Examples:",
-            "  aitk-launcher submit --output /shared/loras --array a.yaml b.yaml c.yaml --partition gpu --time 12:00:00 \\",
-            "      --hf-home /shared/hf --toolkit-dir /shared/ai-toolkit",
-            "  aitk-launcher submit --output /shared/loras --array *.yaml --dry-run   (write scripts, submit nothing)",
+            "  aitk-launcher submit --output /shared/loras --array a.yaml b.yaml \\",
+            "      --partition gpu --time 12:00:00 --hf-home /shared/hf \\",
+            "      --toolkit-dir /shared/ai-toolkit",
+            "  aitk-launcher submit --output /shared/loras --array *.yaml --dry-run",
             "  aitk-launcher status --output /shared/loras",
+            "",
         })
 public final class SubmitCommand extends BaseCommand {
     enum Scheduler { slurm }

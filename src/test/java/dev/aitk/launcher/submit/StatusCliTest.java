@@ -59,6 +59,23 @@ class StatusCliTest {
     }
 
     @Test
+    void waitEndsWithSixWhenATaskFailedAndZeroWhenEveryJobCompleted() throws Exception {
+        slurm.answer("squeue", "", 0);
+        slurm.answer("scontrol", "JobId=100 JobState=COMPLETED ExitCode=0:0\n"
+                + "JobId=102 ArrayJobId=101 ArrayTaskId=0 JobState=COMPLETED ExitCode=0:0\n"
+                + "JobId=103 ArrayJobId=101 ArrayTaskId=1 JobState=FAILED Reason=NonZeroExitCode ExitCode=6:0\n", 0);
+
+        CliRun.Result failed = cli().run("status", "--output", out.toString(), "--wait");
+        assertThat(failed.exitCode()).as(failed.err()).isEqualTo(6);
+        assertThat(failed.out()).contains("101_1  FAILED exit 6:0 (NonZeroExitCode) [scontrol]");
+
+        slurm.answer("scontrol", "JobId=100 JobState=COMPLETED ExitCode=0:0\n"
+                + "JobId=102 ArrayJobId=101 ArrayTaskId=0 JobState=COMPLETED ExitCode=0:0\n"
+                + "JobId=103 ArrayJobId=101 ArrayTaskId=1 JobState=COMPLETED ExitCode=0:0\n", 0);
+        assertThat(cli().run("status", "--output", out.toString(), "--wait").exitCode()).isZero();
+    }
+
+    @Test
     void cancelHandsOnlyTheActiveJobsToScancelArrayFirst() throws Exception {
         slurm.answer("squeue", "101_0|PENDING|Dependency\n101_1|PENDING|Dependency\n100|RUNNING|None\n", 0);
 
