@@ -1,7 +1,7 @@
 package dev.aitk.launcher.cli;
 
 import dev.aitk.launcher.submit.JobState;
-import dev.aitk.launcher.submit.RunRecord;
+import dev.aitk.launcher.submit.RunSummary;
 import dev.aitk.launcher.submit.SlurmClient;
 import dev.aitk.launcher.submit.StatusReader;
 import dev.aitk.launcher.submit.StatusReport;
@@ -127,7 +127,7 @@ public final class StatusCommand extends BaseCommand {
         return b.append(" [").append(s.source()).append(']').toString();
     }
 
-    private static String describe(RunRecord r) {
+    private static String describe(RunSummary r) {
         if (!r.found()) {
             return "no run.json yet";
         }
@@ -141,8 +141,13 @@ public final class StatusCommand extends BaseCommand {
                 b.append('/').append(r.totalSteps());
             }
         }
+        if (r.attempts() != null && r.attempts() > 1) {
+            b.append(", ").append(r.attempts()).append(" attempts");
+        }
         if (r.finalCheckpoint() != null) {
             b.append(", ").append(r.finalCheckpoint());
+        } else if (r.message() != null) {
+            b.append(": ").append(r.message());
         }
         return b.toString();
     }

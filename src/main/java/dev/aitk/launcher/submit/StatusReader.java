@@ -38,7 +38,7 @@ public final class StatusReader {
                     state = states.getOrDefault(jobId, unknown(s.arrayJobId(), t.index()));
                     allFinished &= state.finished();
                 }
-                tasks.add(new StatusReport.TaskStatus(t.index(), t.name(), jobId, state, RunRecord.read(Path.of(t.runDir()))));
+                tasks.add(new StatusReport.TaskStatus(t.index(), t.name(), jobId, state, RunSummary.read(Path.of(t.runDir()))));
             }
             out.add(new StatusReport.SubmissionStatus(s.id(), s.directory(), s.dryRun(), prefetch, tasks));
         }

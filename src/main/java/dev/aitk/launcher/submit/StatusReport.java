@@ -21,6 +21,6 @@ public record StatusReport(List<SubmissionStatus> submissions, List<JobState> ot
     }
 
     /** One array task: the scheduler's state ({@code UNKNOWN} when no source remembers it) and the run record. */
-    public record TaskStatus(int index, String name, String jobId, JobState scheduler, RunRecord run) {
+    public record TaskStatus(int index, String name, String jobId, JobState scheduler, RunSummary run) {
     }
 }

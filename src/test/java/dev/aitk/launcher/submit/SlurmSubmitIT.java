@@ -92,7 +92,7 @@ class SlurmSubmitIT {
         for (JsonNode task : tasks) {
             String name = task.path("name").asText();
             assertThat(task.path("scheduler").path("state").asText()).as(name + ": " + task).isEqualTo("COMPLETED");
-            assertThat(task.path("run").path("state").asText()).as(name).isEqualTo("finished");
+            assertThat(task.path("run").path("state").asText()).as(name).isEqualTo("succeeded");
             assertThat(task.path("run").path("stepsDone").asLong()).isEqualTo(10);
             assertThat(Path.of(task.path("run").path("finalCheckpoint").asText())).isRegularFile()
                     .isEqualTo(out.resolve(name).resolve(name + ".safetensors"));
@@ -105,8 +105,9 @@ class SlurmSubmitIT {
 
         CliRun.Result human = cli().run("status", "--output", out.toString());
         assertThat(human.exitCode()).isZero();
-        assertThat(human.out()).contains("task 2  gamma").contains("COMPLETED").contains("run: finished, step 10/10")
+        assertThat(human.out()).contains("task 2  gamma").contains("COMPLETED").contains("run: succeeded, step 10/10")
                 .contains("All finished.");
+        assertThat(cli().run("status", "--output", out.toString(), "--wait").exitCode()).as("every job completed").isZero();
     }
 
     @Test
@@ -220,7 +221,7 @@ class SlurmSubmitIT {
             warm = bool(hf_home) and os.path.exists(os.path.join(hf_home, 'prefetched.txt'))
             code = subprocess.call([sys.executable, os.path.join(opts['--toolkit-dir'], 'run.py'), opts['--config']])
             final = os.path.join(run_dir, name + '.safetensors')
-            record = {'state': 'finished' if code == 0 and os.path.exists(final) else 'failed', 'stepsDone': 10,
+            record = {'status': 'succeeded' if code == 0 and os.path.exists(final) else 'failed', 'stepsDone': 10,
                       'totalSteps': 10, 'finalCheckpoint': final, 'cacheWarmAtStart': warm,
                       'arrayTask': os.environ.get('SLURM_ARRAY_TASK_ID'), 'output': opts.get('--output')}
             with open(os.path.join(run_dir, 'run.json.tmp'), 'w') as f:

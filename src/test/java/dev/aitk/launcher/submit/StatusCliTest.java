@@ -38,8 +38,8 @@ class StatusCliTest {
         slurm.answerError("sacct", "Slurm accounting storage is disabled\n", 1);
         Files.createDirectories(out.resolve("a"));
         Files.writeString(out.resolve("a/run.json"), """
-                {"state": "finished", "progress": {"step": 2000, "total": 2000},
-                 "finalCheckpoint": "/shared/out/a/a.safetensors", "attempts": [{"exit": 0}]}
+                {"name": "a", "status": "succeeded", "exitCode": 0, "stepsDone": 2000, "totalSteps": 2000,
+                 "finalCheckpoint": "/shared/out/a/a.safetensors", "attempts": [{"exitCode": 0}, {"exitCode": 0}]}
                 """);
         Files.createDirectories(out.resolve("b"));
         Files.writeString(out.resolve("b/run.json"), "{\"state\": \"running\", \"stepsDone\": 250");
@@ -50,7 +50,7 @@ class StatusCliTest {
         assertThat(human.exitCode()).as(human.err()).isZero();
         assertThat(human.out())
                 .contains("prefetch 100  COMPLETED [scontrol]")
-                .contains("task 0  a  101_0  COMPLETED [scontrol]  run: finished, step 2000/2000, /shared/out/a/a.safetensors")
+                .contains("task 0  a  101_0  COMPLETED [scontrol]  run: succeeded, step 2000/2000, 2 attempts, /shared/out/a/a.safetensors")
                 .contains("task 1  b  101_1  RUNNING [squeue]  run: run.json unreadable")
                 .contains("Still pending or running.");
         JsonNode report = Json.mapper().readTree(json.out());
