@@ -81,7 +81,8 @@ public final class StatusCommand extends BaseCommand {
         for (JobState j : report.otherJobs()) {
             out.println("job " + j.jobId() + "  " + describe(j));
         }
-        out.println(report.allFinished() ? "All finished." : "Still pending or running.");
+        out.println(allJobs(report).isEmpty() ? "No job submitted (dry runs only): run their submit.sh, or submit again."
+                : report.allFinished() ? "All finished." : "Still pending or running.");
         return code;
     }
 

@@ -71,6 +71,10 @@ public final class SubmitCommand extends BaseCommand {
             description = "GPUs each task asks for (--gres=gpu:N; default ${DEFAULT-VALUE}).")
     int gpusPerJob;
 
+    @Option(names = "--max-running", paramLabel = "N", converter = PositiveIntConverter.class,
+            description = "At most N tasks of the array run at once (--array=0-K%N); default: as many as the cluster gives.")
+    Integer maxRunning;
+
     @Option(names = "--hf-home", paramLabel = "DIR",
             description = "Hugging Face cache on shared storage, exported as HF_HOME in every job (default: the environment's).")
     Path hfHome;
@@ -112,7 +116,7 @@ public final class SubmitCommand extends BaseCommand {
                 configs.stream().map(env::resolve).toList(),
                 null,
                 List.<SweepAxis>of(),
-                new SlurmOptions(partition, time, gpusPerJob, sbatchArgs),
+                new SlurmOptions(partition, time, gpusPerJob, maxRunning, sbatchArgs),
                 new NodeOptions(launcher == null ? defaultLauncher() : env.resolve(launcher),
                         toolkitDir == null ? null : env.resolve(toolkitDir),
                         python == null ? null : env.resolve(python),

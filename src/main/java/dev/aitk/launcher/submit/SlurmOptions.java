@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * passes through (account, QoS, constraint). Values that land on {@code #SBATCH} lines are checked against
  * Slurm's own forms; pass-through arguments only ever travel as separate argv words or quoted shell words.
  */
-public record SlurmOptions(String partition, String timeLimit, int gpusPerJob, List<String> extraSbatchArgs) {
+public record SlurmOptions(String partition, String timeLimit, int gpusPerJob, Integer maxRunning,
+                           List<String> extraSbatchArgs) {
     private static final Pattern PARTITION = Pattern.compile("[A-Za-z0-9_.\\-]+(,[A-Za-z0-9_.\\-]+)*");
     /** Slurm's time forms: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
     private static final Pattern TIME = Pattern.compile("\\d+(:\\d{1,2}){0,2}|\\d+-\\d{1,2}(:\\d{1,2}){0,2}");
@@ -28,6 +29,9 @@ public record SlurmOptions(String partition, String timeLimit, int gpusPerJob, L
         if (gpusPerJob < 1 || gpusPerJob > 64) {
             throw new LauncherException(ExitCode.USAGE, "--gpus-per-job " + gpusPerJob + " is out of range; use 1 to 64");
         }
+        if (maxRunning != null && maxRunning < 1) {
+            throw new LauncherException(ExitCode.USAGE, "--max-running " + maxRunning + " must be 1 or more");
+        }
         for (String arg : extraSbatchArgs) {
             ShellQuote.requireSingleLine("the sbatch argument", arg);
             if (!arg.startsWith("-")) {
@@ -38,6 +42,6 @@ public record SlurmOptions(String partition, String timeLimit, int gpusPerJob, L
     }
 
     public static SlurmOptions defaults() {
-        return new SlurmOptions(null, null, 1, List.of());
+        return new SlurmOptions(null, null, 1, null, List.of());
     }
 }

@@ -25,7 +25,7 @@ class BatchScriptsTest {
                 List.of("--gpu-memory", "80GB", "--set", "train.lr=1e-4 $x"));
         List<TaskSpec> tasks = List.of(task(base, 0), task(base, 1), task(base, 2));
         Path script = write(base, "array.sbatch", BatchScripts.arrayScript("aitk-x", tasks, base.resolve("out"),
-                new SlurmOptions("gpu", "12:00:00", 2, List.of()), node));
+                new SlurmOptions("gpu", "12:00:00", 2, null, List.of()), node));
 
         Scripts.assertShellcheckClean(script);
         Scripts.Run run = Scripts.bash(script, base, Map.of("SLURM_ARRAY_TASK_ID", "1"));
@@ -42,12 +42,12 @@ class BatchScriptsTest {
     @Test
     void directivesAskForTheArrayGpusPartitionTimeAndACleanStopBeforeTheLimit() {
         String script = BatchScripts.arrayScript("aitk-x", List.of(task(tmp, 0), task(tmp, 1), task(tmp, 2)),
-                tmp.resolve("out"), new SlurmOptions("gpu,gpu-long", "1-12:00:00", 2, List.of()),
+                tmp.resolve("out"), new SlurmOptions("gpu,gpu-long", "1-12:00:00", 2, 2, List.of()),
                 new NodeOptions(tmp.resolve("l"), null, null, null, List.of()));
 
         assertThat(script.lines().filter(l -> l.startsWith("#SBATCH")).toList()).containsExactly(
                 "#SBATCH --job-name=aitk-x",
-                "#SBATCH --array=0-2",
+                "#SBATCH --array=0-2%2",
                 "#SBATCH --gres=gpu:2",
                 "#SBATCH --partition=gpu,gpu-long",
                 "#SBATCH --time=1-12:00:00",
@@ -82,7 +82,7 @@ class BatchScriptsTest {
         Path record = base.resolve("argv");
         TaskSpec first = task(base, 0);
         Path script = write(base, "prefetch-1.sbatch", BatchScripts.prefetchScript("aitk-x-prefetch", first,
-                new SlurmOptions("cpu", "01:00:00", 1, List.of()),
+                new SlurmOptions("cpu", "01:00:00", 1, null, List.of()),
                 new NodeOptions(Scripts.recordingLauncher(base.resolve("bin"), record), null, null, base.resolve("hf"), List.of())));
 
         Scripts.assertShellcheckClean(script);
@@ -99,7 +99,7 @@ class BatchScriptsTest {
         Path dir = Files.createDirectories(tmp.resolve(HOSTILE));
         FakeSlurm slurm = new FakeSlurm(tmp);
         Path script = write(dir, "submit.sh", BatchScripts.submitScript(dir, 2,
-                new SlurmOptions(null, null, 1, List.of("--account=lab 1", "--qos=high"))));
+                new SlurmOptions(null, null, 1, null, List.of("--account=lab 1", "--qos=high"))));
 
         Scripts.assertShellcheckClean(script);
         Scripts.Run run = Scripts.bash(script, tmp, Map.of("PATH", slurm.path()));
