@@ -127,6 +127,9 @@ public final class Submitter {
         for (Path config : request.configs()) {
             ShellQuote.requireSingleLine("the config path", config.toString());
         }
+        for (String arg : request.node().launchArgs()) {
+            ShellQuote.requireSingleLine("the --launch-arg", arg);
+        }
         if (!request.dryRun() && !Files.isExecutable(request.node().launcher())) {
             throw new LauncherException(ExitCode.ENVIRONMENT, "the launcher " + request.node().launcher()
                     + " is not an executable file; pass --launcher with the path of launchers/aitk-launcher as the nodes see it");

@@ -149,6 +149,7 @@ class SubmitCliTest {
         assertError(3, broken + ":3: not valid YAML", "--array", broken.toString());
         assertError(3, "cannot read the config " + tmp.resolve("missing.yaml"), "--array", tmp.resolve("missing.yaml").toString());
         assertError(3, "contains a line break", "--array", good.toString(), "--hf-home", tmp.resolve("a\nb").toString());
+        assertError(3, "the --launch-arg '--set=x\\ny' contains a line break", "--array", good.toString(), "--launch-arg", "--set=x\ny");
         assertError(2, "--sbatch-arg 'account' is not an sbatch option", "--array", good.toString(), "--sbatch-arg", "account");
         assertThat(slurm.calls("sbatch")).isEmpty();
     }
