@@ -1,14 +1,186 @@
 package dev.aitk.launcher.cli;
 
+import dev.aitk.launcher.hardware.GpuDetector;
+import dev.aitk.launcher.hardware.GpuInfo;
+import dev.aitk.launcher.hardware.GpuInventory;
+import dev.aitk.launcher.plan.Choice;
+import dev.aitk.launcher.plan.Decimals;
+import dev.aitk.launcher.plan.DoesNotFitException;
+import dev.aitk.launcher.plan.MemoryBreakdown;
+import dev.aitk.launcher.plan.MemoryBudget;
+import dev.aitk.launcher.plan.MemoryModel;
+import dev.aitk.launcher.plan.ModelVariant;
+import dev.aitk.launcher.plan.PlanRefusal;
+import dev.aitk.launcher.plan.PlanRequest;
+import dev.aitk.launcher.plan.Planner;
+import dev.aitk.launcher.plan.TrainingPlan;
+import dev.aitk.launcher.plan.TransformerShape;
 import dev.aitk.launcher.util.ExitCode;
-import dev.aitk.launcher.util.LauncherException;
+import dev.aitk.launcher.util.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Plan the fastest training settings that fit the GPUs, with the predicted memory and the reason for each choice. */
-@Command(name = "plan", mixinStandardHelpOptions = true, description = "Plan the fastest training settings that fit the GPUs, with the predicted memory and the reason for each choice.")
+@Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Plan the fastest training settings that fit the GPUs, with the predicted memory and the reason for "
+                    + "each choice.",
+            "",
+            "The memory model is fitted to measured FLUX LoRA runs on an H100 and predicts from the model's "
+                    + "structure (blocks, hidden size, LoRA rank, optimizer, quantization, checkpointing). "
+                    + "Every flag below pins one choice; the plan then says whether it still fits.",
+            "",
+            "Examples:",
+            "  aitk-launcher plan --gpu-memory 24GB --gpus 1",
+            "  aitk-launcher plan --gpu-memory 80GB --gpus 2 --json",
+            "  aitk-launcher plan --model kontext --resolution 512,768 --effective-batch 8",
+            "  aitk-launcher plan --model flex2 --transformer-config Flex.2-preview/transformer/config.json",
+            "",
+            "Exit codes: 0 planned, 2 bad flag, 3 unreadable --transformer-config, 4 nothing (or the pinned plan) "
+                    + "does not fit, 7 no GPU found and no --gpu-memory given."
+        })
 public final class PlanCommand extends BaseCommand {
+    @Mixin
+    GpuOptions gpuOptions;
+
+    @Option(names = "--model", paramLabel = "VARIANT", description = "dev, kontext or flex2 (default: dev).")
+    ModelVariant model = ModelVariant.DEV;
+
+    @Option(names = "--transformer-config", paramLabel = "PATH",
+            description = "The model's transformer/config.json: sizes a FLUX-derived transformer from its blocks.")
+    Path transformerConfig;
+
+    @Option(names = "--resolution", paramLabel = "PX", split = ",",
+            description = "Pin the training resolutions, a comma list such as 512,768,1024.")
+    List<Integer> resolutions;
+
+    @Option(names = "--batch-size", paramLabel = "N", converter = PositiveIntConverter.class,
+            description = "Pin the batch size.")
+    Integer batchSize;
+
+    @Option(names = "--quantize", negatable = true,
+            description = "Pin 8-bit weights on (--quantize) or off (--no-quantize).")
+    Boolean quantize;
+
+    @Option(names = "--gradient-checkpointing", negatable = true,
+            description = "Pin gradient checkpointing on or off.")
+    Boolean gradientCheckpointing;
+
+    @Option(names = "--rank", paramLabel = "N", description = "LoRA rank (default 16).")
+    Integer rank;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "Pin the optimizer (default adamw8bit).")
+    String optimizer;
+
+    @Option(names = "--effective-batch", paramLabel = "N", converter = PositiveIntConverter.class,
+            description = "Samples per LoRA update; the plan accumulates gradients to keep it.")
+    Integer effectiveBatch;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps to write into the plan.")
+    Integer steps;
+
+    @Option(names = "--jobs", paramLabel = "N", converter = PositiveIntConverter.class,
+            description = "Independent jobs to place, one per GPU (default 1).")
+    int jobs = 1;
+
     @Override
     protected int execute() {
-        throw new LauncherException(ExitCode.INTERNAL, "'plan' is not in this build yet");
+        GpuInventory inventory = new GpuDetector(services().env(), services().processRunner())
+                .detect(gpuOptions.gpuMemory(), gpuOptions.gpus());
+        PlanRequest request = new PlanRequest(model,
+                transformerConfig == null ? null
+                        : TransformerShape.fromConfigJson(services().env().resolve(transformerConfig)),
+                resolutions, batchSize, quantize, gradientCheckpointing, rank, optimizer, effectiveBatch, steps, null,
+                jobs, null);
+        PrintWriter out = services().out();
+        TrainingPlan plan;
+        try {
+            plan = new Planner(MemoryModel.standard()).plan(inventory, request);
+        } catch (DoesNotFitException e) {
+            if (output.json()) {
+                out.println(Json.write(new Refused(inventory.gpus(), e.refusal())));
+            }
+            throw e;
+        }
+        if (output.json()) {
+            out.println(Json.write(new Planned(inventory.gpus(), plan)));
+        } else {
+            print(out, inventory, plan);
+        }
+        return ExitCode.OK.code();
+    }
+
+    record Planned(List<GpuInfo> gpus, TrainingPlan plan) {
+    }
+
+    record Refused(List<GpuInfo> gpus, PlanRefusal refusal) {
+    }
+
+    private void print(PrintWriter out, GpuInventory inventory, TrainingPlan plan) {
+        for (GpuInfo g : inventory.gpus()) {
+            String size = gib(g.totalMib() / 1024.0);
+            out.println("GPU " + g.index() + ": " + (g.name() != null && g.name().contains(size) ? g.name()
+                    : g.name() + ", " + size) + " (from " + g.source().label() + ")");
+        }
+        MemoryBudget b = plan.budget();
+        out.println("Budget per GPU: " + gib(b.cardTotalGib()) + " card - " + gib(b.cudaContextGib())
+                + " CUDA context - " + gib(b.marginGib()) + " margin");
+        out.println("                = " + gib(b.usableGib()) + " usable");
+        out.println();
+        out.println("Settings for " + model.name().toLowerCase(Locale.ROOT) + " (" + model.repoId() + "):");
+        for (Choice c : plan.choices()) {
+            out.println("  " + c.key() + ": " + c.value() + (c.pinned() ? "  (pinned)" : ""));
+            wrap(out, c.reason(), "      ");
+        }
+        MemoryBreakdown m = plan.prediction().memory();
+        out.println();
+        out.println("Predicted peak per GPU (" + plan.prediction().peakPhase() + "), GiB:");
+        row(out, "transformer_weights", m.transformerWeightsGib(), "");
+        row(out, "lora_and_optimizer", m.loraAndOptimizerGib(), "");
+        row(out, "activations", m.activationsGib(), "");
+        row(out, "text_encoders", m.textEncodersGib(), "");
+        row(out, "vae", m.vaeGib(), "");
+        row(out, "cuda_context", m.cudaContextGib(), "");
+        row(out, "margin", m.marginGib(), "");
+        row(out, "total", m.totalGib(), " of " + Decimals.fixed(b.cardTotalGib(), 1));
+        out.println();
+        wrap(out, "Speed: " + Decimals.fixed(plan.prediction().stepSeconds(), 2) + " s/step, "
+                + Decimals.fixed(plan.prediction().samplesPerSecond(), 2) + " samples/s, effective batch "
+                + plan.effectiveBatch() + " (mean over " + plan.settings().resolutionsPx() + " px)", "");
+        wrap(out, "Layout: " + plan.layout().mode().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " on GPU "
+                + plan.layout().gpuIndices() + " (CUDA_VISIBLE_DEVICES=" + plan.layout().cudaVisibleDevices() + ")", "");
+        wrap(out, plan.layout().reason(), "      ");
+        for (String note : plan.notes()) {
+            wrap(out, "Note: " + note, "  ");
+        }
+    }
+
+    private static String gib(double value) {
+        return Decimals.fixed(value, 1) + " GiB";
+    }
+
+    private static void row(PrintWriter out, String name, double gib, String suffix) {
+        out.println("  " + Decimals.padRight(name, 20) + Decimals.padLeft(Decimals.fixed(gib, 1), 7) + suffix);
+    }
+
+    /** Wraps text at 80 columns with an indent. */
+    private static void wrap(PrintWriter out, String text, String indent) {
+        StringBuilder line = new StringBuilder(indent);
+        for (String word : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > 80) {
+                out.println(line);
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        out.println(line);
     }
 }

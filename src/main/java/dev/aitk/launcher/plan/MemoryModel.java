@@ -1,17 +1,344 @@
 package dev.aitk.launcher.plan;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
 /**
  * Predicts peak GPU memory and step time from a run's structure, fitted to the measured H100 data shipped
  * in the jar (flux-lora-vram-h100.jsonl). Same input, same prediction.
+ *
+ * <p>Memory (PyTorch's reserved peak, what the card must hold): resident transformer weights from the
+ * parameter count x bytes/param (bytes/param fitted per precision from the {@code model} rows), plus one
+ * ordinary least-squares fit over every {@code step} row of: a constant (workspaces), the LoRA's bytes per
+ * trainable parameter (weights + optimizer state + gradients), a constant for dequantized 8-bit weights, and
+ * activations linear in batch x (image tokens + 512 text tokens) with separate slopes for checkpointing on
+ * and off. Text encoders and VAE come from their parameter counts. The predicted peak is the largest of the
+ * run's phases, in ai-toolkit's order: quantizing the transformer on the GPU (without low_vram), loading T5 in
+ * bf16, caching latents and text embeddings, the training step. Step time: matmul work per sample (linear and
+ * quadratic in tokens) fitted on compute-bound rows, combined with a fixed per-step overhead.
  */
 public final class MemoryModel {
+    static final int TEXT_TOKENS = 512;
+    static final double GIB = 1024.0 * 1024 * 1024;
+
+    /** T5-XXL, CLIP-L and the FLUX VAE (docs/memory-model.md): resident in bf16 unless cached/unloaded. */
+    static final double T5_PARAMS = 4.76e9;
+    static final double CLIP_PARAMS = 123e6;
+    static final double VAE_PARAMS = 84e6;
+    static final double BF16_BYTES = 2.0;
+    /** fp32 LoRA weights, what ai-toolkit trains. */
+    static final double LORA_WEIGHT_BYTES = 4.0;
+    /**
+     * With checkpointing, each block's recompute launches kernels from Python; that fixed cost overlaps GPU
+     * work, so the step is a smooth maximum of the two (a cube-norm fits the measured knee).
+     */
+    static final double OVERLAP_NORM = 3.0;
+    /** Without recomputation a step runs forward + backward (3 forward-equivalents) instead of 4. */
+    static final double NO_RECOMPUTE_WORK = 0.75;
+    /** Splitting the blocks over GPUs runs them one after another, plus two device transfers (not measured). */
+    static final double SPLIT_SLOWDOWN = 1.10;
+    /** ai-toolkit's FLUX splitter counts text encoders + VAE + embedders as 2.5e9 parameters on GPU 0. */
+    static final double SPLIT_OTHER_PARAMS = 2.5e9;
+
+    private static final MemoryModel STANDARD = fit(MeasuredRow.shipped());
+
+    /** Fitted coefficients, in GiB, GiB per 1000 tokens and seconds. */
+    record Coefficients(double bf16BytesPerParam, double int8BytesPerParam,
+                        double workspaceGib, double loraBytesPerParam, double dequantGib,
+                        double ckptGibPerKiloToken, double noCkptGibPerKiloToken,
+                        double vaeEncodeGibPerMegapixel,
+                        double secondsPerKiloToken, double secondsPerKiloTokenSquared, double quantSecondsPerKiloToken,
+                        double ckptOverheadSeconds, double noCkptOverheadSeconds) {
+    }
+
+    private final Coefficients c;
+
+    private MemoryModel(Coefficients c) {
+        this.c = c;
+    }
 
     /** The model fitted to the shipped measurements. */
     public static MemoryModel standard() {
-        throw new IllegalStateException("the memory model is not fitted in this build");
+        return STANDARD;
     }
 
+    Coefficients coefficients() {
+        return c;
+    }
+
+    /** Fits the model to measured rows (closed-form least squares; a few microseconds). */
+    public static MemoryModel fit(List<MeasuredRow> rows) {
+        long devParams = TransformerShape.FLUX_DEV.baseParams();
+        double bf16 = meanBytesPerParam(rows, "bf16", devParams);
+        double int8 = meanBytesPerParam(rows, "fp8", devParams);
+
+        List<MeasuredRow> steps = new ArrayList<>();
+        for (MeasuredRow r : rows) {
+            if (r.isStep()) {
+                steps.add(r);
+            }
+        }
+        double[][] x = new double[steps.size()][];
+        double[] y = new double[steps.size()];
+        for (int i = 0; i < steps.size(); i++) {
+            MeasuredRow r = steps.get(i);
+            double kTok = r.batchSize() * r.tokensPerSample() / 1000.0;
+            double lora = TransformerShape.FLUX_DEV.loraParams(r.rank()) / GIB;
+            x[i] = new double[] {1, lora, r.quantized() ? 1 : 0,
+                r.gradientCheckpointing() ? kTok : 0, r.gradientCheckpointing() ? 0 : kTok};
+            y[i] = r.peakReservedGib() - devParams * (r.quantized() ? int8 : bf16) / GIB;
+        }
+        double[] mem = Ols.fit(x, y);
+
+        double sxy = 0;
+        double sxx = 0;
+        for (MeasuredRow r : rows) {
+            if ("vae_encode".equals(r.kind())) {
+                double mpx = r.batchSize() * r.resolutionPx() * (double) r.resolutionPx() / 1e6;
+                sxy += mpx * r.extraPeakGib();
+                sxx += mpx * mpx;
+            }
+        }
+        double vae = sxx == 0 ? 0 : sxy / sxx;
+
+        double[] time = fitStepTime(steps);
+        return new MemoryModel(new Coefficients(bf16, int8, mem[0], mem[1], mem[2], mem[3], mem[4], vae,
+                time[0], time[1], time[2], time[3], time[4]));
+    }
+
+    private static double meanBytesPerParam(List<MeasuredRow> rows, String precision, long params) {
+        double sum = 0;
+        int n = 0;
+        for (MeasuredRow r : rows) {
+            if ("model".equals(r.kind()) && precision.equals(r.precision())) {
+                sum += (r.residentGib() * GIB - LORA_WEIGHT_BYTES * r.loraParams()) / params;
+                n++;
+            }
+        }
+        if (n == 0) {
+            throw new IllegalStateException("the measured data has no '" + precision + "' model row");
+        }
+        return sum / n;
+    }
+
+    /**
+     * Step time. With checkpointing: the batch-1 steps give the fixed overhead; steps well above it (1.5x) are
+     * compute-bound and fit work = a*t + b*t^2 (+ a dequantization term) per sample by least squares; the
+     * overhead is then refined on the overhead-bound rows. Without checkpointing: 3/4 of that work plus a
+     * fixed overhead, the mean of what the rows leave over.
+     */
+    private static double[] fitStepTime(List<MeasuredRow> steps) {
+        List<Double> batchOne = new ArrayList<>();
+        for (MeasuredRow r : steps) {
+            if (r.gradientCheckpointing() && r.batchSize() == 1) {
+                batchOne.add(r.stepSeconds());
+            }
+        }
+        double overhead = median(batchOne);
+        List<double[]> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (MeasuredRow r : steps) {
+            if (r.gradientCheckpointing() && r.stepSeconds() >= 1.5 * overhead) {
+                xs.add(workFeatures(r.batchSize(), r.tokensPerSample() / 1000.0, r.quantized(), 1, 1));
+                ys.add(r.stepSeconds());
+            }
+        }
+        double[] yv = new double[ys.size()];
+        for (int i = 0; i < yv.length; i++) {
+            yv[i] = ys.get(i);
+        }
+        double[] w = Ols.fit(xs.toArray(new double[0][]), yv);
+        double sum = 0;
+        int n = 0;
+        for (MeasuredRow r : steps) {
+            double work = dot(w, workFeatures(r.batchSize(), r.tokensPerSample() / 1000.0, r.quantized(), 1, 1));
+            if (r.gradientCheckpointing() && work < overhead) {
+                sum += Math.max(0, Math.pow(r.stepSeconds(), OVERLAP_NORM) - Math.pow(work, OVERLAP_NORM));
+                n++;
+            }
+        }
+        double ckptOverhead = n == 0 ? overhead : Math.pow(sum / n, 1 / OVERLAP_NORM);
+        double offSum = 0;
+        int offN = 0;
+        for (MeasuredRow r : steps) {
+            if (!r.gradientCheckpointing()) {
+                double work = dot(w, workFeatures(r.batchSize(), r.tokensPerSample() / 1000.0, r.quantized(), 1, 1));
+                offSum += r.stepSeconds() - NO_RECOMPUTE_WORK * work;
+                offN++;
+            }
+        }
+        double noCkptOverhead = offN == 0 ? 0 : Math.max(0, offSum / offN);
+        return new double[] {w[0], w[1], w[2], ckptOverhead, noCkptOverhead};
+    }
+
+    private static double[] workFeatures(int batch, double kTokens, boolean quantized, double blockScale,
+                                         double activationScale) {
+        return new double[] {batch * kTokens * blockScale, batch * kTokens * kTokens * activationScale,
+            quantized ? batch * kTokens * blockScale : 0};
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static double median(List<Double> values) {
+        double[] v = new double[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i);
+        }
+        Arrays.sort(v);
+        if (v.length == 0) {
+            throw new IllegalStateException("the measured data has no batch-1 checkpointed step");
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** Prediction on one GPU with the standard CUDA context and no safety margin. */
     public Prediction predict(TrainingSettings settings) {
-        throw new IllegalStateException("the memory model is not fitted in this build");
+        return predict(settings, new MemoryBudget(0, MemoryBudget.CUDA_CONTEXT_GIB, 0, 0), 1);
+    }
+
+    /** Prediction with the budget's context and margin in the breakdown. */
+    public Prediction predict(TrainingSettings settings, MemoryBudget budget) {
+        return predict(settings, budget, 1);
+    }
+
+    /**
+     * Prediction for one process; {@code splitGpus} > 1 spreads the transformer blocks over that many GPUs
+     * as {@code model.split_model_over_gpus} does, and the breakdown is the fullest GPU's.
+     */
+    public Prediction predict(TrainingSettings s, MemoryBudget budget, int splitGpus) {
+        TransformerShape shape = s.shape() == null ? TransformerShape.defaultFor(s.model()) : s.shape();
+        if (s.batchSize() < 1 || s.resolutionsPx().isEmpty() || s.rank() < 1) {
+            throw new IllegalArgumentException("batch size, rank and at least one resolution are needed: " + s);
+        }
+        List<Phase> phases = phases(s, budget, splitGpus);
+        Phase peak = phases.get(0);
+        for (Phase p : phases) {
+            if (p.memory().totalGib() > peak.memory().totalGib() + 1e-12) {
+                peak = p;
+            }
+        }
+        double step = 0;
+        for (int res : s.resolutionsPx()) {
+            step += stepSeconds(s, shape, res);
+        }
+        step = step / s.resolutionsPx().size() * (splitGpus > 1 ? SPLIT_SLOWDOWN : 1);
+        MemoryBreakdown m = peak.memory();
+        return new Prediction(MemoryBreakdown.of(Decimals.round(m.transformerWeightsGib(), 3),
+                Decimals.round(m.loraAndOptimizerGib(), 3), Decimals.round(m.activationsGib(), 3),
+                Decimals.round(m.textEncodersGib(), 3), Decimals.round(m.vaeGib(), 3), m.cudaContextGib(),
+                m.marginGib()), Decimals.round(step, 4), Decimals.round(s.batchSize() / step, 4), peak.name());
+    }
+
+    /** One moment of the run and its memory on the fullest GPU. */
+    record Phase(String name, MemoryBreakdown memory) {
+    }
+
+    /** Every phase whose peak could be the run's: the training step, loading the encoders, quantizing. */
+    List<Phase> phases(TrainingSettings s, MemoryBudget budget, int splitGpus) {
+        TransformerShape shape = s.shape() == null ? TransformerShape.defaultFor(s.model()) : s.shape();
+        int maxRes = 0;
+        for (int res : s.resolutionsPx()) {
+            maxRes = Math.max(maxRes, res);
+        }
+        double params = shape.baseParams();
+        double lora = shape.loraParams(s.rank());
+        double bpp = s.quantize() ? bytesPerParam(s.qtype()) : c.bf16BytesPerParam();
+        double weights = params * bpp / GIB;
+        double bf16Weights = params * c.bf16BytesPerParam() / GIB;
+        double kTok = s.batchSize() * tokens(s.model(), maxRes) / 1000.0 * shape.activationScale();
+        double blockActivations = (s.gradientCheckpointing() ? c.ckptGibPerKiloToken() : c.noCkptGibPerKiloToken())
+                * kTok + (s.quantize() ? c.dequantGib() * shape.blockScale() : 0);
+        double loraBytes = c.loraBytesPerParam() - Optimizers.MEASURED_STATE_BYTES + Optimizers.stateBytes(s.optimizer());
+        double loraGib = lora * loraBytes / GIB;
+        double t5 = T5_PARAMS * BF16_BYTES / GIB;
+        double clip = CLIP_PARAMS * BF16_BYTES / GIB;
+        boolean encodersGone = s.cacheTextEmbeddings() || s.unloadTextEncoder();
+        double trainEncoders = encodersGone ? 0
+                : (s.quantizeTextEncoder() ? T5_PARAMS * c.int8BytesPerParam() / GIB : t5) + clip;
+        double vaeResident = VAE_PARAMS * BF16_BYTES / GIB;
+        // Without caching, Kontext encodes the control image with each training image.
+        double imagesPerSample = s.model() == ModelVariant.KONTEXT ? 2 : 1;
+        double encodeImage = c.vaeEncodeGibPerMegapixel() * maxRes * (double) maxRes / 1e6;
+        double trainVae = vaeResident + (s.cacheLatentsToDisk() ? 0 : encodeImage * imagesPerSample * s.batchSize());
+
+        double f0 = 1;
+        double fOther = 0;
+        if (splitGpus > 1) {
+            double other = SPLIT_OTHER_PARAMS / params;
+            f0 = Math.max(0, (1 + other) / splitGpus - other);
+            fOther = (1 - f0) / (splitGpus - 1);
+        }
+        double ctx = budget.cudaContextGib();
+        double margin = budget.marginGib();
+        List<Phase> phases = new ArrayList<>();
+        double[] shares = splitGpus > 1 ? new double[] {f0, fOther} : new double[] {1};
+        for (int gpu = 0; gpu < shares.length; gpu++) {
+            double f = shares[gpu];
+            // Text encoders, VAE and embedders stay on GPU 0 when the blocks are split.
+            double here = gpu == 0 ? 1 : 0;
+            phases.add(new Phase("training step", MemoryBreakdown.of(weights * f, loraGib * f,
+                    c.workspaceGib() + blockActivations * f, trainEncoders * here, trainVae * here, ctx, margin)));
+            // ai-toolkit's FLUX loader (stable_diffusion_model.py, load_model) moves T5 to the GPU in bf16 and only
+            // then quantizes it (quantize_te), next to the already placed transformer.
+            phases.add(new Phase("loading text encoders", MemoryBreakdown.of(weights * f, 0, c.workspaceGib(),
+                    t5 * here, 0, ctx, margin)));
+            // Caching latents and embeddings runs the VAE and the encoders beside the transformer and the LoRA,
+            // one image at a time.
+            double residentEncoders = (s.quantizeTextEncoder() ? T5_PARAMS * c.int8BytesPerParam() / GIB : t5) + clip;
+            phases.add(new Phase("caching latents and text embeddings", MemoryBreakdown.of(weights * f,
+                    lora * LORA_WEIGHT_BYTES / GIB * f, c.workspaceGib(), residentEncoders * here,
+                    (vaeResident + (s.cacheLatentsToDisk() ? encodeImage : 0)) * here, ctx, margin)));
+            if (s.quantize() && !s.lowVram()) {
+                // Without low_vram the bf16 transformer goes to the GPU first and is quantized there.
+                phases.add(new Phase("quantizing the transformer", MemoryBreakdown.of(bf16Weights * f, 0,
+                        c.workspaceGib(), 0, 0, ctx, margin)));
+            }
+        }
+        return phases;
+    }
+
+    /** Step time at one resolution. */
+    private double stepSeconds(TrainingSettings s, TransformerShape shape, int res) {
+        double kTokens = tokens(s.model(), res) / 1000.0;
+        double work = dot(new double[] {c.secondsPerKiloToken(), c.secondsPerKiloTokenSquared(), c.quantSecondsPerKiloToken()},
+                workFeatures(s.batchSize(), kTokens, s.quantize(), shape.blockScale(), shape.activationScale()));
+        if (s.gradientCheckpointing()) {
+            return Math.pow(Math.pow(c.ckptOverheadSeconds(), OVERLAP_NORM) + Math.pow(work, OVERLAP_NORM),
+                    1 / OVERLAP_NORM);
+        }
+        return c.noCkptOverheadSeconds() + NO_RECOMPUTE_WORK * work;
+    }
+
+    /** Tokens per sample: Kontext concatenates the control image's tokens, doubling the image tokens. */
+    static int tokens(ModelVariant model, int res) {
+        int side = res / 16;
+        return side * side * (model == ModelVariant.KONTEXT ? 2 : 1) + TEXT_TOKENS;
+    }
+
+    /**
+     * Weight bytes per parameter for a quantization type. 8-bit types are measured (the fp8 rows); 4- and 2-bit
+     * types are extrapolated from them (half a byte, a quarter byte less per parameter).
+     */
+    double bytesPerParam(String qtype) {
+        String q = qtype == null ? "qfloat8" : qtype.toLowerCase(Locale.ROOT);
+        int bar = q.indexOf('|');
+        if (bar >= 0) {
+            q = q.substring(0, bar);
+        }
+        if (q.matches(".*(int4|uint4|nf4|fp4).*")) {
+            return c.int8BytesPerParam() - 0.5;
+        }
+        if (q.matches(".*(int2|uint2).*")) {
+            return c.int8BytesPerParam() - 0.75;
+        }
+        return c.int8BytesPerParam();
     }
 }
