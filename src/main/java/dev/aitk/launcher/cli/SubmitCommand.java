@@ -1,12 +1,12 @@
 package dev.aitk.launcher.cli;
 
 import dev.aitk.launcher.submit.NodeOptions;
-import dev.aitk.launcher.submit.SlurmClient;
 import dev.aitk.launcher.submit.SlurmOptions;
 import dev.aitk.launcher.submit.Submission;
 import dev.aitk.launcher.submit.SubmitRequest;
 import dev.aitk.launcher.submit.Submitter;
 import dev.aitk.launcher.submit.SweepAxis;
+import dev.aitk.launcher.util.ByteSize;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
@@ -59,6 +59,11 @@ public final class SubmitCommand extends BaseCommand {
     @Option(names = "--array", paramLabel = "CONFIG", arity = "1..*",
             description = "ai-toolkit configs, one array task each (config.name and training_folder are set per task).")
     List<Path> configs = new ArrayList<>();
+
+    @Option(names = "--gpu-memory", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+            description = "Memory of each node GPU (80GB, 24G): shows the plan the nodes will make, and stops "
+                    + "here (exit 4) if nothing fits. A preview: each node plans from its own GPUs.")
+    ByteSize gpuMemory;
 
     @Option(names = "--partition", paramLabel = "P", description = "Slurm partition (default: the cluster's default).")
     String partition;
@@ -116,6 +121,7 @@ public final class SubmitCommand extends BaseCommand {
                 configs.stream().map(env::resolve).toList(),
                 null,
                 List.<SweepAxis>of(),
+                gpuMemory,
                 new SlurmOptions(partition, time, gpusPerJob, maxRunning, sbatchArgs),
                 new NodeOptions(launcher == null ? defaultLauncher() : env.resolve(launcher),
                         toolkitDir == null ? null : env.resolve(toolkitDir),
@@ -124,7 +130,7 @@ public final class SubmitCommand extends BaseCommand {
                         launchArgs),
                 !noPrefetch,
                 dryRun);
-        Submission s = new Submitter(new SlurmClient(services.processRunner(), env), services.clock()).submit(request);
+        Submission s = Submitter.standard(env, services.processRunner(), services.clock()).submit(request);
         PrintWriter out = services.out();
         if (output.json()) {
             out.println(Json.write(s));
@@ -135,8 +141,8 @@ public final class SubmitCommand extends BaseCommand {
                 + String.join(", ", s.prefetchJobs().stream().map(p -> (p.jobId() == null ? "" : p.jobId() + " ")
                         + "(" + p.model() + ")").toList());
         if (s.dryRun()) {
-            out.println("Wrote " + s.tasks().size() + " task" + (s.tasks().size() == 1 ? "" : "s")
-                    + " (dry run, nothing submitted)" + prefetch + ".");
+            out.println("Wrote an array of " + s.tasks().size() + " task" + (s.tasks().size() == 1 ? "" : "s")
+                    + prefetch + "; dry run, nothing submitted.");
         } else {
             out.println("Submitted " + s.tasks().size() + " task" + (s.tasks().size() == 1 ? "" : "s")
                     + " as Slurm job array " + s.arrayJobId() + prefetch + ".");
@@ -144,6 +150,12 @@ public final class SubmitCommand extends BaseCommand {
         for (Submission.Task t : s.tasks()) {
             out.println("  task " + t.index() + "  " + t.name() + "  " + t.config() + "  -> " + t.runDir()
                     + (t.settings().isEmpty() ? "" : "  " + String.join(" ", t.settings())));
+        }
+        for (dev.aitk.launcher.submit.PlanPreview p : s.previews()) {
+            out.println("Plan preview (each node plans again from its own GPUs): " + p.describe());
+            if (!p.settings().isEmpty()) {
+                out.println("    " + String.join(", ", p.settings()));
+            }
         }
         for (String note : s.notes()) {
             out.println("note: " + note);

@@ -13,13 +13,15 @@ import java.util.List;
  */
 public record Submission(int format, String id, String scheduler, String createdAt, String name, String outputDir,
                          String directory, boolean dryRun, List<PrefetchJob> prefetchJobs, String arrayJobId,
-                         String arrayScript, String submitScript, List<Task> tasks, List<String> notes) {
+                         String arrayScript, String submitScript, List<Task> tasks, List<PlanPreview> previews,
+                         List<String> notes) {
     public static final int FORMAT = 1;
     public static final String FILE_NAME = "submission.json";
 
     public Submission {
         prefetchJobs = List.copyOf(prefetchJobs);
         tasks = List.copyOf(tasks);
+        previews = previews == null ? List.of() : List.copyOf(previews);
         notes = List.copyOf(notes);
     }
 

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.submit;
 
+import dev.aitk.launcher.util.ByteSize;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -10,12 +11,13 @@ import java.util.List;
  * @param configs    {@code --array}: one task per config
  * @param baseConfig {@code --config}: the config each {@code --sweep} point changes
  * @param sweep      {@code --sweep}: one task per combination of values
+ * @param gpuMemory  each node GPU's memory, for the plan preview; null for no preview
  * @param prefetch   submit one prefetch job per model before the array
  * @param dryRun     write the scripts and the record, submit nothing
  */
 public record SubmitRequest(String name, Path outputDir, Path dataset, List<Path> configs, Path baseConfig,
-                            List<SweepAxis> sweep, SlurmOptions slurm, NodeOptions node, boolean prefetch,
-                            boolean dryRun) {
+                            List<SweepAxis> sweep, ByteSize gpuMemory, SlurmOptions slurm, NodeOptions node,
+                            boolean prefetch, boolean dryRun) {
     public SubmitRequest {
         configs = List.copyOf(configs);
         sweep = List.copyOf(sweep);

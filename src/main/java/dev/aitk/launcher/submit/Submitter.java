@@ -1,6 +1,10 @@
 package dev.aitk.launcher.submit;
 
+import dev.aitk.launcher.hardware.GpuDetector;
+import dev.aitk.launcher.plan.Planner;
+import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.ProcessRunner;
 import dev.aitk.launcher.util.LauncherException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +26,19 @@ public final class Submitter {
 
     private final SlurmClient slurm;
     private final Clock clock;
+    private final GpuDetector detector;
+    private final Planner planner;
 
-    public Submitter(SlurmClient slurm, Clock clock) {
+    public Submitter(SlurmClient slurm, Clock clock, GpuDetector detector, Planner planner) {
         this.slurm = slurm;
         this.clock = clock;
+        this.detector = detector;
+        this.planner = planner;
+    }
+
+    /** The standard submitter: the real planner, GPUs for the preview from --gpu-memory. */
+    public static Submitter standard(Environment env, ProcessRunner runner, Clock clock) {
+        return new Submitter(new SlurmClient(runner, env), clock, new GpuDetector(env, runner), PlanPreview.standardPlanner());
     }
 
     public Submission submit(SubmitRequest request) {
@@ -36,6 +49,16 @@ public final class Submitter {
         AtomicFiles.createDirectories(configsDir);
         AtomicFiles.createDirectories(dir.resolve("logs"));
 
+        try {
+            return submitInto(dir, configsDir, name, request);
+        } catch (RuntimeException e) {
+            // Nothing half-made stays behind: no folder that status would list as a submission.
+            deleteTree(dir);
+            throw e;
+        }
+    }
+
+    private Submission submitInto(Path dir, Path configsDir, String name, SubmitRequest request) {
         List<TaskSpec> tasks = tasksOf(request, configsDir);
         List<String> notes = new ArrayList<>();
         if (request.node().hfHome() == null) {
@@ -47,6 +70,15 @@ public final class Submitter {
         Map<String, TaskSpec> firstByModel = new LinkedHashMap<>();
         for (TaskSpec task : tasks) {
             firstByModel.putIfAbsent(task.model(), task);
+        }
+        // Planned before anything is queued: a model that fits no such GPU stops here (exit 4), not on every node.
+        List<PlanPreview> previews = new ArrayList<>();
+        if (request.gpuMemory() != null) {
+            for (String model : firstByModel.keySet()) {
+                previews.add(PlanPreview.of(model, request.gpuMemory(), request.slurm().gpusPerJob(), detector, planner));
+            }
+        } else {
+            notes.add("no plan preview: pass --gpu-memory SIZE (the nodes' GPUs) to see what the nodes will plan");
         }
         List<Path> prefetchScripts = new ArrayList<>();
         List<String> prefetchModels = new ArrayList<>();
@@ -93,9 +125,19 @@ public final class Submitter {
         }
         Submission submission = new Submission(Submission.FORMAT, dir.getFileName().toString(), "slurm",
                 clock.instant().toString(), name, request.outputDir().toString(), dir.toString(), request.dryRun(),
-                prefetchJobs, arrayId, arrayScript.toString(), submitScript.toString(), recorded, notes);
+                prefetchJobs, arrayId, arrayScript.toString(), submitScript.toString(), recorded, previews, notes);
         SubmissionStore.write(submission);
         return submission;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException ignored) {
+            // Best effort: the error being reported matters more than a leftover folder.
+        }
     }
 
     private List<TaskSpec> tasksOf(SubmitRequest request, Path configsDir) {

@@ -40,7 +40,8 @@ class SubmitCliTest {
                 "--launcher", launcher.toString(), "--hf-home", tmp.resolve("hf").toString()));
 
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("Submitted 3 tasks as Slurm job array 101 after prefetch job 100 (black-forest-labs/FLUX.1-dev).");
+        assertThat(r.out()).contains("Submitted 3 tasks as Slurm job array 101 after prefetch job 100 (black-forest-labs/FLUX.1-dev).")
+                .contains("note: no plan preview: pass --gpu-memory SIZE");
         Path dir = onlySubmissionDir();
         List<FakeSlurm.Call> sbatch = slurm.calls("sbatch");
         assertThat(sbatch).extracting(FakeSlurm.Call::cwd).containsOnly(dir.toString());
@@ -97,6 +98,36 @@ class SubmitCliTest {
     }
 
     @Test
+    void gpuMemoryShowsThePlannersPreviewPerModelAndRecordsIt() throws Exception {
+        CliRun.Result r = cli().run(args("submit", "--output", out.toString(), "--array",
+                config("a", "black-forest-labs/FLUX.1-dev").toString(), config("b", "someone/own-flux").toString(),
+                "--launcher", launcher.toString(), "--gpu-memory", "80GB", "--dry-run"));
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("Plan preview \\(each node plans again from its own GPUs\\): "
+                        + "black-forest-labs/FLUX\\.1-dev on 1 x 80\\.0 GiB: peak \\d+\\.\\d GiB, \\d+\\.\\d\\d s/step")
+                .contains("train.batch_size=")
+                .contains("someone/own-flux: no preview: the planner knows black-forest-labs/FLUX.1-dev");
+        JsonNode previews = Json.mapper().readTree(onlySubmissionDir().resolve("submission.json").toFile()).path("previews");
+        assertThat(previews).hasSize(2);
+        assertThat(previews.get(0).path("peakGib").asDouble()).isBetween(24.0, 80.0);
+    }
+
+    @Test
+    void aGpuThatFitsNothingStopsTheSubmissionWithExitFourAndLeavesNoFolder() throws Exception {
+        CliRun.Result r = cli().run(args("submit", "--output", out.toString(), "--array",
+                config("a", "black-forest-labs/FLUX.1-dev").toString(), "--launcher", launcher.toString(),
+                "--gpu-memory", "8GB"));
+
+        assertThat(r.exitCode()).isEqualTo(4);
+        assertThat(r.err()).startsWith("error: nothing fits a GPU with 8.0 GiB");
+        assertThat(slurm.calls()).isEmpty();
+        try (Stream<Path> left = Files.list(out.resolve("slurm"))) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void theTokenInTheEnvironmentNeverReachesAnyWrittenFile() throws Exception {
         String token = "hf_SeCrEtToKeN1234567890";
         CliRun.Result r = cli().env("HF_TOKEN", token).run(args("submit", "--output", out.toString(), "--array",
@@ -122,6 +153,9 @@ class SubmitCliTest {
         assertThat(r.err()).startsWith("error: sbatch refused ").contains("array.sbatch")
                 .contains("Invalid partition name specified");
         assertThat(slurm.calls("scancel")).extracting(FakeSlurm.Call::args).containsExactly(List.of("100"));
+        try (Stream<Path> left = Files.list(out.resolve("slurm"))) {
+            assertThat(left).as("no half-made submission left").isEmpty();
+        }
     }
 
     @Test
