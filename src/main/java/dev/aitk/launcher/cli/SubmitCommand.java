@@ -34,6 +34,8 @@ import picocli.CommandLine.Option;
             "  aitk-launcher submit --output /shared/loras --array a.yaml b.yaml \\",
             "      --partition gpu --time 12:00:00 --hf-home /shared/hf \\",
             "      --toolkit-dir /shared/ai-toolkit",
+            "  aitk-launcher submit --output /shared/loras --array base.yaml \\",
+            "      --sweep train.lr=1e-4,5e-5 --sweep network.linear=16,32   (4 tasks)",
             "  aitk-launcher submit --output /shared/loras --array *.yaml --dry-run",
             "  aitk-launcher status --output /shared/loras",
             "",
@@ -64,6 +66,11 @@ public final class SubmitCommand extends BaseCommand {
             description = "Memory of each node GPU (80GB, 24G): shows the plan the nodes will make, and stops "
                     + "here (exit 4) if nothing fits. A preview: each node plans from its own GPUs.")
     ByteSize gpuMemory;
+
+    @Option(names = "--sweep", paramLabel = "KEY=V1,V2",
+            description = "One task per value (repeat for every combination), applied to each --array config; "
+                    + "KEY is a key path as in --set: train.lr=1e-4,5e-5 or network.linear=16,32.")
+    List<String> sweeps = new ArrayList<>();
 
     @Option(names = "--partition", paramLabel = "P", description = "Slurm partition (default: the cluster's default).")
     String partition;
@@ -119,8 +126,7 @@ public final class SubmitCommand extends BaseCommand {
                 outputDir,
                 dataset == null ? null : env.resolve(dataset),
                 configs.stream().map(env::resolve).toList(),
-                null,
-                List.<SweepAxis>of(),
+                sweeps.stream().map(SweepAxis::parse).toList(),
                 gpuMemory,
                 new SlurmOptions(partition, time, gpusPerJob, maxRunning, sbatchArgs),
                 new NodeOptions(launcher == null ? defaultLauncher() : env.resolve(launcher),

@@ -22,6 +22,8 @@ import java.util.Map;
  * the array with {@code --dependency=afterok} on them. A failed submission cancels what it already queued.
  */
 public final class Submitter {
+    /** Slurm's default MaxArraySize is 1001 (indexes 0-1000). */
+    static final int MAX_TASKS = 1000;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final SlurmClient slurm;
@@ -141,14 +143,16 @@ public final class Submitter {
     }
 
     private List<TaskSpec> tasksOf(SubmitRequest request, Path configsDir) {
-        if (!request.configs().isEmpty()) {
-            if (!request.sweep().isEmpty()) {
-                throw new LauncherException(ExitCode.USAGE, "--array and --sweep cannot be combined; sweep one base"
-                        + " config (--config FILE --sweep key=v1,v2) or list finished configs with --array");
-            }
-            return TaskConfigs.fromConfigs(request.configs(), request.dataset(), request.outputDir(), configsDir);
+        if (request.configs().isEmpty()) {
+            throw new LauncherException(ExitCode.USAGE, "nothing to submit: give --array CONFIG... (one task per"
+                    + " config), with --sweep key=v1,v2 for one task per value");
         }
-        throw new LauncherException(ExitCode.USAGE, "nothing to submit: give --array CONFIG... (one job per config)");
+        List<List<SweepSetting>> points = SweepAxis.combinations(request.sweep());
+        if ((long) points.size() * request.configs().size() > MAX_TASKS) {
+            throw new LauncherException(ExitCode.USAGE, "that is " + (long) points.size() * request.configs().size()
+                    + " tasks, more than " + MAX_TASKS + "; sweep fewer values or split the submission");
+        }
+        return TaskConfigs.fromConfigs(request.configs(), points, request.dataset(), request.outputDir(), configsDir);
     }
 
     private static void checkPaths(SubmitRequest request) {

@@ -30,41 +30,61 @@ final class TaskConfigs {
     private TaskConfigs() {
     }
 
-    /** One task per given config, in order; {@code dataset}, when given, replaces every dataset's folder. */
-    static List<TaskSpec> fromConfigs(List<Path> configs, Path dataset, Path outputDir, Path configsDir) {
+    /**
+     * One task per config and sweep point (every config with every combination of sweep values, configs
+     * slowest); {@code dataset}, when given, replaces every dataset's folder. A swept run's name says its
+     * values ({@code mylora-lr5e-5-linear32}); a name already taken gets the task's index.
+     */
+    static List<TaskSpec> fromConfigs(List<Path> configs, List<List<SweepSetting>> points, Path dataset,
+                                      Path outputDir, Path configsDir) {
         List<TaskSpec> tasks = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (int i = 0; i < configs.size(); i++) {
-            Path source = configs.get(i);
-            Map<String, Object> root = load(source);
-            Map<String, Object> config = map(root.get("config"), source, "config");
-            Map<String, Object> process = firstProcess(config, source);
-            String name = config.get("name") instanceof String s && !s.isBlank() ? s : stem(source);
-            name = safeName(name);
-            if (!names.add(name)) {
-                name = name + "-" + i;
-                names.add(name);
+        int i = 0;
+        for (Path source : configs) {
+            for (List<SweepSetting> point : points) {
+                tasks.add(task(source, point, i++, names, dataset, outputDir, configsDir));
             }
-            config.put("name", name);
-            process.put("training_folder", outputDir.toString());
-            if (dataset != null) {
-                Object datasets = process.get("datasets");
-                if (datasets instanceof List<?> list) {
-                    for (Object entry : list) {
-                        if (entry instanceof Map<?, ?> m) {
-                            @SuppressWarnings("unchecked")
-                            Map<String, Object> d = (Map<String, Object>) m;
-                            d.put("folder_path", dataset.toString());
-                        }
+        }
+        return tasks;
+    }
+
+    private static TaskSpec task(Path source, List<SweepSetting> point, int i, Set<String> names, Path dataset,
+                                 Path outputDir, Path configsDir) {
+        Map<String, Object> root = load(source);
+        for (SweepSetting s : point) {
+            KeyPathSetter.set(root, s.key(), s.value());
+        }
+        Map<String, Object> config = map(root.get("config"), source, "config");
+        Map<String, Object> process = firstProcess(config, source);
+        String name = config.get("name") instanceof String s && !s.isBlank() ? s : stem(source);
+        StringBuilder swept = new StringBuilder(name);
+        for (SweepSetting s : point) {
+            String leaf = s.key().substring(s.key().lastIndexOf('.') + 1).replaceAll("\\[.*", "");
+            swept.append('-').append(leaf).append(s.value());
+        }
+        name = safeName(swept.toString());
+        if (!names.add(name)) {
+            name = name + "-" + i;
+            names.add(name);
+        }
+        config.put("name", name);
+        process.put("training_folder", outputDir.toString());
+        if (dataset != null) {
+            Object datasets = process.get("datasets");
+            if (datasets instanceof List<?> list) {
+                for (Object entry : list) {
+                    if (entry instanceof Map<?, ?> m) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> d = (Map<String, Object>) m;
+                        d.put("folder_path", dataset.toString());
                     }
                 }
             }
-            String model = modelOf(process, source);
-            Path target = configsDir.resolve(String.format(Locale.ROOT, "task-%03d.yaml", i));
-            AtomicFiles.write(target, dump(root), false);
-            tasks.add(new TaskSpec(i, name, target, outputDir.resolve(name), model, List.of()));
         }
-        return tasks;
+        String model = modelOf(process, source);
+        Path target = configsDir.resolve(String.format(Locale.ROOT, "task-%03d.yaml", i));
+        AtomicFiles.write(target, dump(root), false);
+        return new TaskSpec(i, name, target, outputDir.resolve(name), model, point);
     }
 
     static Map<String, Object> load(Path source) {

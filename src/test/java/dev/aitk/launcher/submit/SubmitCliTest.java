@@ -81,6 +81,44 @@ class SubmitCliTest {
     }
 
     @Test
+    void aSweepIsOneTaskPerCombinationWithTheValuesInItsConfigAndName() throws Exception {
+        CliRun.Result r = cli().run(args("submit", "--output", out.toString(), "--array", config("base", "m/x").toString(),
+                "--sweep", "train.lr=1e-4,5e-5", "--sweep", "network.linear=16,32", "--sweep", "datasets[*].resolution=768",
+                "--launcher", launcher.toString(), "--json"));
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode tasks = Json.mapper().readTree(r.out()).path("tasks");
+        assertThat(tasks.findValuesAsText("name")).containsExactly("base-lr1e-4-linear16-resolution768",
+                "base-lr1e-4-linear32-resolution768", "base-lr5e-5-linear16-resolution768", "base-lr5e-5-linear32-resolution768");
+        assertThat(tasks.get(3).path("settings").toString())
+                .isEqualTo("[\"train.lr=5e-5\",\"network.linear=32\",\"datasets[*].resolution=768\"]");
+        Map<String, Object> rendered = new Yaml().load(Files.readString(Path.of(tasks.get(3).path("config").asText())));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> process = ((List<Map<String, Object>>) ((Map<String, Object>) rendered.get("config")).get("process")).get(0);
+        assertThat(process.get("network")).isEqualTo(Map.of("type", "lora", "linear", 32));
+        // 5e-5 is written 5.0E-5: a float to PyYAML too (it needs the dot and the signed exponent).
+        assertThat(process.get("train")).isEqualTo(Map.of("lr", 5.0E-5));
+        assertThat(Files.readString(Path.of(tasks.get(3).path("config").asText()))).contains("lr: 5.0E-5");
+        assertThat(process.get("datasets")).isEqualTo(List.of(Map.of("folder_path", "/data/images", "resolution", 768)));
+        assertThat(slurm.calls("sbatch").get(1).args()).containsExactly("--parsable", "--dependency=afterok:100", "array.sbatch");
+        assertThat(Files.readString(Path.of(Json.mapper().readTree(r.out()).path("arrayScript").asText())))
+                .contains("#SBATCH --array=0-3\n");
+    }
+
+    @Test
+    void sweepMistakesAreNamed() throws Exception {
+        Path good = config("a", "m/x");
+        assertError(2, "--sweep 'train.lr' is not key=v1,v2,...", "--array", good.toString(), "--sweep", "train.lr");
+        assertError(2, "lists '16' twice", "--array", good.toString(), "--sweep", "network.linear=16,16");
+        assertError(2, "--sweep key 'train..lr' is not a key path", "--array", good.toString(), "--sweep", "train..lr=1");
+        assertError(3, "--sweep datasets[3].resolution: config.process[0].datasets has 1 entry, so [3] does not exist",
+                "--array", good.toString(),
+                "--sweep", "datasets[3].resolution=512");
+        assertError(3, "--sweep network.linear.x: config.process[0].network.linear is not a mapping", "--array", good.toString(),
+                "--sweep", "network.linear.x=1");
+    }
+
+    @Test
     void dryRunWritesScriptsAndRecordButSubmitsNothing() throws Exception {
         CliRun.Result r = cli().run(args("submit", "--output", out.toString(), "--array", config("a", "m/x").toString(),
                 "--launcher", tmp.resolve("not/there").toString(), "--dry-run", "--json"));
