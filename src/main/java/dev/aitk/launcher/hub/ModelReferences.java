@@ -1,0 +1,90 @@
+package dev.aitk.launcher.hub;
+
+import dev.aitk.launcher.util.Environment;
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.LauncherException;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * The Hub downloads an ai-toolkit config will trigger: {@code model.name_or_path}, {@code model.extras_name_or_path},
+ * {@code model.assistant_lora_path} and the adapter of {@code model.qtype: "qfloat8|org/repo/file"}, in every
+ * process entry. Values that are local paths need nothing; full config checking is the validate stage's job.
+ */
+public final class ModelReferences {
+    private ModelReferences() {
+    }
+
+    public static List<ModelReference> fromConfig(Path config, Environment env) {
+        Object doc;
+        try (Reader in = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+        } catch (IOException e) {
+            throw new LauncherException(ExitCode.INPUT_INVALID, "cannot read the config " + config + " ("
+                    + e.getClass().getSimpleName() + "); check the path and its permissions");
+        } catch (YAMLException e) {
+            String where = e instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null
+                    ? ":" + (m.getProblemMark().getLine() + 1) : "";
+            throw new LauncherException(ExitCode.INPUT_INVALID, "the config " + config + where
+                    + " is not valid YAML; run 'aitk-launcher validate " + config + "' for details");
+        }
+        List<?> processes = Optional.ofNullable(asMap(doc).get("config")).map(c -> asMap(c).get("process"))
+                .filter(List.class::isInstance).map(List.class::cast).orElse(List.of());
+        if (processes.isEmpty()) {
+            throw new LauncherException(ExitCode.INPUT_INVALID, "the config " + config
+                    + " has no config.process entries, so it names no model; run 'aitk-launcher validate " + config + "'");
+        }
+        Map<String, ModelReference> refs = new LinkedHashMap<>();
+        Path base = config.toAbsolutePath().getParent();
+        for (int i = 0; i < processes.size(); i++) {
+            Map<String, Object> model = asMap(asMap(processes.get(i)).get("model"));
+            String prefix = i == 0 ? "model." : "config.process[" + i + "].model.";
+            String revision = Optional.ofNullable(model.get("revision")).map(String::valueOf).orElse(ModelReference.DEFAULT_REVISION);
+            add(refs, model.get("name_or_path"), revision, prefix + "name_or_path", base, env);
+            add(refs, model.get("extras_name_or_path"), ModelReference.DEFAULT_REVISION, prefix + "extras_name_or_path", base, env);
+            add(refs, model.get("assistant_lora_path"), ModelReference.DEFAULT_REVISION, prefix + "assistant_lora_path", base, env);
+            Object qtype = model.get("qtype");
+            if (qtype instanceof String q && q.contains("|")) {
+                add(refs, q.substring(q.indexOf('|') + 1), ModelReference.DEFAULT_REVISION, prefix + "qtype", base, env);
+            }
+        }
+        return List.copyOf(refs.values());
+    }
+
+    private static void add(Map<String, ModelReference> refs, Object value, String revision, String source, Path base, Environment env) {
+        if (!(value instanceof String s) || s.isBlank() || isLocal(s.strip(), base, env)) {
+            return;
+        }
+        ModelReference ref = ModelReference.parse(s, revision, source);
+        refs.putIfAbsent(ref.display(), ref);
+    }
+
+    /** A value is local when it exists on disk or is written like a path (absolute, ./, ~, a drive letter). */
+    static boolean isLocal(String value, Path base, Environment env) {
+        if (value.startsWith("/") || value.startsWith("./") || value.startsWith("../") || value.startsWith("~")
+                || value.startsWith(".\\") || value.contains("\\") || value.matches("^[A-Za-z]:.*")) {
+            return true;
+        }
+        try {
+            return Files.exists(env.resolve(Path.of(value))) || (base != null && Files.exists(base.resolve(value)));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.aitk.launcher.hub;
+
+import java.util.List;
+
+/**
+ * The outcome: where the cache is, per repo and file what happened (cached, downloaded, missing; by parallel
+ * ranges or the single-stream fallback and why), bytes moved, time taken and every notice. {@code complete}
+ * means the cache holds all of it, so the run can be started with HF_HUB_OFFLINE=1.
+ */
+public record PrefetchReport(String cacheDir, boolean offlineCheck, boolean complete, List<RepoResult> repos,
+                             long downloadedBytes, long totalBytes, double seconds, List<Notice> notices) {
+
+    /** {@code problem} is set when the repo could not be checked at all (offline with no cached revision). */
+    public record RepoResult(String source, String repoId, String revision, String commit, String snapshotDir,
+                             List<String> components, String selection, List<FileResult> files, String problem) {
+    }
+
+    public enum Status { CACHED, DOWNLOADED, MISSING }
+
+    public record FileResult(String path, long sizeBytes, Status status, String method, String fallbackReason, int retries) {
+    }
+
+    /** One line per missing file or unusable repo, for messages. */
+    public List<String> missingDescriptions() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (RepoResult r : repos) {
+            if (r.problem() != null) {
+                out.add(r.repoId() + ": " + r.problem());
+            }
+            r.files().stream().filter(f -> f.status() == Status.MISSING).forEach(f -> out.add(r.repoId() + "/" + f.path()));
+        }
+        return out;
+    }
+
+    public List<FileResult> missing() {
+        return repos.stream().flatMap(r -> r.files().stream()).filter(f -> f.status() == Status.MISSING).toList();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.aitk.launcher.hub;
+
+import static dev.aitk.launcher.hub.HubFixtures.env;
+import static dev.aitk.launcher.hub.HubFixtures.fluxLike;
+import static dev.aitk.launcher.hub.HubFixtures.prefetcher;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SIGKILL a real launcher process mid-download, run again: it completes, re-fetching at most the chunks in flight. */
+class KillResumeTest {
+    private static final String FLUX = "black-forest-labs/FLUX.1-dev";
+    private static final int CONNECTIONS = 4;
+    private static final long CHUNK = 64 * 1024;
+
+    @TempDir
+    Path home;
+
+    @Test
+    void killedMidDownloadResumesWithoutRefetchingCompletedChunksAndNeverExposesAPartialBlob() throws Exception {
+        try (FakeHub hub = new FakeHub()) {
+            FakeHub.Repo repo = fluxLike(hub, FLUX, 3_000_000);
+            hub.capBandwidth(1_000_000);
+            Path blobs = home.resolve("hf/hub/models--black-forest-labs--FLUX.1-dev/blobs");
+
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "dev.aitk.launcher.cli.Main", "prefetch", FLUX,
+                    "--endpoint", hub.endpoint(), "--connections", Integer.toString(CONNECTIONS), "--chunk-size", "64KiB")
+                    .redirectErrorStream(true).redirectOutput(home.resolve("child.log").toFile());
+            pb.environment().keySet().removeIf(k -> k.startsWith("HF_") || k.startsWith("HUGGING"));
+            pb.environment().put("HF_HOME", home.resolve("hf").toString());
+            Process child = pb.start();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (journalledChunks(blobs) < 12) {
+                    assertThat(child.isAlive()).as("the child finished or died before it could be killed: "
+                            + Files.readString(home.resolve("child.log"))).isTrue();
+                    assertThat(System.nanoTime()).as("no progress within 60 s").isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+            } finally {
+                child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+
+            assertNoFinalBlobIsWrong(repo, blobs);
+            Map<String, Long> firstRun = sentPerFile(hub, repo);
+            Map<String, Long> journalled = journalledBytesPerEtag(blobs);
+            assertThat(journalled).isNotEmpty();
+            hub.resetCounters();
+            hub.capBandwidth(0);
+
+            PrefetchReport report = prefetcher(hub, env(home)).prefetch(
+                    PrefetchRequest.of(List.of(ModelReference.parse(FLUX, "main", "cli"))), ProgressListener.NONE);
+
+            assertThat(report.complete()).isTrue();
+            assertNoFinalBlobIsWrong(repo, blobs);
+            long wasted = 0;
+            for (PrefetchReport.FileResult f : report.repos().get(0).files()) {
+                FakeHub.FakeFile file = repo.get(f.path());
+                long second = hub.bytesSent(f.path());
+                assertThat(second).as("re-sent bytes of " + f.path()).isLessThanOrEqualTo(file.size() - journalled.getOrDefault(file.etag(), 0L));
+                // Every file had to cross the wire once over both runs (the cache started empty); the rest was waste.
+                wasted += firstRun.getOrDefault(f.path(), 0L) + second - file.size();
+            }
+            assertThat(wasted).as("bytes fetched twice").isLessThanOrEqualTo(CONNECTIONS * CHUNK);
+            try (Stream<Path> left = Files.list(blobs)) {
+                assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".incomplete") || n.endsWith(".chunks"));
+            }
+        }
+    }
+
+    @Test
+    void twoLauncherProcessesAtOnceShareTheWorkAndEndWithOneCorrectCopy() throws Exception {
+        try (FakeHub hub = new FakeHub()) {
+            FakeHub.Repo repo = fluxLike(hub, FLUX, 1_500_000);
+            hub.capBandwidth(2_000_000);
+            Process a = child(hub, "a.log");
+            Process b = child(hub, "b.log");
+            assertThat(a.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(b.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(a.exitValue()).as(Files.readString(home.resolve("a.log"))).isZero();
+            assertThat(b.exitValue()).as(Files.readString(home.resolve("b.log"))).isZero();
+
+            Path blobs = home.resolve("hf/hub/models--black-forest-labs--FLUX.1-dev/blobs");
+            assertNoFinalBlobIsWrong(repo, blobs);
+            for (String path : List.of("transformer/diffusion_pytorch_model-00001-of-00002.safetensors",
+                    "text_encoder_2/model-00001-of-00002.safetensors", "vae/diffusion_pytorch_model.safetensors")) {
+                assertThat(hub.bytesSent(path)).as("bytes sent for " + path).isEqualTo(repo.get(path).size());
+            }
+        }
+    }
+
+    private Process child(FakeHub hub, String log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.aitk.launcher.cli.Main", "prefetch", FLUX,
+                "--endpoint", hub.endpoint(), "--connections", Integer.toString(CONNECTIONS), "--chunk-size", "64KiB")
+                .redirectErrorStream(true).redirectOutput(home.resolve(log).toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("HF_") || k.startsWith("HUGGING"));
+        pb.environment().put("HF_HOME", home.resolve("hf").toString());
+        return pb.start();
+    }
+
+    private static long journalledChunks(Path blobs) throws IOException {
+        if (!Files.isDirectory(blobs)) {
+            return 0;
+        }
+        long n = 0;
+        try (Stream<Path> files = Files.list(blobs)) {
+            for (Path p : files.filter(p -> p.toString().endsWith(".chunks")).toList()) {
+                n += Files.readString(p, StandardCharsets.US_ASCII).lines().count() - 1;
+            }
+        }
+        return n;
+    }
+
+    private static Map<String, Long> journalledBytesPerEtag(Path blobs) throws IOException {
+        Map<String, Long> out = new HashMap<>();
+        try (Stream<Path> files = Files.list(blobs)) {
+            for (Path p : files.filter(p -> p.toString().endsWith(".aitk.chunks")).toList()) {
+                String etag = p.getFileName().toString().replace(".aitk.chunks", "");
+                List<String> lines = Files.readAllLines(p, StandardCharsets.US_ASCII);
+                out.put(etag, Math.max(0, lines.size() - 1) * CHUNK);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Long> sentPerFile(FakeHub hub, FakeHub.Repo repo) {
+        Map<String, Long> out = new HashMap<>();
+        repo.files.keySet().forEach(p -> out.put(p, hub.bytesSent(p)));
+        return out;
+    }
+
+    /** Every file under a final blob name has exactly the bytes its name promises. */
+    private static void assertNoFinalBlobIsWrong(FakeHub.Repo repo, Path blobs) throws IOException {
+        Map<String, FakeHub.FakeFile> byEtag = new HashMap<>();
+        repo.files.values().forEach(f -> byEtag.put(f.etag(), f));
+        try (Stream<Path> files = Files.list(blobs)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                if (name.contains(".")) {
+                    continue;
+                }
+                FakeHub.FakeFile f = byEtag.get(name);
+                assertThat(f).as("unknown blob " + name).isNotNull();
+                assertThat(Files.size(p)).as(f.path).isEqualTo(f.size());
+                if (f.lfs) {
+                    assertThat(PrefetcherTest.sha256(p)).as(f.path).isEqualTo(f.sha256);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.aitk.launcher.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aitk.launcher.cli.PrefetchCommand.ProgressPrinter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Progress a person can read: bars on a terminal, periodic plain lines elsewhere, notices as their own lines. */
+class ProgressPrinterTest {
+    private static PrefetchPlan plan() {
+        return PrefetchPlan.of(List.of(new PrefetchPlan.RepoPlan("model.name_or_path", "black-forest-labs/FLUX.1-dev", "main",
+                "0123456789abcdef0123456789abcdef01234567", List.of("transformer"), "diffusers repo: model_index.json and the components transformer",
+                List.of(new PrefetchPlan.PlannedFile("transformer/a.safetensors", 4 << 20, false),
+                        new PrefetchPlan.PlannedFile("model_index.json", 500, true)))));
+    }
+
+    private static String waitFor(StringWriter sink, String text) throws InterruptedException {
+        for (int i = 0; i < 500 && !sink.toString().contains(text); i++) {
+            Thread.sleep(10);
+        }
+        return sink.toString();
+    }
+
+    @Test
+    void withoutATerminalItPrintsThePlanThenPlainPeriodicLinesAndNotices() throws InterruptedException {
+        StringWriter err = new StringWriter();
+        StringWriter out = new StringWriter();
+        ProgressPrinter p = new ProgressPrinter(new PrintWriter(err, true), false, new PrintWriter(out, true), Duration.ofMillis(20));
+        try {
+            p.planned(plan());
+            p.fileStarted("black-forest-labs/FLUX.1-dev", "transformer/a.safetensors", 4 << 20, 1 << 20);
+            p.transferred("black-forest-labs/FLUX.1-dev", "transformer/a.safetensors", 1 << 20);
+            p.notice(new Notice(Notice.Kind.STALL, "black-forest-labs/FLUX.1-dev", "transformer/a.safetensors",
+                    "stall: no bytes for 60 s at byte 2097152 on transformer/a.safetensors chunk 1/1, retrying (attempt 2 of 6)"));
+            String text = waitFor(err, "prefetch: total");
+            assertThat(out.toString()).contains("black-forest-labs/FLUX.1-dev @ main (commit 0123456789ab)",
+                    "Plan: 2 file(s), 4.0 MiB in all, 500 B already cached, 4.0 MiB to download.");
+            assertThat(text).contains("stall: no bytes for 60 s", "prefetch: total 2.0 MiB / 4.0 MiB (50%)", "active: transformer/a.safetensors");
+            assertThat(text).doesNotContain("\033[");
+        } finally {
+            p.stop();
+        }
+    }
+
+    @Test
+    void onATerminalItDrawsABarPerActiveFileAndATotal() throws InterruptedException {
+        StringWriter err = new StringWriter();
+        ProgressPrinter p = new ProgressPrinter(new PrintWriter(err, true), true, null, Duration.ofMillis(20));
+        try {
+            p.planned(plan());
+            p.fileStarted("black-forest-labs/FLUX.1-dev", "transformer/a.safetensors", 4 << 20, 0);
+            p.transferred("black-forest-labs/FLUX.1-dev", "transformer/a.safetensors", 3 << 20);
+            String text = waitFor(err, "[##################      ]");
+            assertThat(text).contains("transformer/a.safetensors", " 75% 4.0 MiB", "total 3.0 MiB / 4.0 MiB (75%)", "ETA");
+        } finally {
+            p.stop();
+        }
+    }
+}
