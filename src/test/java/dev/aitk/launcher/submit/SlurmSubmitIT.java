@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import dev.aitk.launcher.hub.FakeHub;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,15 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
  * submit, status and cancel against a real Slurm (src/test/slurm/start-slurm.sh starts a one-node cluster;
  * .ci/run does that before the build). Skips with a message where no cluster answers.
  *
- * <p>The jobs run a stand-in for the launcher and for ai-toolkit's run.py, generated below: a small Python
- * program that prefetches by writing a marker into HF_HOME, and for {@code launch} runs the toolkit's run.py
- * (which writes the checkpoint files) and then writes {@code run.json}.
+ * <p>The prefetch job runs the real launcher's {@code prefetch} (target/aitk-launcher.jar, hence verify) against
+ * a fake Hub on 127.0.0.1 ({@code HF_ENDPOINT} reaches the job through {@code --export=ALL}). The array tasks
+ * run a stand-in for {@code launch}, generated below: it runs a stand-in of ai-toolkit's run.py (which writes
+ * the checkpoint files) and writes {@code run.json}.
  */
 class SlurmSubmitIT {
     private static final Duration FINISH_WITHIN = Duration.ofSeconds(180);
 
     @TempDir
     Path tmp;
+    FakeHub hub;
     Path base;
     Path launcher;
     Path toolkit;
@@ -62,11 +66,32 @@ class SlurmSubmitIT {
         // A hostile folder name proves the quoting against the real sbatch and slurmd, not only bash.
         base = Files.createDirectories(tmp.resolve("it's a $HOME `id` dir"));
         String python = pythonWithYaml();
-        launcher = executable(base.resolve("bin/aitk-launcher"), "#!" + python + "\n" + STAND_IN_LAUNCHER);
+        Path realLauncher = Path.of("launchers", "aitk-launcher").toAbsolutePath();
+        assumeTrue(Files.isRegularFile(Path.of("target", "aitk-launcher.jar")),
+                "target/aitk-launcher.jar is built in package; run this test with mvn verify");
+        launcher = executable(base.resolve("bin/aitk-launcher"), "#!" + python + "\n"
+                + "REAL_LAUNCHER = " + pythonString(realLauncher.toString()) + "\n" + STAND_IN_LAUNCHER);
         toolkit = Files.createDirectories(base.resolve("ai-toolkit"));
         Files.writeString(toolkit.resolve("run.py"), STAND_IN_RUN_PY);
         hfHome = base.resolve("hf");
         out = base.resolve("loras");
+        hub = new FakeHub();
+        FakeHub.Repo repo = hub.repo("black-forest-labs/FLUX.1-dev")
+                .file("model_index.json", "{\"_class_name\": \"FluxPipeline\", \"transformer\": [\"diffusers\", "
+                        + "\"FluxTransformer2DModel\"], \"vae\": [\"diffusers\", \"AutoencoderKL\"]}")
+                .file("flux1-dev.safetensors", FakeHub.Content.synthetic(300_000, 1))
+                .file("transformer/config.json", "{\"_class_name\": \"FluxTransformer2DModel\"}")
+                .file("transformer/diffusion_pytorch_model.safetensors", FakeHub.Content.synthetic(200_000, 2))
+                .file("vae/config.json", "{\"_class_name\": \"AutoencoderKL\"}")
+                .file("vae/diffusion_pytorch_model.safetensors", FakeHub.Content.synthetic(50_000, 3));
+        assertThat(repo.commit()).isNotEmpty();
+    }
+
+    @AfterEach
+    void stopHub() throws IOException {
+        if (hub != null) {
+            hub.close();
+        }
     }
 
     @Test
@@ -100,8 +125,10 @@ class SlurmSubmitIT {
             JsonNode record = Json.mapper().readTree(out.resolve(name).resolve("run.json").toFile());
             assertThat(record.path("cacheWarmAtStart").asBoolean()).as("prefetch finished before " + name).isTrue();
         }
-        assertThat(Files.readAllLines(hfHome.resolve("prefetched.txt"))).as("one prefetch for the one model")
-                .containsExactly("black-forest-labs/FLUX.1-dev");
+        // Once per model, not per task: each file of the repo was sent exactly once, the root checkpoint never.
+        assertThat(hub.bytesSent("transformer/diffusion_pytorch_model.safetensors")).isEqualTo(200_000);
+        assertThat(hub.bytesSent("vae/diffusion_pytorch_model.safetensors")).isEqualTo(50_000);
+        assertThat(hub.bytesSent("flux1-dev.safetensors")).isZero();
 
         CliRun.Result human = cli().run("status", "--output", out.toString());
         assertThat(human.exitCode()).isZero();
@@ -161,7 +188,7 @@ class SlurmSubmitIT {
     }
 
     private CliRun cli() {
-        return CliRun.in(tmp);
+        return CliRun.in(tmp).env("HF_ENDPOINT", hub.endpoint());
     }
 
     private Path config(String name) throws IOException {
@@ -184,6 +211,10 @@ class SlurmSubmitIT {
         return file;
     }
 
+    private static String pythonString(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
     private static Path executable(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text);
@@ -200,25 +231,21 @@ class SlurmSubmitIT {
     }
 
     private static final String STAND_IN_LAUNCHER = """
-            # Stand-in for aitk-launcher on the node: 'prefetch' marks the shared cache, 'launch' runs the
+            # Stand-in for aitk-launcher on the node: 'prefetch' is the real launcher's; 'launch' runs the
             # toolkit's run.py on the task's config and writes run.json beside the checkpoints.
-            import json, os, subprocess, sys, yaml
+            import glob, json, os, subprocess, sys, yaml
             command, rest = sys.argv[1], sys.argv[2:]
             if command == 'prefetch':
-                rest = ['--config'] + rest
+                os.execv(REAL_LAUNCHER, [REAL_LAUNCHER, 'prefetch'] + rest)
             opts = dict(zip(rest[0::2], rest[1::2]))
             with open(opts['--config']) as f:
                 doc = yaml.safe_load(f)
             hf_home = os.environ.get('HF_HOME', '')
-            if command == 'prefetch':
-                os.makedirs(hf_home, exist_ok=True)
-                with open(os.path.join(hf_home, 'prefetched.txt'), 'a') as f:
-                    f.write(doc['config']['process'][0]['model']['name_or_path'] + '\\n')
-                sys.exit(0)
             name = doc['config']['name']
             run_dir = os.path.join(doc['config']['process'][0]['training_folder'], name)
             os.makedirs(run_dir, exist_ok=True)
-            warm = bool(hf_home) and os.path.exists(os.path.join(hf_home, 'prefetched.txt'))
+            snapshot = os.path.join(hf_home, 'hub', 'models--black-forest-labs--FLUX.1-dev', 'snapshots', '*')
+            warm = bool(glob.glob(os.path.join(snapshot, 'transformer', 'diffusion_pytorch_model.safetensors')))
             code = subprocess.call([sys.executable, os.path.join(opts['--toolkit-dir'], 'run.py'), opts['--config']])
             final = os.path.join(run_dir, name + '.safetensors')
             record = {'status': 'succeeded' if code == 0 and os.path.exists(final) else 'failed', 'stepsDone': 10,
