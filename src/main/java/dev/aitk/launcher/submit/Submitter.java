@@ -30,17 +30,20 @@ public final class Submitter {
     private final Clock clock;
     private final GpuDetector detector;
     private final Planner planner;
+    private final ModelAccess access;
 
-    public Submitter(SlurmClient slurm, Clock clock, GpuDetector detector, Planner planner) {
+    public Submitter(SlurmClient slurm, Clock clock, GpuDetector detector, Planner planner, ModelAccess access) {
         this.slurm = slurm;
         this.clock = clock;
         this.detector = detector;
         this.planner = planner;
+        this.access = access;
     }
 
     /** The standard submitter: the real planner, GPUs for the preview from --gpu-memory. */
     public static Submitter standard(Environment env, ProcessRunner runner, Clock clock) {
-        return new Submitter(new SlurmClient(runner, env), clock, new GpuDetector(env, runner), PlanPreview.standardPlanner());
+        return new Submitter(new SlurmClient(runner, env), clock, new GpuDetector(env, runner), PlanPreview.standardPlanner(),
+                ModelAccess.hub(env));
     }
 
     public Submission submit(SubmitRequest request) {
@@ -102,6 +105,11 @@ public final class Submitter {
 
         List<String> prefetchIds = new ArrayList<>();
         String arrayId = null;
+        if (!request.dryRun() && request.prefetch()) {
+            for (TaskSpec first : firstByModel.values()) {
+                access.check(first.config()).ifPresent(notes::add);
+            }
+        }
         if (!request.dryRun()) {
             try {
                 for (Path script : prefetchScripts) {

@@ -102,7 +102,7 @@ class StatusCliTest {
     }
 
     private CliRun cli() {
-        return CliRun.in(tmp).env("PATH", slurm.path());
+        return CliRun.in(tmp).env("PATH", slurm.path()).env("HF_HUB_OFFLINE", "1");
     }
 
     private static String config(String name) {

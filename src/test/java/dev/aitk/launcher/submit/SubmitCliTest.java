@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aitk.launcher.cli.CliRun;
+import dev.aitk.launcher.hub.FakeHub;
 import dev.aitk.launcher.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,6 +167,29 @@ class SubmitCliTest {
     }
 
     @Test
+    void aGatedModelWithoutTokenIsRefusedBeforeAnythingIsQueued() throws Exception {
+        try (FakeHub hub = new FakeHub()) {
+            hub.repo("black-forest-labs/FLUX.1-dev").file("model_index.json", "{}").gated("hf_right");
+            CliRun.Result r = cli().env("HF_HUB_OFFLINE", null).env("HF_ENDPOINT", hub.endpoint())
+                    .run(args("submit", "--output", out.toString(), "--array",
+                            config("a", "black-forest-labs/FLUX.1-dev").toString(), "--launcher", launcher.toString()));
+
+            assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(5);
+            assertThat(r.err()).startsWith("error: ").contains("black-forest-labs/FLUX.1-dev");
+            assertThat(slurm.calls()).isEmpty();
+            try (Stream<Path> left = Files.list(out.resolve("slurm"))) {
+                assertThat(left).isEmpty();
+            }
+
+            CliRun.Result withToken = cli().env("HF_HUB_OFFLINE", null).env("HF_ENDPOINT", hub.endpoint())
+                    .env("HF_TOKEN", "hf_right").run(args("submit", "--output", out.toString(), "--array",
+                            config("a", "black-forest-labs/FLUX.1-dev").toString(), "--launcher", launcher.toString()));
+            assertThat(withToken.exitCode()).as(withToken.err()).isZero();
+            assertThat(slurm.calls("sbatch")).hasSize(2);
+        }
+    }
+
+    @Test
     void theTokenInTheEnvironmentNeverReachesAnyWrittenFile() throws Exception {
         String token = "hf_SeCrEtToKeN1234567890";
         CliRun.Result r = cli().env("HF_TOKEN", token).run(args("submit", "--output", out.toString(), "--array",
@@ -235,8 +259,9 @@ class SubmitCliTest {
         assertThat(r.err().strip().lines()).hasSize(1);
     }
 
+    /** Offline by default: the model access check is tested against a fake Hub on loopback, below. */
     private CliRun cli() {
-        return CliRun.in(tmp).env("PATH", slurm.path());
+        return CliRun.in(tmp).env("PATH", slurm.path()).env("HF_HUB_OFFLINE", "1");
     }
 
     private static String[] args(String... args) {
