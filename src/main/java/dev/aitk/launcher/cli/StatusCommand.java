@@ -69,13 +69,20 @@ public final class StatusCommand extends BaseCommand {
         }
         for (StatusReport.SubmissionStatus s : report.submissions()) {
             out.println("Submission " + s.id() + (s.dryRun() ? " (dry run, not submitted)" : "") + "  " + s.directory());
-            for (JobState p : s.prefetchJobs()) {
+            for (int i = 0; i < s.prefetchJobs().size(); i++) {
+                JobState p = s.prefetchJobs().get(i);
                 out.println("  prefetch " + p.jobId() + "  " + describe(p));
+                if (p.finished() && !p.succeeded()) {
+                    out.println("      log: " + s.prefetchLogs().get(i));
+                }
             }
             for (StatusReport.TaskStatus t : s.tasks()) {
                 out.println("  task " + t.index() + "  " + t.name()
                         + (t.jobId() == null ? "" : "  " + t.jobId() + "  " + describe(t.scheduler()))
                         + "  run: " + describe(t.run()));
+                if (t.scheduler() != null && t.scheduler().finished() && !t.scheduler().succeeded()) {
+                    out.println("      log: " + t.log());
+                }
             }
         }
         for (JobState j : report.otherJobs()) {

@@ -25,6 +25,11 @@ public final class BatchScripts {
     private BatchScripts() {
     }
 
+    /** The Slurm job name of a submission's jobs; the log files are named after it. */
+    public static String jobName(String submissionName) {
+        return "aitk-" + submissionName;
+    }
+
     public static String prefetchScriptName(int index) {
         return String.format(Locale.ROOT, "prefetch-%d.sbatch", index + 1);
     }

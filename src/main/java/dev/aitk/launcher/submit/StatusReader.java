@@ -22,10 +22,14 @@ public final class StatusReader {
         boolean allFinished = true;
         for (Submission s : submissions) {
             List<JobState> prefetch = new ArrayList<>();
+            List<String> prefetchLogs = new ArrayList<>();
+            Path logs = Path.of(s.directory()).resolve("logs");
+            String jobName = BatchScripts.jobName(s.name());
             for (Submission.PrefetchJob p : s.prefetchJobs()) {
                 if (p.jobId() != null) {
                     JobState state = states.getOrDefault(p.jobId(), unknown(p.jobId(), null));
                     prefetch.add(state);
+                    prefetchLogs.add(logs.resolve(jobName + "-prefetch-" + p.jobId() + ".out").toString());
                     allFinished &= state.finished();
                 }
             }
@@ -38,9 +42,11 @@ public final class StatusReader {
                     state = states.getOrDefault(jobId, unknown(s.arrayJobId(), t.index()));
                     allFinished &= state.finished();
                 }
-                tasks.add(new StatusReport.TaskStatus(t.index(), t.name(), jobId, state, RunSummary.read(Path.of(t.runDir()))));
+                String log = jobId == null ? null : logs.resolve(jobName + "-" + jobId + ".out").toString();
+                tasks.add(new StatusReport.TaskStatus(t.index(), t.name(), jobId, state, RunSummary.read(Path.of(t.runDir())),
+                        log));
             }
-            out.add(new StatusReport.SubmissionStatus(s.id(), s.directory(), s.dryRun(), prefetch, tasks));
+            out.add(new StatusReport.SubmissionStatus(s.id(), s.directory(), s.dryRun(), prefetch, prefetchLogs, tasks));
         }
         return new StatusReport(out, List.of(), allFinished);
     }

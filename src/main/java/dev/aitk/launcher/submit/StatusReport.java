@@ -12,15 +12,20 @@ public record StatusReport(List<SubmissionStatus> submissions, List<JobState> ot
         otherJobs = List.copyOf(otherJobs);
     }
 
+    /** {@code prefetchLogs} lines up with {@code prefetchJobs}: Slurm's output file of each. */
     public record SubmissionStatus(String id, String directory, boolean dryRun, List<JobState> prefetchJobs,
-                                   List<TaskStatus> tasks) {
+                                   List<String> prefetchLogs, List<TaskStatus> tasks) {
         public SubmissionStatus {
             prefetchJobs = List.copyOf(prefetchJobs);
+            prefetchLogs = List.copyOf(prefetchLogs);
             tasks = List.copyOf(tasks);
         }
     }
 
-    /** One array task: the scheduler's state ({@code UNKNOWN} when no source remembers it) and the run record. */
-    public record TaskStatus(int index, String name, String jobId, JobState scheduler, RunSummary run) {
+    /**
+     * One array task: the scheduler's state ({@code UNKNOWN} when no source remembers it), the run record,
+     * and Slurm's output file of the task (the launcher's own output, where a failure is explained).
+     */
+    public record TaskStatus(int index, String name, String jobId, JobState scheduler, RunSummary run, String log) {
     }
 }

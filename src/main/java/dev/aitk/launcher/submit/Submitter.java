@@ -71,7 +71,7 @@ public final class Submitter {
                     + " put the cache on shared storage so the prefetch serves every task");
         }
 
-        String jobName = "aitk-" + name;
+        String jobName = BatchScripts.jobName(name);
         Map<String, TaskSpec> firstByModel = new LinkedHashMap<>();
         for (TaskSpec task : tasks) {
             firstByModel.putIfAbsent(task.model(), task);

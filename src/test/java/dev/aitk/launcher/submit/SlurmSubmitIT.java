@@ -112,6 +112,8 @@ class SlurmSubmitIT {
         JsonNode status = waitForStatus(s -> s.path("allFinished").asBoolean(), FINISH_WITHIN);
         JsonNode only = status.path("submissions").get(0);
         assertThat(only.path("prefetchJobs").get(0).path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(Files.readString(Path.of(only.path("prefetchLogs").get(0).asText()))).as("the prefetch job's output")
+                .contains("black-forest-labs/FLUX.1-dev");
         JsonNode tasks = only.path("tasks");
         assertThat(tasks).hasSize(3);
         for (JsonNode task : tasks) {
@@ -122,6 +124,7 @@ class SlurmSubmitIT {
             assertThat(Path.of(task.path("run").path("finalCheckpoint").asText())).isRegularFile()
                     .isEqualTo(out.resolve(name).resolve(name + ".safetensors"));
             assertThat(out.resolve(name).resolve(name + "_000000010.safetensors")).isRegularFile();
+            assertThat(Path.of(task.path("log").asText())).as("Slurm's output of " + name).isRegularFile();
             JsonNode record = Json.mapper().readTree(out.resolve(name).resolve("run.json").toFile());
             assertThat(record.path("cacheWarmAtStart").asBoolean()).as("prefetch finished before " + name).isTrue();
         }

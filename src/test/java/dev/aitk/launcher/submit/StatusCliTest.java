@@ -67,7 +67,8 @@ class StatusCliTest {
 
         CliRun.Result failed = cli().run("status", "--output", out.toString(), "--wait");
         assertThat(failed.exitCode()).as(failed.err()).isEqualTo(6);
-        assertThat(failed.out()).contains("101_1  FAILED exit 6:0 (NonZeroExitCode) [scontrol]");
+        assertThat(failed.out()).contains("101_1  FAILED exit 6:0 (NonZeroExitCode) [scontrol]")
+                .containsPattern("      log: .*/out/slurm/[0-9-]+-out/logs/aitk-out-101_1\\.out\n");
 
         slurm.answer("scontrol", "JobId=100 JobState=COMPLETED ExitCode=0:0\n"
                 + "JobId=102 ArrayJobId=101 ArrayTaskId=0 JobState=COMPLETED ExitCode=0:0\n"
