@@ -6,6 +6,10 @@ public enum Source {
     NVIDIA_SMI("nvidia-smi"),
     SYSFS("sysfs PCI scan"),
     OSHI("OSHI"),
+    /** Host RAM on Linux: /proc/meminfo, capped by the cgroup's memory limit in a container. */
+    PROCFS("/proc/meminfo"),
+    /** Host facts the Java runtime answers itself (RAM, cores, free disk): no native library needed. */
+    JDK("Java runtime"),
     NONE("nothing");
 
     private final String label;
