@@ -4,8 +4,8 @@ import dev.aitk.launcher.hardware.GpuDetector;
 import dev.aitk.launcher.plan.Planner;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ExitCode;
-import dev.aitk.launcher.util.ProcessRunner;
 import dev.aitk.launcher.util.LauncherException;
+import dev.aitk.launcher.util.ProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,16 +54,19 @@ public final class Submitter {
         AtomicFiles.createDirectories(configsDir);
         AtomicFiles.createDirectories(dir.resolve("logs"));
 
+        boolean[] queued = {false};
         try {
-            return submitInto(dir, configsDir, name, request);
+            return submitInto(dir, configsDir, name, request, queued);
         } catch (RuntimeException e) {
-            // Nothing half-made stays behind: no folder that status would list as a submission.
-            deleteTree(dir);
+            // Nothing half-made stays behind, unless jobs were queued: they read their configs from there.
+            if (!queued[0]) {
+                deleteTree(dir);
+            }
             throw e;
         }
     }
 
-    private Submission submitInto(Path dir, Path configsDir, String name, SubmitRequest request) {
+    private Submission submitInto(Path dir, Path configsDir, String name, SubmitRequest request, boolean[] queued) {
         List<TaskSpec> tasks = tasksOf(request, configsDir);
         List<String> notes = new ArrayList<>();
         if (request.node().hfHome() == null) {
@@ -116,6 +119,7 @@ public final class Submitter {
                     prefetchIds.add(slurm.submit(script, dir, request.slurm().extraSbatchArgs(), List.of()));
                 }
                 arrayId = slurm.submit(arrayScript, dir, request.slurm().extraSbatchArgs(), prefetchIds);
+                queued[0] = true;
             } catch (LauncherException e) {
                 if (!prefetchIds.isEmpty()) {
                     slurm.cancel(prefetchIds);
