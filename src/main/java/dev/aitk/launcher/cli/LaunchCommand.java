@@ -1,14 +1,74 @@
 package dev.aitk.launcher.cli;
 
+import dev.aitk.launcher.launch.LaunchPipeline;
+import dev.aitk.launcher.launch.LaunchPreparation;
+import dev.aitk.launcher.launch.LaunchRequest;
 import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.Json;
 import dev.aitk.launcher.util.LauncherException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** Plan, render, validate, prefetch and run ai-toolkit supervised, recovering from failures. */
-@Command(name = "launch", mixinStandardHelpOptions = true, description = "Plan, render, validate, prefetch and run ai-toolkit supervised, recovering from failures.")
+/** Plan, render, validate, prefetch and run ai-toolkit supervised; --dry-run stops before starting anything. */
+@Command(name = "launch", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Plan, render, validate, prefetch and run ai-toolkit supervised, recovering from failures.",
+            "With --dry-run: detect, plan, render the config(s) into the output folder, print the validation "
+                    + "findings, and print the exact command and environment the real launch would use.",
+            "",
+            "Examples:",
+            "  aitk-launcher launch --gpu-memory 80GB --gpus 2 --dry-run",
+            "  aitk-launcher launch --model kontext --dataset data --name my_lora \\",
+            "      --set datasets[0].control_path=data/masked --dry-run",
+            "  aitk-launcher launch --set train.lr=5e-5 --output runs --dry-run",
+            "  aitk-launcher launch --config runs/my_lora.yaml --toolkit-dir ~/ai-toolkit",
+            ""
+        })
 public final class LaunchCommand extends BaseCommand {
+    @Mixin
+    GpuOptions gpu;
+
+    @Mixin
+    RenderOptions render;
+
+    @Mixin
+    PlanPinOptions pins;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Launch an existing ai-toolkit config as it is (no planning or rendering). Repeatable: one job each.")
+    List<Path> configs = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "Decide everything and write the config(s), but start nothing.")
+    boolean dryRun;
+
     @Override
     protected int execute() {
-        throw new LauncherException(ExitCode.INTERNAL, "'launch' is not in this build yet");
+        if (!dryRun) {
+            throw new LauncherException(ExitCode.ENVIRONMENT,
+                    "running ai-toolkit is not available in this build; use --dry-run");
+        }
+        Services s = services();
+        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
+                render.dataset, render.output, render.name, render.overrides, configs, render.toolkitDir, render.python);
+        LaunchPreparation preparation = LaunchPipeline.standard(s.env(), s.processRunner(),
+                pins.request(render.model, s.env(), render.dataset)).dryRun(request);
+        PrintWriter out = s.out();
+        if (output.json()) {
+            out.println(Json.write(new Result(true, false, preparation)));
+        } else {
+            LaunchReport.print(out, preparation, true);
+            out.println();
+            out.println("Dry run: nothing was started. Without --dry-run the launcher would run the command(s) above.");
+        }
+        return ExitCode.OK.code();
+    }
+
+    /** The --json document: whether this was a dry run, whether anything was started, and what was decided. */
+    record Result(boolean dryRun, boolean started, LaunchPreparation preparation) {
     }
 }

@@ -1,0 +1,80 @@
+package dev.aitk.launcher.config;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.emitter.Emitter;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
+import org.yaml.snakeyaml.serializer.Serializer;
+
+/**
+ * SnakeYAML's node layer only (parser, composer, serializer, emitter): the renderer never needs Java objects,
+ * and skipping the Yaml facade's constructor and representer keeps a cold start (every launch) fast.
+ */
+public final class YamlIo {
+    /** Read-only after construction, and building one costs milliseconds on a cold JVM: one per process. */
+    private static final Resolver RESOLVER = new Resolver();
+
+    private YamlIo() {
+    }
+
+    /** The document's node tree, comments attached when {@code comments}; null for an empty document. */
+    public static Node compose(String text, boolean comments) {
+        LoaderOptions options = new LoaderOptions();
+        options.setProcessComments(comments);
+        return new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), RESOLVER, options)
+                .getSingleNode();
+    }
+
+    /** Block style, 2-space indent with indented sequences (as ai-toolkit's examples), comments kept. */
+    public static String serialize(Node root) {
+        DumperOptions options = new DumperOptions();
+        options.setProcessComments(true);
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        options.setIndicatorIndent(2);
+        options.setIndentWithIndicator(true);
+        // Long sample prompts stay on one line, as users wrote them.
+        options.setWidth(4096);
+        options.setAllowUnicode(true);
+        options.setLineBreak(DumperOptions.LineBreak.UNIX);
+        StringWriter out = new StringWriter();
+        Serializer serializer = new Serializer(new Emitter(out, options), RESOLVER, options, null);
+        try {
+            serializer.open();
+            serializer.serialize(root);
+            serializer.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** The scalar at {@code path} (mapping keys from the root), or null when absent or not a scalar. */
+    public static String scalarAt(Node root, String... path) {
+        Node node = root;
+        for (String key : path) {
+            if (!(node instanceof MappingNode map)) {
+                return null;
+            }
+            Node next = null;
+            for (NodeTuple t : map.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                    next = t.getValueNode();
+                }
+            }
+            node = next;
+        }
+        return node instanceof ScalarNode s ? s.getValue() : null;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.aitk.launcher.launch;
+
+import dev.aitk.launcher.config.Setting;
+import dev.aitk.launcher.hardware.GpuInventory;
+import java.util.List;
+
+/**
+ * The plan step of the launch pipeline: which jobs run on which GPUs, and the settings the plan puts into
+ * each job's config (each with its reason). {@link PlannedJobs} asks the plan stage; tests pass their own.
+ */
+public interface JobPlanner {
+
+    JobPlan plan(GpuInventory inventory, LaunchRequest request);
+
+    /** The jobs to run and what the planner wants the user to know. */
+    record JobPlan(List<PlannedJob> jobs, List<String> notes) {
+        public JobPlan {
+            jobs = List.copyOf(jobs);
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /**
+     * One run.py process: the GPUs it sees (nvidia-smi indices) and the plan's settings for its config.
+     * {@code nameSuffix} tells jobs of one launch apart (empty for a single job).
+     */
+    record PlannedJob(String nameSuffix, List<Integer> gpuIndices, List<Setting> settings) {
+        public PlannedJob {
+            gpuIndices = List.copyOf(gpuIndices);
+            settings = List.copyOf(settings);
+        }
+    }
+}

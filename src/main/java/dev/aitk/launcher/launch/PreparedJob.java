@@ -1,0 +1,51 @@
+package dev.aitk.launcher.launch;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.aitk.launcher.config.AppliedSetting;
+import dev.aitk.launcher.supervise.ChildEnvironment;
+import java.util.List;
+
+/**
+ * One run.py process, ready to start: its config (path, template, every setting with its reason), the
+ * validation findings (with the validate stage's own report for --json), and exactly what would be run: working directory, command, and the environment
+ * (secrets already hidden). {@code yaml} is the config text to write; JSON output leaves it out.
+ */
+public record PreparedJob(
+        String name,
+        String config,
+        String template,
+        List<Integer> gpuIndices,
+        List<AppliedSetting> settings,
+        List<String> notes,
+        List<String> findings,
+        boolean findingsHaveErrors,
+        Object validation,
+        String workingDirectory,
+        List<String> command,
+        String commandLine,
+        List<ChildEnvironment.Variable> environment,
+        List<String> environmentNotes,
+        @JsonIgnore String yaml) {
+
+    public PreparedJob {
+        gpuIndices = List.copyOf(gpuIndices);
+        settings = List.copyOf(settings);
+        notes = List.copyOf(notes);
+        findings = List.copyOf(findings);
+        command = List.copyOf(command);
+        environment = environment.stream().map(ChildEnvironment.Variable::redacted).toList();
+        environmentNotes = List.copyOf(environmentNotes);
+    }
+
+    /** The same job with the validate step's result. */
+    public PreparedJob withCheck(ConfigCheck.Checked checked) {
+        return new PreparedJob(name, config, template, gpuIndices, settings, notes, checked.findings(),
+                checked.hasErrors(), checked.report(), workingDirectory, command, commandLine, environment,
+                environmentNotes, yaml);
+    }
+
+    /** True when the config was rendered here (not an existing --config file) and must be written. */
+    public boolean rendered() {
+        return yaml != null;
+    }
+}

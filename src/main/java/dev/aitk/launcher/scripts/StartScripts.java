@@ -1,0 +1,106 @@
+package dev.aitk.launcher.scripts;
+
+import dev.aitk.launcher.config.AtomicFile;
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.LauncherException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Generates start_training.sh and start_training.bat: each runs the launcher with the arguments init chose
+ * (the rendered config and the machine profile) plus whatever the user adds, e.g. {@code --dry-run}.
+ * Secrets are never written: both scripts say to set HF_TOKEN in the environment. Every word is quoted for
+ * its shell; a value no shell can carry (a line break; {@code "} for cmd) is refused with the reason.
+ */
+public final class StartScripts {
+    public static final String SH = "start_training.sh";
+    public static final String BAT = "start_training.bat";
+
+    /**
+     * What to start.
+     *
+     * @param posixLauncher   the launcher command the .sh runs (an absolute path, or a name on PATH)
+     * @param windowsLauncher the launcher command the .bat runs
+     * @param arguments       the launcher's arguments, e.g. launch --config FILE --gpu-memory 24GB --gpus 1
+     * @param description     one line for the scripts' header comment (plain ASCII, no paths)
+     */
+    public record Request(String posixLauncher, String windowsLauncher, List<String> arguments, String description) {
+        public Request {
+            arguments = List.copyOf(arguments);
+        }
+    }
+
+    /** The scripts' text; {@code batch} is null with {@code batchSkipped} saying why when cmd cannot carry a value. */
+    public record Scripts(String shell, String batch, String batchSkipped) {
+    }
+
+    public static Scripts render(Request request) {
+        List<String> words = new ArrayList<>();
+        words.add(request.posixLauncher());
+        words.addAll(request.arguments());
+        for (String w : words) {
+            if (w.indexOf('\n') >= 0 || w.indexOf('\r') >= 0 || w.indexOf('\0') >= 0) {
+                throw new LauncherException(ExitCode.USAGE, "'" + w.replace("\n", "\\n").replace("\r", "\\r")
+                        + "' contains a line break, which a start script cannot carry safely; rename the folder or file");
+            }
+        }
+        String shell = "#!/bin/sh\n"
+                + "# shellcheck disable=SC2016 # $ and backticks inside the single-quoted paths are literal on purpose\n"
+                + "# " + request.description() + "\n"
+                + "# Written by aitk-launcher init. Secrets are read from the environment only:\n"
+                + "#   export HF_TOKEN=...   (needed for gated models; never stored in this file)\n"
+                + "# Extra arguments are passed on to the launcher, e.g.: ./" + SH + " --dry-run\n"
+                + "set -eu\n"
+                + "exec " + ShellQuoting.posixLine(words) + " \"$@\"\n";
+        List<String> batchWords = new ArrayList<>();
+        batchWords.add(request.windowsLauncher());
+        batchWords.addAll(request.arguments());
+        String batch = null;
+        String skipped = null;
+        try {
+            batch = String.join("\r\n",
+                    "@echo off",
+                    "rem " + request.description(),
+                    "rem Written by aitk-launcher init. Secrets are read from the environment only:",
+                    "rem   set HF_TOKEN=...   (needed for gated models; never stored in this file)",
+                    "rem Extra arguments are passed on to the launcher, e.g.: " + BAT + " --dry-run",
+                    "rem Delayed expansion off: a ! in a path stays a literal character.",
+                    "setlocal DisableDelayedExpansion",
+                    "rem No CALL: it would expand percent signs a second time; the launcher's exit code is this script's.",
+                    ShellQuoting.cmdLine(batchWords, true) + " %*",
+                    "");
+        } catch (IllegalArgumentException e) {
+            skipped = BAT + " was not written: " + e.getMessage() + "; use " + SH + " or rename the folder";
+        }
+        return new Scripts(shell, batch, skipped);
+    }
+
+    /** Writes the scripts into {@code dir} (atomically; the .sh executable) and returns the paths written. */
+    public static List<Path> write(Path dir, Scripts scripts) {
+        List<Path> written = new ArrayList<>();
+        Path sh = dir.resolve(SH);
+        AtomicFile.write(sh, scripts.shell());
+        try {
+            Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(sh));
+            perms.add(PosixFilePermission.OWNER_EXECUTE);
+            perms.add(PosixFilePermission.GROUP_EXECUTE);
+            perms.add(PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(sh, perms);
+        } catch (UnsupportedOperationException | IOException notPosix) {
+            // Windows file systems have no execute bit; sh start_training.sh still works.
+        }
+        written.add(sh);
+        if (scripts.batch() != null) {
+            Path bat = dir.resolve(BAT);
+            AtomicFile.write(bat, scripts.batch());
+            written.add(bat);
+        }
+        return written;
+    }
+}

@@ -1,0 +1,490 @@
+package dev.aitk.launcher.validate;
+
+import dev.aitk.launcher.validate.ValidationReport.DatasetSummary;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+
+/**
+ * Checks one dataset entry on disk the way ai-toolkit's data loader will see it: the images it trains on
+ * (AiToolkitDataset: os.walk of folder_path for .jpg/.jpeg/.png/.webp, any case, skipping files in
+ * "_controls"), each image's caption (image path without extension + caption_ext), and its mask, control
+ * and inpaint partners (same base name in the partner folder; masks and controls as .jpg/.jpeg/.png/.webp,
+ * inpaint images as .png/.webp, first found wins, names case-sensitive as os.path.exists is on Linux).
+ * One directory listing per folder; image headers read in parallel.
+ */
+final class DatasetScan {
+    static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".webp");
+    static final List<String> INPAINT_EXTENSIONS = List.of(".png", ".webp");
+    // Folders ai-toolkit writes into a dataset; they hold no training images and can be huge.
+    private static final Set<String> CACHE_FOLDERS = Set.of("_latent_cache", "_t_e_cache", "_clip_vision_cache");
+    private static final int MAX_DEPTH = 64;
+    static final int LATENT_CHANNELS = 16;
+    static final int LATENT_BYTES_PER_VALUE = 2;
+
+    private final ExecutorService pool;
+    private final Function<String, Path> resolver;
+    private final boolean deep;
+    private final Findings findings;
+
+    DatasetScan(ExecutorService pool, Function<String, Path> resolver, boolean deep, Findings findings) {
+        this.pool = pool;
+        this.resolver = resolver;
+        this.deep = deep;
+        this.findings = findings;
+    }
+
+    /** A partner folder (mask, control, inpaint) and the file found in it for each image base name. */
+    private static final class Partner {
+        final String kind;
+        final ConfigNode at;
+        final Path folder;
+        final List<String> extensions;
+        final Map<String, String> byBase;
+        private final List<String> names;
+        private Map<String, String> byLowerBase;
+
+        Partner(String kind, ConfigNode at, Path folder, List<String> extensions, Map<String, String> byBase, List<String> names) {
+            this.kind = kind;
+            this.at = at;
+            this.folder = folder;
+            this.extensions = extensions;
+            this.byBase = byBase;
+            this.names = names;
+        }
+
+        String kind() {
+            return kind;
+        }
+
+        ConfigNode at() {
+            return at;
+        }
+
+        Path folder() {
+            return folder;
+        }
+
+        List<String> extensions() {
+            return extensions;
+        }
+
+        Map<String, String> byBase() {
+            return byBase;
+        }
+
+        /** A file whose name matches {@code base} ignoring case, to explain a miss; built on the first miss. */
+        String nearMiss(String base) {
+            if (byLowerBase == null) {
+                byLowerBase = new HashMap<>();
+                for (String n : names) {
+                    int dot = n.lastIndexOf('.');
+                    if (dot > 0) {
+                        byLowerBase.putIfAbsent(n.substring(0, dot).toLowerCase(Locale.ROOT), n);
+                    }
+                }
+            }
+            return byLowerBase.get(base.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    DatasetSummary scan(ConfigNode dataset, ModelFacts model) {
+        List<Integer> resolutions = resolutions(dataset);
+        ConfigNode folderNode = dataset.get("folder_path").orElse(null);
+        if (folderNode == null || folderNode.string() == null) {
+            dataset.get("dataset_path").ifPresent(p -> findings.warning(p,
+                    "datasets given as dataset_path (a JSON caption file) are not scanned by this launcher",
+                    "use folder_path to have the images checked before the run"));
+            return null;
+        }
+        Path folder = resolver.apply(folderNode.string());
+        if (!folderUsable(folderNode, folder, "folder_path", "the training images")) {
+            return new DatasetSummary(dataset.path(), folder.toString(), 0, 0, 0, null, null, null, 0, 0, resolutions, null);
+        }
+        String captionExt = dataset.get("caption_ext").map(ConfigNode::string).orElse(".txt");
+        if (!captionExt.isEmpty() && !captionExt.startsWith(".")) {
+            captionExt = "." + captionExt;
+        }
+        boolean hasDefaultCaption = dataset.get("default_caption").map(ConfigNode::string).isPresent();
+
+        List<Path> images = new ArrayList<>();
+        List<String> bases = new ArrayList<>();
+        List<Boolean> captioned = new ArrayList<>();
+        walk(folderNode, folder, folder, captionExt, images, bases, captioned, 0);
+        if (images.isEmpty()) {
+            findings.error(folderNode, "folder_path " + folder + " has no .jpg, .jpeg, .png or .webp images (ai-toolkit: \"no images found\")",
+                    "put the training images in that folder, or point folder_path at the folder that has them");
+            return new DatasetSummary(dataset.path(), folder.toString(), 0, 0, 0, null, null, null, 0, 0, resolutions, null);
+        }
+
+        List<Partner> partners = new ArrayList<>();
+        dataset.get("mask_path").filter(n -> n.string() != null).ifPresent(n -> partner("mask", n, IMAGE_EXTENSIONS, folder, partners));
+        dataset.get("control_path").ifPresent(n -> {
+            for (ConfigNode item : n.itemsOrSelf()) {
+                if (item.string() != null && !item.string().isEmpty()) {
+                    partner("control", item, IMAGE_EXTENSIONS, folder, partners);
+                }
+            }
+        });
+        dataset.get("inpaint_path").ifPresent(n -> {
+            if (n.isSequence()) {
+                findings.error(n, "inpaint_path must be one folder; ai-toolkit joins it with each file name, which fails for a list",
+                        "set inpaint_path to a single folder");
+            } else if (n.string() != null && "flex2".equals(model.arch())) {
+                // Other archs ignore inpaint_path (a warning says so); its files are not worth errors then.
+                partner("inpaint", n, INPAINT_EXTENSIONS, folder, partners);
+            }
+        });
+
+        // One job list: every image, then every partner file found, read in parallel.
+        int n = images.size();
+        List<Path> toRead = new ArrayList<>(images);
+        int[][] partnerIndex = new int[partners.size()][n];
+        for (int k = 0; k < partners.size(); k++) {
+            Partner p = partners.get(k);
+            for (int i = 0; i < n; i++) {
+                String file = p.byBase().get(bases.get(i));
+                if (file == null) {
+                    partnerIndex[k][i] = -1;
+                } else {
+                    partnerIndex[k][i] = toRead.size();
+                    toRead.add(p.folder().resolve(file));
+                }
+            }
+        }
+        ImageHeader[] headers = HeaderPool.readAll(pool, toRead);
+        String[] deepProblems = deep ? DeepDecode.decodeAll(pool, toRead, headers) : null;
+
+        int minResolution = resolutions.stream().mapToInt(Integer::intValue).min().orElse(512);
+        int withCaption = 0;
+        int usingDefault = 0;
+        int unreadable = 0;
+        int small = 0;
+        int[] partnerFound = new int[partners.size()];
+        String ext = captionExt;
+        // Names are built only for the files a finding mentions.
+        java.util.function.IntFunction<String> nameOf = i -> folder.relativize(images.get(i)).toString();
+        for (int i = 0; i < n; i++) {
+            if (captioned.get(i)) {
+                withCaption++;
+                if (deep && emptyFile(images.get(i).resolveSibling(bases.get(i) + ext))) {
+                    findings.perFile("caption-empty:" + dataset.path(), Severity.WARNING, folderNode,
+                            "{n} caption files are empty, so ai-toolkit trains those images with an empty caption (default_caption is used only when the file is missing)",
+                            "write the captions, or delete the empty files to fall back to default_caption", bases.get(i) + ext);
+                }
+            } else if (hasDefaultCaption) {
+                usingDefault++;
+            } else {
+                findings.perFile("caption:" + dataset.path(), Severity.WARNING, folderNode,
+                        "{n} images have no caption file (" + ext + ") and the dataset has no default_caption, so ai-toolkit trains them with an empty caption",
+                        "write a " + ext + " file beside each image with the same name, or set default_caption (it may use [trigger])", nameOf.apply(i));
+            }
+            ImageHeader h = headers[i];
+            String problem = h.ok() ? (deepProblems != null ? deepProblems[i] : null) : h.problem();
+            if (problem == null && (long) h.width() * h.height() > ImageHeader.PILLOW_MAX_PIXELS) {
+                problem = h.width() + "x" + h.height() + " is more pixels than Pillow opens (decompression-bomb guard)";
+            }
+            if (problem != null) {
+                unreadable++;
+                findings.perFile("corrupt:" + dataset.path(), Severity.ERROR, folderNode,
+                        "{n} images cannot be read, and ai-toolkit stops or skips them", "re-export or delete these files", nameOf.apply(i) + " (" + problem + ")");
+                continue;
+            }
+            // toolkit/buckets.py get_bucket_for_image_size: buckets hold about resolution^2 pixels, and an image
+            // with fewer pixels than that gets a smaller bucket of its own size instead of being upscaled.
+            if ((long) h.width() * h.height() < (long) minResolution * minResolution) {
+                small++;
+                findings.perFile("small:" + dataset.path(), Severity.WARNING, folderNode,
+                        "{n} images have fewer pixels than the smallest training resolution (" + minResolution + "x" + minResolution
+                                + "); ai-toolkit does not upscale them but trains them in smaller buckets, below the resolution you asked for",
+                        "use larger images, or lower the smallest resolution to what the images have", nameOf.apply(i) + " (" + h.width() + "x" + h.height() + ")");
+            }
+            for (int k = 0; k < partners.size(); k++) {
+                Partner p = partners.get(k);
+                int idx = partnerIndex[k][i];
+                if (idx < 0) {
+                    String near = p.nearMiss(bases.get(i));
+                    findings.perFile(p.kind() + "-missing:" + p.at().path(), Severity.ERROR, p.at(),
+                            "{n} images have no " + p.kind() + " image in " + p.folder() + " (looked for the same name with "
+                                    + String.join("/", p.extensions()) + ")",
+                            "add the missing " + p.kind() + " files with the image's base name, or remove those images",
+                            nameOf.apply(i) + (near != null ? " (found " + near + ", but names and extensions are case-sensitive)" : ""));
+                    continue;
+                }
+                partnerFound[k]++;
+                checkPartner(p, nameOf.apply(i), p.folder().getFileName() + "/" + p.byBase().get(bases.get(i)), h, headers[idx],
+                        deepProblems != null ? deepProblems[idx] : null);
+            }
+        }
+        Long cacheBytes = latentCacheBytes(dataset, n, resolutions);
+        return new DatasetSummary(dataset.path(), folder.toString(), n, withCaption, usingDefault,
+                count(partners, partnerFound, "mask"), count(partners, partnerFound, "control"),
+                count(partners, partnerFound, "inpaint"), unreadable, small, resolutions, cacheBytes);
+    }
+
+    private static boolean emptyFile(Path file) {
+        try {
+            return Files.size(file) == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Integer count(List<Partner> partners, int[] found, String kind) {
+        Integer total = null;
+        for (int k = 0; k < partners.size(); k++) {
+            if (partners.get(k).kind().equals(kind)) {
+                total = (total == null ? 0 : total) + found[k];
+            }
+        }
+        return total;
+    }
+
+    private void checkPartner(Partner p, String imageName, String partnerName, ImageHeader image, ImageHeader partner,
+                              String deepProblem) {
+        String problem = partner.ok() ? deepProblem : partner.problem();
+        if (problem != null) {
+            findings.perFile(p.kind() + "-corrupt:" + p.at().path(), Severity.ERROR, p.at(),
+                    "{n} " + p.kind() + " images cannot be read", "re-export or replace these files", partnerName + " (" + problem + ")");
+            return;
+        }
+        if (partner.width() != image.width() || partner.height() != image.height()) {
+            double a = image.width() / (double) image.height();
+            double b = partner.width() / (double) partner.height();
+            String dims = imageName + " " + image.width() + "x" + image.height() + " vs " + partnerName + " " + partner.width() + "x" + partner.height();
+            if (Math.abs(a - b) / a > 0.01) {
+                findings.perFile(p.kind() + "-shape:" + p.at().path(), Severity.ERROR, p.at(),
+                        "{n} " + p.kind() + " images have a different shape from their training image, so after ai-toolkit resizes and crops them they no longer line up",
+                        "make each " + p.kind() + " image the same size as its training image", dims);
+            } else {
+                findings.perFile(p.kind() + "-size:" + p.at().path(), Severity.WARNING, p.at(),
+                        "{n} " + p.kind() + " images have the same shape but a different size from their training image; ai-toolkit resizes them to match",
+                        "export them at the training image's size to avoid resampling", dims);
+            }
+        }
+        // InpaintControlFileItemDTOMixin.load_inpaint_image: anything but mode RGBA is silently ignored.
+        if (p.kind().equals("inpaint") && !"RGBA".equals(partner.pilMode())) {
+            String why = "P".equals(partner.pilMode()) && partner.hasAlpha() ? "a palette image with a transparency chunk (mode P)"
+                    : partner.hasAlpha() ? "an image with a transparent color key (mode " + partner.pilMode() + ")"
+                    : "an image without alpha (mode " + partner.pilMode() + ")";
+            findings.perFile("inpaint-mode:" + p.at().path(), Severity.ERROR, p.at(),
+                    "{n} inpaint images do not open as RGBA, and ai-toolkit silently skips an inpaint image unless Pillow opens it in mode RGBA",
+                    "save them as 8-bit RGBA PNG (color type 6) or WebP with alpha; the transparent area is what gets inpainted",
+                    partnerName + " (" + why + ")");
+        }
+    }
+
+    private void partner(String kind, ConfigNode at, List<String> extensions, Path trainingFolder, List<Partner> out) {
+        Path folder = resolver.apply(at.string());
+        if (!folderUsable(at, folder, at.path().substring(at.path().lastIndexOf('.') + 1), "the " + kind + " images")) {
+            return;
+        }
+        if (folder.normalize().startsWith(trainingFolder.normalize()) && !folder.normalize().equals(trainingFolder.normalize())
+                && !folder.getFileName().toString().equals("_controls")) {
+            findings.warning(at, "the " + kind + " folder is inside folder_path, and ai-toolkit walks subfolders, so the " + kind
+                    + " images are trained on as images too", "move the " + kind + " folder next to the training images folder, not inside it");
+        }
+        Map<String, String> byBase = new HashMap<>();
+        List<String> names;
+        try {
+            names = list(folder);
+            for (String name : names) {
+                int dot = name.lastIndexOf('.');
+                if (dot <= 0) {
+                    continue;
+                }
+                String ext = name.substring(dot);
+                String base = name.substring(0, dot);
+                int rank = extensions.indexOf(ext);
+                if (rank >= 0) {
+                    String existing = byBase.get(base);
+                    if (existing == null || extensions.indexOf(existing.substring(existing.lastIndexOf('.'))) > rank) {
+                        byBase.put(base, name);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            findings.error(at, "the " + kind + " folder " + folder + " cannot be listed: " + reason(e), "check its permissions");
+            return;
+        }
+        out.add(new Partner(kind, at, folder, extensions, byBase, names));
+    }
+
+    private boolean folderUsable(ConfigNode at, Path folder, String key, String what) {
+        if (at.string() != null && at.string().contains("${")) {
+            // An unset ${VAR} is already an error at this place; the folder cannot be known.
+            return false;
+        }
+        if (!Files.exists(folder)) {
+            boolean dangling = Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
+            findings.error(at, key + " " + folder + (dangling ? " is a symbolic link to nothing" : " does not exist"),
+                    "create it or point " + key + " at the folder with " + what);
+            return false;
+        }
+        if (!Files.isDirectory(folder)) {
+            findings.error(at, key + " " + folder + " is a file, not a folder", "point " + key + " at the folder that holds " + what);
+            return false;
+        }
+        if (!Files.isReadable(folder) || !Files.isExecutable(folder)) {
+            findings.error(at, key + " " + folder + " cannot be read (permission denied)", "give the user running training read access: chmod -R u+rX " + folder);
+            return false;
+        }
+        return true;
+    }
+
+    // os.walk without following links: symlinked folders are listed but not entered.
+    private void walk(ConfigNode at, Path root, Path dir, String captionExt, List<Path> images, List<String> bases,
+                      List<Boolean> captioned, int depth) {
+        if (depth > MAX_DEPTH) {
+            findings.error(at, "folder_path nests more than " + MAX_DEPTH + " folders deep at " + dir, "flatten the dataset folder");
+            return;
+        }
+        List<String> names;
+        try {
+            names = list(dir);
+        } catch (AccessDeniedException e) {
+            findings.perFile("unlistable:" + at.path(), Severity.ERROR, at, "{n} folders in the dataset cannot be read (permission denied)",
+                    "give the user running training read access (chmod -R u+rX)", root.relativize(dir).toString());
+            return;
+        } catch (IOException e) {
+            findings.perFile("unlistable:" + at.path(), Severity.ERROR, at, "{n} folders in the dataset cannot be listed",
+                    "check the disk and permissions", root.relativize(dir) + " (" + reason(e) + ")");
+            return;
+        }
+        names.sort(null);
+        Set<String> nameSet = captionExt.isEmpty() ? Set.of() : new HashSet<>(names);
+        boolean controlsFolder = dir.getFileName() != null && dir.getFileName().toString().equals("_controls");
+        TreeSet<String> subdirs = new TreeSet<>();
+        for (String name : names) {
+            int dot = name.lastIndexOf('.');
+            if (dot >= 0 && isImageExtension(name, dot)) {
+                if (!controlsFolder) {
+                    String base = name.substring(0, dot);
+                    images.add(dir.resolve(name));
+                    bases.add(base);
+                    captioned.add(!captionExt.isEmpty() && nameSet.contains(base + captionExt));
+                }
+                continue;
+            }
+            if (!captionExt.isEmpty() && name.endsWith(captionExt) || CACHE_FOLDERS.contains(name)) {
+                continue;
+            }
+            Path p = dir.resolve(name);
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isDirectory()) {
+                    subdirs.add(name);
+                } else if (a.isSymbolicLink()) {
+                    symlink(at, root, p);
+                }
+            } catch (IOException e) {
+                // A name that vanished or cannot be examined is not an image ai-toolkit would train on.
+            }
+        }
+        for (String sub : subdirs) {
+            walk(at, root, dir.resolve(sub), captionExt, images, bases, captioned, depth + 1);
+        }
+    }
+
+    private void symlink(ConfigNode at, Path root, Path link) {
+        try {
+            if (Files.readAttributes(link, BasicFileAttributes.class).isDirectory()) {
+                findings.perFile("symlink-dir:" + at.path(), Severity.WARNING, at,
+                        "{n} folders in the dataset are symbolic links, and ai-toolkit (os.walk) does not follow them, so their images are not trained on",
+                        "copy or move those folders into the dataset, or point a separate dataset entry at them", root.relativize(link).toString());
+            }
+        } catch (FileSystemException e) {
+            if (String.valueOf(e.getReason()).toLowerCase(Locale.ROOT).contains("symbolic links")) {
+                findings.perFile("symlink-loop:" + at.path(), Severity.ERROR, at,
+                        "{n} entries in the dataset are symbolic link loops", "delete those links", root.relativize(link).toString());
+            }
+        } catch (IOException e) {
+            // A dangling link to something without an image name is not read by ai-toolkit.
+        }
+    }
+
+    /** A folder's names: File.list is one readdir pass without a Path object per entry; on failure, the reason. */
+    private static List<String> list(Path dir) throws IOException {
+        String[] names = dir.toFile().list();
+        if (names != null) {
+            return new ArrayList<>(Arrays.asList(names));
+        }
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                out.add(p.getFileName().toString());
+            }
+        }
+        return out;
+    }
+
+    private static boolean isImageExtension(String name, int dot) {
+        int len = name.length() - dot;
+        for (String ext : IMAGE_EXTENSIONS) {
+            if (len == ext.length() && name.regionMatches(true, dot, ext, 0, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static List<Integer> resolutions(ConfigNode dataset) {
+        List<Integer> out = new ArrayList<>();
+        dataset.get("resolution").ifPresentOrElse(r -> {
+            for (ConfigNode item : r.itemsOrSelf()) {
+                Long v = item.integer();
+                if (v != null && v > 0 && v <= 65536) {
+                    out.add(v.intValue());
+                }
+            }
+        }, () -> out.add(512));
+        if (out.isEmpty()) {
+            out.add(512);
+        }
+        return out;
+    }
+
+    /**
+     * The latent cache ai-toolkit writes beside the images ({@code _latent_cache}, one safetensors file per image,
+     * resolution and flip): 16 latent channels x (resolution/8)^2 x 2 bytes, plus a small header.
+     */
+    static Long latentCacheBytes(ConfigNode dataset, int images, List<Integer> resolutions) {
+        boolean toDisk = Boolean.TRUE.equals(dataset.get("cache_latents_to_disk").map(ConfigNode::bool).orElse(null));
+        boolean augmented = dataset.get("augments").filter(ConfigNode::isSequence).map(n -> !n.items().isEmpty()).orElse(false)
+                || dataset.get("augmentations").filter(ConfigNode::isSequence).map(n -> !n.items().isEmpty()).orElse(false);
+        if (!toDisk || augmented) {
+            return null;
+        }
+        int flips = (Boolean.TRUE.equals(dataset.get("flip_x").map(ConfigNode::bool).orElse(null)) ? 2 : 1)
+                * (Boolean.TRUE.equals(dataset.get("flip_y").map(ConfigNode::bool).orElse(null)) ? 2 : 1);
+        long perImage = 0;
+        for (int res : resolutions) {
+            long side = res / 8;
+            perImage += LATENT_CHANNELS * side * side * LATENT_BYTES_PER_VALUE + 512;
+        }
+        return perImage * images * flips;
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}

@@ -1,0 +1,129 @@
+package dev.aitk.launcher.scripts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.LauncherException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StartScriptsTest {
+    @TempDir
+    Path dir;
+
+    /** A stand-in launcher that writes each argument it receives, NUL-terminated, to the file named by ARGV_OUT. */
+    private Path fakeLauncher() throws IOException {
+        Path fake = dir.resolve("fake launcher's $bin").resolve("aitk-launcher");
+        Files.createDirectories(fake.getParent());
+        Files.writeString(fake, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done > \"$ARGV_OUT\"\n");
+        fake.toFile().setExecutable(true);
+        return fake;
+    }
+
+    private static List<String> argv(Path file) throws IOException {
+        List<String> args = new ArrayList<>(Arrays.asList(Files.readString(file, StandardCharsets.UTF_8).split("\0", -1)));
+        args.remove(args.size() - 1);
+        return args;
+    }
+
+    @Test
+    void theShellScriptPassesHostilePathsExactly() throws Exception {
+        Path fake = fakeLauncher();
+        String config = dir.resolve("runs/it's a \"test\" $HOME `id` $(id) 100% !x/my lora.yaml").toString();
+        StartScripts.Scripts scripts = StartScripts.render(new StartScripts.Request(fake.toString(), "aitk-launcher.cmd",
+                List.of("launch", "--config", config, "--gpu-memory", "24GB", "--gpus", "1"), "Starts a test run."));
+        Path out = dir.resolve("out");
+        StartScripts.write(out, scripts);
+        Path sh = out.resolve(StartScripts.SH);
+        assertThat(Files.isExecutable(sh)).isTrue();
+
+        Path argvFile = dir.resolve("argv");
+        ProcessBuilder pb = new ProcessBuilder(sh.toString(), "--dry-run", "extra arg").redirectErrorStream(true);
+        pb.environment().put("ARGV_OUT", argvFile.toString());
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(argv(argvFile)).containsExactly("launch", "--config", config, "--gpu-memory", "24GB", "--gpus", "1",
+                "--dry-run", "extra arg");
+    }
+
+    @Test
+    void theShellScriptPassesShellcheck() throws Exception {
+        boolean haveShellcheck;
+        try {
+            haveShellcheck = new ProcessBuilder("shellcheck", "--version").start().waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            haveShellcheck = false;
+        }
+        assumeTrue(haveShellcheck, "shellcheck is not installed (Debian package shellcheck; .ci/run installs it)");
+        StartScripts.Scripts scripts = StartScripts.render(new StartScripts.Request("/opt/aitk launcher/aitk-launcher",
+                "aitk-launcher.cmd", List.of("launch", "--config", "/runs/it's $x `y`.yaml"), "Starts a test run."));
+        Path out = dir.resolve("sc");
+        StartScripts.write(out, scripts);
+        Process p = new ProcessBuilder("shellcheck", "--severity=style", out.resolve(StartScripts.SH).toString())
+                .redirectErrorStream(true).start();
+        String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(report).isZero();
+    }
+
+    @Test
+    void theBatchFileEscapesEveryCmdSpecialCharacter() {
+        StartScripts.Scripts scripts = StartScripts.render(new StartScripts.Request("/opt/aitk-launcher",
+                "C:\\Program Files (x86)\\aitk\\launchers\\aitk-launcher.cmd",
+                List.of("launch", "--config", "D:\\runs\\100% & done ^ (v2) !x\\my lora.yaml", "--toolkit-dir", "E:\\"),
+                "Starts a test run."));
+        assertThat(scripts.batchSkipped()).isNull();
+        assertThat(scripts.batch()).isEqualTo(String.join("\r\n",
+                "@echo off",
+                "rem Starts a test run.",
+                "rem Written by aitk-launcher init. Secrets are read from the environment only:",
+                "rem   set HF_TOKEN=...   (needed for gated models; never stored in this file)",
+                "rem Extra arguments are passed on to the launcher, e.g.: start_training.bat --dry-run",
+                "rem Delayed expansion off: a ! in a path stays a literal character.",
+                "setlocal DisableDelayedExpansion",
+                "rem No CALL: it would expand percent signs a second time; the launcher's exit code is this script's.",
+                "\"C:\\Program Files (x86)\\aitk\\launchers\\aitk-launcher.cmd\" launch --config "
+                        + "\"D:\\runs\\100%% & done ^ (v2) !x\\my lora.yaml\" --toolkit-dir \"E:\\\\\" %*",
+                ""));
+    }
+
+    @Test
+    void aDoubleQuoteSkipsOnlyTheBatchFile() {
+        StartScripts.Scripts scripts = StartScripts.render(new StartScripts.Request("/opt/aitk-launcher",
+                "aitk-launcher.cmd", List.of("launch", "--config", "/runs/say \"hi\".yaml"), "Starts a test run."));
+        assertThat(scripts.shell()).contains("'/runs/say \"hi\".yaml'");
+        assertThat(scripts.batch()).isNull();
+        assertThat(scripts.batchSkipped()).isEqualTo("start_training.bat was not written: cmd.exe cannot quote a value "
+                + "containing a double quote (\"); use start_training.sh or rename the folder");
+    }
+
+    @Test
+    void lineBreaksAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> StartScripts.render(new StartScripts.Request("/opt/aitk-launcher", "aitk-launcher.cmd",
+                List.of("launch", "--config", "/runs/two\nlines.yaml"), "x")))
+                .isInstanceOf(LauncherException.class)
+                .hasMessage("'/runs/two\\nlines.yaml' contains a line break, which a start script cannot carry safely; "
+                        + "rename the folder or file")
+                .satisfies(e -> assertThat(((LauncherException) e).exitCode()).isEqualTo(ExitCode.USAGE));
+    }
+
+    @Test
+    void noSecretIsEverWritten() {
+        StartScripts.Scripts scripts = StartScripts.render(new StartScripts.Request("/opt/aitk-launcher",
+                "aitk-launcher.cmd", List.of("launch"), "x"));
+        assertThat(scripts.shell()).contains("export HF_TOKEN=...").doesNotContain("hf_");
+        assertThat(scripts.batch()).contains("set HF_TOKEN=...").doesNotContain("hf_");
+    }
+}
