@@ -67,8 +67,8 @@ public final class Submitter {
     }
 
     private Submission submitInto(Path dir, Path configsDir, String name, SubmitRequest request, boolean[] queued) {
-        List<TaskSpec> tasks = tasksOf(request, configsDir);
         List<String> notes = new ArrayList<>();
+        List<TaskSpec> tasks = tasksOf(request, configsDir, notes);
         if (request.node().hfHome() == null) {
             notes.add("no --hf-home: jobs use HF_HOME from the submitting environment or each node's default cache;"
                     + " put the cache on shared storage so the prefetch serves every task");
@@ -154,7 +154,7 @@ public final class Submitter {
         }
     }
 
-    private List<TaskSpec> tasksOf(SubmitRequest request, Path configsDir) {
+    private List<TaskSpec> tasksOf(SubmitRequest request, Path configsDir, List<String> notes) {
         if (request.configs().isEmpty()) {
             throw new LauncherException(ExitCode.USAGE, "nothing to submit: give --array CONFIG... (one task per"
                     + " config), with --sweep key=v1,v2 for one task per value");
@@ -164,7 +164,7 @@ public final class Submitter {
             throw new LauncherException(ExitCode.USAGE, "that is " + (long) points.size() * request.configs().size()
                     + " tasks, more than " + MAX_TASKS + "; sweep fewer values or split the submission");
         }
-        return TaskConfigs.fromConfigs(request.configs(), points, request.dataset(), request.outputDir(), configsDir);
+        return TaskConfigs.fromConfigs(request.configs(), points, request.dataset(), request.outputDir(), configsDir, notes);
     }
 
     private static void checkPaths(SubmitRequest request) {

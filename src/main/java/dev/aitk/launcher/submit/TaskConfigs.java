@@ -1,5 +1,10 @@
 package dev.aitk.launcher.submit;
 
+import dev.aitk.launcher.config.ConfigRenderer;
+import dev.aitk.launcher.config.ConfigTemplate;
+import dev.aitk.launcher.config.Overrides;
+import dev.aitk.launcher.config.RenderedConfig;
+import dev.aitk.launcher.config.Setting;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
 import java.io.IOException;
@@ -12,19 +17,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.representer.Representer;
 
 /**
- * Turns the user's configs into one rendered config per array task. Structural: load, set the keys a
- * scheduled run needs, dump. Each task writes under the submission's output folder with a name of its own
- * ({@code config.name}, {@code training_folder}), so tasks never share a checkpoint folder and a requeued
- * task resumes its own checkpoints.
+ * Turns the user's configs into one rendered config per array task, through the config stage's structural
+ * renderer (comments kept): the sweep values, then the keys a scheduled run needs. Each task writes under the
+ * submission's output folder with a name of its own ({@code config.name}, {@code training_folder}), so tasks
+ * never share a checkpoint folder and a requeued task resumes its own checkpoints.
  */
 final class TaskConfigs {
     private TaskConfigs() {
@@ -36,26 +39,28 @@ final class TaskConfigs {
      * values ({@code mylora-lr5e-5-linear32}); a name already taken gets the task's index.
      */
     static List<TaskSpec> fromConfigs(List<Path> configs, List<List<SweepSetting>> points, Path dataset,
-                                      Path outputDir, Path configsDir) {
+                                      Path outputDir, Path configsDir, List<String> notes) {
         List<TaskSpec> tasks = new ArrayList<>();
         Set<String> names = new HashSet<>();
         int i = 0;
         for (Path source : configs) {
             for (List<SweepSetting> point : points) {
-                tasks.add(task(source, point, i++, names, dataset, outputDir, configsDir));
+                tasks.add(task(source, point, i++, names, dataset, outputDir, configsDir, notes));
             }
         }
         return tasks;
     }
 
     private static TaskSpec task(Path source, List<SweepSetting> point, int i, Set<String> names, Path dataset,
-                                 Path outputDir, Path configsDir) {
-        Map<String, Object> root = load(source);
+                                 Path outputDir, Path configsDir, List<String> notes) {
+        Map<String, Object> original = load(source);
+        firstProcess(map(original.get("config"), source, "config"), source);
+        List<Setting> settings = new ArrayList<>();
         for (SweepSetting s : point) {
-            KeyPathSetter.set(root, s.key(), s.value());
+            Setting parsed = Overrides.parse(s.key() + "=" + s.value());
+            settings.add(new Setting(parsed.keyPath(), parsed.value(), "--sweep " + s, Setting.Origin.OVERRIDE));
         }
-        Map<String, Object> config = map(root.get("config"), source, "config");
-        Map<String, Object> process = firstProcess(config, source);
+        Map<String, Object> config = map(original.get("config"), source, "config");
         String name = config.get("name") instanceof String s && !s.isBlank() ? s : stem(source);
         StringBuilder swept = new StringBuilder(name);
         for (SweepSetting s : point) {
@@ -67,23 +72,22 @@ final class TaskConfigs {
             name = name + "-" + i;
             names.add(name);
         }
-        config.put("name", name);
-        process.put("training_folder", outputDir.toString());
+        settings.add(Setting.cli("config.name", name, "each array task has a run name of its own"));
+        settings.add(Setting.cli("training_folder", outputDir.toString(), "--output"));
         if (dataset != null) {
-            Object datasets = process.get("datasets");
-            if (datasets instanceof List<?> list) {
-                for (Object entry : list) {
-                    if (entry instanceof Map<?, ?> m) {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> d = (Map<String, Object>) m;
-                        d.put("folder_path", dataset.toString());
-                    }
-                }
+            settings.add(Setting.cli("datasets[*].folder_path", dataset.toString(), "--dataset"));
+        }
+        RenderedConfig rendered = new ConfigRenderer().render(ConfigTemplate.file(source), settings);
+        for (String note : rendered.notes()) {
+            String located = source.getFileName() + ": " + note;
+            if (!notes.contains(located)) {
+                notes.add(located);
             }
         }
-        String model = modelOf(process, source);
+        Map<String, Object> root = parse(rendered.yaml(), source);
+        String model = modelOf(firstProcess(map(root.get("config"), source, "config"), source), source);
         Path target = configsDir.resolve(String.format(Locale.ROOT, "task-%03d.yaml", i));
-        AtomicFiles.write(target, dump(root), false);
+        AtomicFiles.write(target, rendered.yaml(), false);
         return new TaskSpec(i, name, target, outputDir.resolve(name), model, point);
     }
 
@@ -95,6 +99,10 @@ final class TaskConfigs {
             throw new LauncherException(ExitCode.INPUT_INVALID, "cannot read the config " + source + ": "
                     + e.getMessage() + "; check the path");
         }
+        return parse(text, source);
+    }
+
+    private static Map<String, Object> parse(String text, Path source) {
         Object doc;
         try {
             doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
@@ -133,15 +141,6 @@ final class TaskConfigs {
         }
         throw new LauncherException(ExitCode.INPUT_INVALID, source
                 + ": config.process[0].model.name_or_path is missing; set the model, e.g. black-forest-labs/FLUX.1-dev");
-    }
-
-    static String dump(Map<String, Object> root) {
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        options.setIndicatorIndent(2);
-        options.setIndentWithIndicator(true);
-        options.setWidth(4096);
-        return new Yaml(new Representer(options), options).dump(root);
     }
 
     private static String stem(Path source) {

@@ -97,9 +97,9 @@ class SubmitCliTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> process = ((List<Map<String, Object>>) ((Map<String, Object>) rendered.get("config")).get("process")).get(0);
         assertThat(process.get("network")).isEqualTo(Map.of("type", "lora", "linear", 32));
-        // 5e-5 is written 5.0E-5: a float to PyYAML too (it needs the dot and the signed exponent).
+        // 5e-5 is written 5.0e-5: a float to PyYAML too (it needs the dot and the signed exponent).
         assertThat(process.get("train")).isEqualTo(Map.of("lr", 5.0E-5));
-        assertThat(Files.readString(Path.of(tasks.get(3).path("config").asText()))).contains("lr: 5.0E-5");
+        assertThat(Files.readString(Path.of(tasks.get(3).path("config").asText()))).contains("lr: 5.0e-5");
         assertThat(process.get("datasets")).isEqualTo(List.of(Map.of("folder_path", "/data/images", "resolution", 768)));
         assertThat(slurm.calls("sbatch").get(1).args()).containsExactly("--parsable", "--dependency=afterok:100", "array.sbatch");
         assertThat(Files.readString(Path.of(Json.mapper().readTree(r.out()).path("arrayScript").asText())))
@@ -111,12 +111,21 @@ class SubmitCliTest {
         Path good = config("a", "m/x");
         assertError(2, "--sweep 'train.lr' is not key=v1,v2,...", "--array", good.toString(), "--sweep", "train.lr");
         assertError(2, "lists '16' twice", "--array", good.toString(), "--sweep", "network.linear=16,16");
-        assertError(2, "--sweep key 'train..lr' is not a key path", "--array", good.toString(), "--sweep", "train..lr=1");
-        assertError(3, "--sweep datasets[3].resolution: config.process[0].datasets has 1 entry, so [3] does not exist",
+        assertError(2, "'train..lr' is not a key path", "--array", good.toString(), "--sweep", "train..lr=1");
+        assertError(2, "--sweep datasets[3].resolution=512: config.process[0].datasets has 1 entry, so [3] does not exist",
                 "--array", good.toString(),
                 "--sweep", "datasets[3].resolution=512");
-        assertError(3, "--sweep network.linear.x: config.process[0].network.linear is not a mapping", "--array", good.toString(),
+        assertError(2, "--sweep network.linear.x=1: config.process[0].network.linear is the value '16'", "--array", good.toString(),
                 "--sweep", "network.linear.x=1");
+    }
+
+    @Test
+    void aMisspelledSweepKeyIsCreatedAndSaidSo() throws Exception {
+        CliRun.Result r = cli().run(args("submit", "--output", out.toString(), "--array", config("a", "m/x").toString(),
+                "--sweep", "trian.lr=1e-4,5e-5", "--launcher", launcher.toString(), "--dry-run"));
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("config.process[0].trian was not in the template; created it for --sweep trian.lr=5e-5");
     }
 
     @Test
