@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** Submit the planned runs to a scheduler (Slurm) as batch jobs or a job array. */
 @Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
@@ -38,6 +39,7 @@ import picocli.CommandLine.Option;
             "      --sweep train.lr=1e-4,5e-5 --sweep network.linear=16,32   (4 tasks)",
             "  aitk-launcher submit --output /shared/loras --array *.yaml --dry-run",
             "  aitk-launcher status --output /shared/loras",
+            "  aitk-launcher submit --output out --array a.yaml -- --gpu-memory 80GB   (args for launch)",
             "",
         })
 public final class SubmitCommand extends BaseCommand {
@@ -84,7 +86,7 @@ public final class SubmitCommand extends BaseCommand {
     int gpusPerJob;
 
     @Option(names = "--max-running", paramLabel = "N", converter = PositiveIntConverter.class,
-            description = "At most N tasks of the array run at once (--array=0-K%N); default: as many as the cluster gives.")
+            description = "At most N tasks of the array run at once (--array=0-K%%N); default: as many as the cluster gives.")
     Integer maxRunning;
 
     @Option(names = "--hf-home", paramLabel = "DIR",
@@ -102,8 +104,9 @@ public final class SubmitCommand extends BaseCommand {
             description = "This launcher as the nodes see it (default: this checkout's launchers/aitk-launcher).")
     Path launcher;
 
-    @Option(names = "--launch-arg", paramLabel = "ARG",
-            description = "Extra argument for 'launch' on the nodes, repeatable, e.g. --launch-arg=--gpu-memory=80GB.")
+    @Parameters(paramLabel = "LAUNCH_ARG", arity = "0..*",
+            description = "After --: extra arguments for 'launch' on the nodes, e.g. -- --gpu-memory 80GB "
+                    + "(for nodes whose GPUs nvidia-smi cannot see).")
     List<String> launchArgs = new ArrayList<>();
 
     @Option(names = "--sbatch-arg", paramLabel = "ARG",

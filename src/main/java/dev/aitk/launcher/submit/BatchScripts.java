@@ -35,8 +35,7 @@ public final class BatchScripts {
     }
 
     /** The job array: task i runs the launcher's {@code launch} on config i. */
-    public static String arrayScript(String jobName, List<TaskSpec> tasks, Path outputDir, SlurmOptions slurm,
-                                     NodeOptions node) {
+    public static String arrayScript(String jobName, List<TaskSpec> tasks, SlurmOptions slurm, NodeOptions node) {
         StringBuilder s = new StringBuilder();
         s.append("#!/bin/bash\n");
         s.append(LITERAL_QUOTES);
@@ -70,8 +69,7 @@ public final class BatchScripts {
         command.add("launch");
         command.add("--config");
         command.add("\"${configs[$task]}\"");
-        command.add("--output");
-        command.add(quote(outputDir.toString()));
+        // No --output: each task config already names its training_folder, and launch takes a config as it is.
         appendNodeFlags(command, node);
         // exec: the launcher itself receives Slurm's signals and stops run.py's whole process tree.
         s.append("exec ").append(String.join(" ", command)).append('\n');

@@ -101,8 +101,7 @@ public final class Submitter {
             }
         }
         Path arrayScript = dir.resolve(BatchScripts.ARRAY_SCRIPT);
-        AtomicFiles.write(arrayScript, BatchScripts.arrayScript(jobName, tasks, request.outputDir(), request.slurm(),
-                request.node()), true);
+        AtomicFiles.write(arrayScript, BatchScripts.arrayScript(jobName, tasks, request.slurm(), request.node()), true);
         Path submitScript = dir.resolve(BatchScripts.SUBMIT_SCRIPT);
         AtomicFiles.write(submitScript, BatchScripts.submitScript(dir, prefetchScripts.size(), request.slurm()), true);
 
@@ -186,7 +185,7 @@ public final class Submitter {
             ShellQuote.requireSingleLine("the config path", config.toString());
         }
         for (String arg : request.node().launchArgs()) {
-            ShellQuote.requireSingleLine("the --launch-arg", arg);
+            ShellQuote.requireSingleLine("the launch argument", arg);
         }
         if (!request.dryRun() && !Files.isExecutable(request.node().launcher())) {
             throw new LauncherException(ExitCode.ENVIRONMENT, "the launcher " + request.node().launcher()

@@ -24,7 +24,7 @@ class BatchScriptsTest {
                 base.resolve("ai-toolkit"), base.resolve("venv/bin/python"), base.resolve("hf cache"),
                 List.of("--gpu-memory", "80GB", "--set", "train.lr=1e-4 $x"));
         List<TaskSpec> tasks = List.of(task(base, 0), task(base, 1), task(base, 2));
-        Path script = write(base, "array.sbatch", BatchScripts.arrayScript("aitk-x", tasks, base.resolve("out"),
+        Path script = write(base, "array.sbatch", BatchScripts.arrayScript("aitk-x", tasks,
                 new SlurmOptions("gpu", "12:00:00", 2, null, List.of()), node));
 
         Scripts.assertShellcheckClean(script);
@@ -32,7 +32,7 @@ class BatchScriptsTest {
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(Scripts.recordedArgs(record)).containsExactly("launch", "--config", tasks.get(1).config().toString(),
-                "--output", base.resolve("out").toString(), "--toolkit-dir", base.resolve("ai-toolkit").toString(),
+                "--toolkit-dir", base.resolve("ai-toolkit").toString(),
                 "--python", base.resolve("venv/bin/python").toString(), "--gpu-memory", "80GB", "--set", "train.lr=1e-4 $x");
         assertThat(Files.readString(Path.of(record + ".env"))).isEqualTo("HF_HOME=" + base.resolve("hf cache"));
         assertThat(base.resolve("pwned")).doesNotExist();
@@ -42,7 +42,7 @@ class BatchScriptsTest {
     @Test
     void directivesAskForTheArrayGpusPartitionTimeAndACleanStopBeforeTheLimit() {
         String script = BatchScripts.arrayScript("aitk-x", List.of(task(tmp, 0), task(tmp, 1), task(tmp, 2)),
-                tmp.resolve("out"), new SlurmOptions("gpu,gpu-long", "1-12:00:00", 2, 2, List.of()),
+                new SlurmOptions("gpu,gpu-long", "1-12:00:00", 2, 2, List.of()),
                 new NodeOptions(tmp.resolve("l"), null, null, null, List.of()));
 
         assertThat(script.lines().filter(l -> l.startsWith("#SBATCH")).toList()).containsExactly(
@@ -63,7 +63,7 @@ class BatchScriptsTest {
     void aTaskIdBeyondTheConfigsAndAMissingTaskIdStopWithAMessage() throws Exception {
         Path record = tmp.resolve("argv");
         Path script = write(tmp, "array.sbatch", BatchScripts.arrayScript("aitk-x", List.of(task(tmp, 0)),
-                tmp.resolve("out"), SlurmOptions.defaults(),
+                SlurmOptions.defaults(),
                 new NodeOptions(Scripts.recordingLauncher(tmp.resolve("bin"), record), null, null, null, List.of())));
 
         Scripts.Run beyond = Scripts.bash(script, tmp, Map.of("SLURM_ARRAY_TASK_ID", "1"));

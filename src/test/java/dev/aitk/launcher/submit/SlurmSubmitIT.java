@@ -141,6 +141,29 @@ class SlurmSubmitIT {
     }
 
     @Test
+    void theRealLauncherAcceptsTheGeneratedLaunchCommandOnTheNode() throws Exception {
+        // launch runs ai-toolkit only in a later build; its --dry-run already parses the command, reads the task
+        // config and resolves the toolkit on the node, which is what the generated script must get right.
+        List<String> args = new ArrayList<>(List.of("submit", "--output", out.toString(), "--array"));
+        for (String name : List.of("one", "two", "three")) {
+            args.add(config(name).toString());
+        }
+        args.addAll(List.of("--toolkit-dir", toolkit.toString(), "--no-prefetch", "--json", "--", "--gpu-memory", "80GB",
+                "--dry-run"));
+
+        CliRun.Result submitted = cli().run(args.toArray(String[]::new));
+
+        assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+        JsonNode status = waitForStatus(s -> s.path("allFinished").asBoolean(), FINISH_WITHIN);
+        for (JsonNode task : status.path("submissions").get(0).path("tasks")) {
+            String log = Files.readString(Path.of(task.path("log").asText()));
+            assertThat(task.path("scheduler").path("state").asText()).as(log).isEqualTo("COMPLETED");
+            assertThat(log).contains("Job " + task.path("name").asText() + " on GPU 0")
+                    .contains("Dry run: nothing was started.");
+        }
+    }
+
+    @Test
     void cancelStopsARunningArrayAndStatusShowsItCancelled() throws Exception {
         CliRun.Result submitted = cli().env("STAND_IN_SLEEP_SECONDS", "600").run("submit", "--output", out.toString(),
                 "--array", config("slow").toString(), "--launcher", launcher.toString(), "--toolkit-dir",

@@ -129,6 +129,16 @@ class SubmitCliTest {
     }
 
     @Test
+    void argumentsAfterDoubleDashGoToLaunchOnTheNodesEvenWhenTheyAreSubmitOptions() throws Exception {
+        CliRun.Result r = cli().run(args("submit", "--output", out.toString(), "--array", config("a", "m/x").toString(),
+                "--launcher", launcher.toString(), "--dry-run", "--", "--gpu-memory", "80GB", "--dry-run"));
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.readString(onlySubmissionDir().resolve("array.sbatch")))
+                .contains(" launch --config \"${configs[$task]}\" '--gpu-memory' '80GB' '--dry-run'\n");
+    }
+
+    @Test
     void dryRunWritesScriptsAndRecordButSubmitsNothing() throws Exception {
         CliRun.Result r = cli().run(args("submit", "--output", out.toString(), "--array", config("a", "m/x").toString(),
                 "--launcher", tmp.resolve("not/there").toString(), "--dry-run", "--json"));
@@ -254,7 +264,7 @@ class SubmitCliTest {
         assertError(3, broken + ":3: not valid YAML", "--array", broken.toString());
         assertError(3, "cannot read the config " + tmp.resolve("missing.yaml"), "--array", tmp.resolve("missing.yaml").toString());
         assertError(3, "contains a line break", "--array", good.toString(), "--hf-home", tmp.resolve("a\nb").toString());
-        assertError(3, "the --launch-arg '--set=x\\ny' contains a line break", "--array", good.toString(), "--launch-arg", "--set=x\ny");
+        assertError(3, "the launch argument '--set=x\\ny' contains a line break", "--array", good.toString(), "--", "--set=x\ny");
         assertError(2, "--sbatch-arg 'account' is not an sbatch option", "--array", good.toString(), "--sbatch-arg", "account");
         assertThat(slurm.calls("sbatch")).isEmpty();
     }
