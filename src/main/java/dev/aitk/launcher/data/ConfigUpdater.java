@@ -1,0 +1,175 @@
+package dev.aitk.launcher.data;
+
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.LauncherException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import dev.aitk.launcher.config.AppliedSetting;
+import dev.aitk.launcher.config.AtomicFile;
+import dev.aitk.launcher.config.ConfigRenderer;
+import dev.aitk.launcher.config.ConfigTemplate;
+import dev.aitk.launcher.config.RenderedConfig;
+import dev.aitk.launcher.config.Setting;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Writes a {@link DatasetBlock} into an existing ai-toolkit config: checked here (readable YAML, a process to add
+ * the dataset to, a sensible index), set through the config stage's structural renderer (only
+ * {@code config.process[0].datasets[i]} and {@code trigger_word} change; comments stay), and written atomically
+ * after the old file is kept as {@code <name>.bak}.
+ */
+public final class ConfigUpdater {
+    private static final int MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+
+    /**
+     * @param datasetPath the entry that was set, as {@code config.process[0].datasets[0]}
+     * @param keysSet     the keys written into it (and {@code config.process[0].trigger_word} when set)
+     */
+    public record Result(String config, String backup, String datasetPath, List<String> keysSet) {
+    }
+
+    private ConfigUpdater() {
+    }
+
+    /** Checks that {@link #update} can work on this config, before anything is migrated. */
+    public static void check(Path config, int datasetIndex) {
+        Node root = compose(config, read(config));
+        datasets(config, processZero(config, root), datasetIndex);
+    }
+
+    /**
+     * Sets the dataset entry {@code datasetIndex} (appends it when the index is one past the end) through the config
+     * stage's structural renderer, so a config migrate-data touches is written the way every rendered config is.
+     */
+    public static Result update(Path config, DatasetBlock block, int datasetIndex) {
+        check(config, datasetIndex);
+        List<Setting> settings = new ArrayList<>();
+        String prefix = "datasets[" + datasetIndex + "].";
+        for (Map.Entry<String, Object> e : block.entry().entrySet()) {
+            settings.add(Setting.cli(prefix + e.getKey(), String.valueOf(e.getValue()), "migrate-data"));
+        }
+        block.triggerWordIfSet().ifPresent(t -> settings.add(Setting.cli("trigger_word", t, "migrate-data --trigger")));
+        RenderedConfig rendered = new ConfigRenderer().render(ConfigTemplate.file(config), settings);
+        Path backup = config.resolveSibling(config.getFileName() + ".bak");
+        try {
+            Path backupTemp = AtomicFiles.tempFor(backup);
+            Files.copy(config, backupTemp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            AtomicFiles.commit(backupTemp, backup);
+        } catch (IOException e) {
+            throw new LauncherException(ExitCode.ENVIRONMENT, "cannot write " + backup + " (" + e.getMessage() + "); check permissions", e);
+        }
+        AtomicFile.write(config, rendered.yaml());
+        List<String> keys = rendered.applied().stream().map(AppliedSetting::absolutePath).toList();
+        return new Result(config.toString(), backup.toString(), "config.process[0].datasets[" + datasetIndex + "]", keys);
+    }
+
+    /** The datasets list (created when absent) after checking that the index names an entry or one past the end. */
+    private static SequenceNode datasets(Path config, MappingNode process, int datasetIndex) {
+        Node datasetsNode = get(process, "datasets");
+        SequenceNode datasets;
+        if (datasetsNode == null) {
+            datasets = new SequenceNode(Tag.SEQ, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
+            process.getValue().add(new NodeTuple(scalar("datasets"), datasets));
+        } else if (datasetsNode instanceof SequenceNode s) {
+            datasets = s;
+        } else {
+            throw invalid(config, datasetsNode.getStartMark(), "config.process[0].datasets is not a list");
+        }
+        if (datasetIndex < 0 || datasetIndex > datasets.getValue().size()) {
+            throw new LauncherException(ExitCode.USAGE, "--dataset-index " + datasetIndex + " is out of range: " + config
+                    + " has " + datasets.getValue().size() + " dataset entries (use 0.." + datasets.getValue().size() + ")");
+        }
+        if (datasetIndex < datasets.getValue().size() && !(datasets.getValue().get(datasetIndex) instanceof MappingNode)) {
+            throw invalid(config, datasets.getValue().get(datasetIndex).getStartMark(),
+                    "config.process[0].datasets[" + datasetIndex + "] is not a mapping");
+        }
+        return datasets;
+    }
+
+    private static String read(Path config) {
+        try {
+            if (!Files.isRegularFile(config)) {
+                throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config
+                        + (Files.isDirectory(config) ? " is a folder" : " does not exist") + "; give an ai-toolkit config file");
+            }
+            if (Files.size(config) > MAX_CONFIG_BYTES) {
+                throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config + " is larger than 5 MB; that is not an ai-toolkit config");
+            }
+            return Files.readString(config, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LauncherException(ExitCode.INPUT_INVALID, "cannot read --config " + config + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Node compose(Path config, String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setProcessComments(true);
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(50);
+        options.setNestingDepthLimit(100);
+        options.setCodePointLimit(MAX_CONFIG_BYTES);
+        try {
+            Node root = new Yaml(options).compose(new StringReader(text));
+            if (!(root instanceof MappingNode)) {
+                throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config + " is not a YAML mapping with job and config keys");
+            }
+            return root;
+        } catch (MarkedYAMLException e) {
+            throw invalid(config, e.getProblemMark(), "is not valid YAML (" + e.getProblem() + ")");
+        } catch (RuntimeException e) {
+            if (e instanceof LauncherException le) {
+                throw le;
+            }
+            throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config + " cannot be read as YAML (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static MappingNode processZero(Path config, Node root) {
+        Node cfg = get((MappingNode) root, "config");
+        if (!(cfg instanceof MappingNode cfgMap)) {
+            throw invalid(config, root.getStartMark(), "has no config mapping; is it an ai-toolkit config?");
+        }
+        Node process = get(cfgMap, "process");
+        if (!(process instanceof SequenceNode list) || list.getValue().isEmpty()
+                || !(list.getValue().get(0) instanceof MappingNode first)) {
+            throw invalid(config, cfgMap.getStartMark(), "has no config.process list with a first entry to add the dataset to");
+        }
+        return first;
+    }
+
+    private static LauncherException invalid(Path config, Mark mark, String what) {
+        String where = mark == null ? "" : ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+        return new LauncherException(ExitCode.INPUT_INVALID, "--config " + config + where + " " + what);
+    }
+
+    private static Node get(MappingNode map, String key) {
+        for (NodeTuple t : map.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return t.getValueNode();
+            }
+        }
+        return null;
+    }
+
+    private static ScalarNode scalar(String value) {
+        // Plain style where YAML allows it; the emitter quotes values that would otherwise read as numbers or booleans.
+        return new ScalarNode(Tag.STR, value, null, null, DumperOptions.ScalarStyle.PLAIN);
+    }
+}

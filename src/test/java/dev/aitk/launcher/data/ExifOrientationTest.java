@@ -1,0 +1,111 @@
+package dev.aitk.launcher.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aitk.launcher.cli.CliRun;
+import dev.aitk.launcher.util.Json;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ai-toolkit turns training images upright with Pillow's exif_transpose before pairing sizes, so a phone JPEG
+ * stored 40x20 with orientation 6 is a 20x40 image, and its mask is 20x40.
+ */
+class ExifOrientationTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sizesAreComparedAfterTheExifOrientationAndConvertedMasksAreUpright() throws Exception {
+        InpaintingDataset data = InpaintingDataset.in(tmp.resolve("src"));
+        BufferedImage stored = InpaintingDataset.target(40, 20, 1);
+        Files.write(data.targets.resolve("phone.jpg"), withOrientation(jpeg(stored), 6));
+        InpaintingDataset.write(InpaintingDataset.mask(20, 40), "png", data.masks.resolve("phone.png"));
+        Files.write(data.targets.resolve("sideways.jpg"), withOrientation(jpeg(stored), 6));
+        InpaintingDataset.write(InpaintingDataset.mask(40, 20), "png", data.masks.resolve("sideways.png"));
+        // A JPEG mask with orientation 8: the PNG written for it must be upright (PNG has no orientation to carry).
+        InpaintingDataset.write(stored, "png", data.targets.resolve("rotmask.png"));
+        BufferedImage maskStored = InpaintingDataset.toRgb(InpaintingDataset.mask(20, 40));
+        Files.write(data.masks.resolve("rotmask.jpg"), withOrientation(jpeg(maskStored), 8));
+        Path out = tmp.resolve("out");
+
+        CliRun.Result r = CliRun.in(tmp).run("migrate-data", "--targets", data.targets.toString(),
+                "--masks", data.masks.toString(), "--output", out.toString(), "--layout", "mask", "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode report = Json.mapper().readTree(r.out()).get("report");
+        assertThat(report.get("pairsMigrated").asInt()).isEqualTo(2);
+        JsonNode mismatch = report.get("sizeMismatches").get(0);
+        assertThat(mismatch.get("name").asText()).isEqualTo("sideways");
+        assertThat(mismatch.get("sizes").get("target").asText()).isEqualTo("20x40");
+        BufferedImage converted = ImageIO.read(out.resolve("masks/rotmask.png").toFile());
+        assertThat(converted.getWidth()).isEqualTo(40);
+        assertThat(converted.getHeight()).isEqualTo(20);
+    }
+
+    @Test
+    void orientationsMatchPillowsExifTranspose() {
+        BufferedImage img = new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY);
+        int v = 0;
+        for (int y = 0; y < 2; y++) {
+            for (int x = 0; x < 3; x++) {
+                img.getRaster().setSample(x, y, 0, ++v);
+            }
+        }
+        // Stored rows: [1 2 3] [4 5 6]. Orientation 6 (rotate 90 clockwise to display): rows [4 1] [5 2] [6 3].
+        BufferedImage six = ImageFiles.orient(img, 6);
+        assertThat(rows(six)).isEqualTo("4 1|5 2|6 3");
+        assertThat(rows(ImageFiles.orient(img, 8))).isEqualTo("3 6|2 5|1 4");
+        assertThat(rows(ImageFiles.orient(img, 3))).isEqualTo("6 5 4|3 2 1");
+        assertThat(rows(ImageFiles.orient(img, 2))).isEqualTo("3 2 1|6 5 4");
+        assertThat(rows(ImageFiles.orient(img, 5))).isEqualTo("1 4|2 5|3 6");
+        assertThat(rows(ImageFiles.orient(img, 7))).isEqualTo("6 3|5 2|4 1");
+    }
+
+    private static String rows(BufferedImage img) {
+        StringBuilder b = new StringBuilder();
+        for (int y = 0; y < img.getHeight(); y++) {
+            if (y > 0) {
+                b.append('|');
+            }
+            for (int x = 0; x < img.getWidth(); x++) {
+                b.append(x > 0 ? " " : "").append(img.getRaster().getSample(x, y, 0));
+            }
+        }
+        return b.toString();
+    }
+
+    static byte[] jpeg(BufferedImage img) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpeg", out);
+        return out.toByteArray();
+    }
+
+    /** Inserts an APP1 Exif segment (big-endian TIFF, one IFD entry: Orientation) right after SOI. */
+    static byte[] withOrientation(byte[] jpeg, int orientation) {
+        byte[] tiff = {
+            'M', 'M', 0, 42, 0, 0, 0, 8,
+            0, 1,
+            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0,
+            0, 0, 0, 0,
+        };
+        byte[] header = {'E', 'x', 'i', 'f', 0, 0};
+        int length = 2 + header.length + tiff.length;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write(length >> 8);
+        out.write(length & 0xff);
+        out.writeBytes(header);
+        out.writeBytes(tiff);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+}
