@@ -90,7 +90,7 @@ public final class LaunchCommand extends BaseCommand {
                 render.python == null ? null : Path.of(render.python));
         LaunchPreparation prepared = pipeline.prepare(request);
         LaunchPipeline.writeConfigs(prepared);
-        LaunchPreparation checked = pipeline.check(prepared, request);
+        LaunchPreparation checked = pipeline.check(prepared);
         PrintWriter out = output.json() ? s.err() : s.out();
         LaunchReport.print(out, checked, true);
         long withErrors = checked.jobs().stream().filter(PreparedJob::findingsHaveErrors).count();
