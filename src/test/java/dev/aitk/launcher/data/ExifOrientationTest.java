@@ -7,8 +7,11 @@ import dev.aitk.launcher.cli.CliRun;
 import dev.aitk.launcher.util.Json;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +53,25 @@ class ExifOrientationTest {
     }
 
     @Test
+    void aPngsExifChunkTurnsItToo() throws Exception {
+        // Pillow's exif_transpose honours a PNG eXIf chunk as well: stored 40x20 with orientation 6 is 20x40.
+        InpaintingDataset data = InpaintingDataset.in(tmp.resolve("src"));
+        Files.write(data.targets.resolve("turned.png"), withPngOrientation(png(InpaintingDataset.target(40, 20, 1)), 6));
+        BufferedImage rgbMask = InpaintingDataset.toRgb(InpaintingDataset.mask(40, 20));
+        Files.write(data.masks.resolve("turned.png"), withPngOrientation(png(rgbMask), 6));
+        Path out = tmp.resolve("out");
+
+        CliRun.Result r = CliRun.in(tmp).run("migrate-data", "--targets", data.targets.toString(),
+                "--masks", data.masks.toString(), "--output", out.toString(), "--layout", "mask", "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Json.mapper().readTree(r.out()).get("report").get("pairsMigrated").asInt()).isEqualTo(1);
+        BufferedImage converted = ImageIO.read(out.resolve("masks/turned.png").toFile());
+        assertThat(converted.getWidth()).isEqualTo(20);
+        assertThat(converted.getHeight()).isEqualTo(40);
+    }
+
+    @Test
     void orientationsMatchPillowsExifTranspose() {
         BufferedImage img = new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY);
         int v = 0;
@@ -87,14 +109,39 @@ class ExifOrientationTest {
         return out.toByteArray();
     }
 
-    /** Inserts an APP1 Exif segment (big-endian TIFF, one IFD entry: Orientation) right after SOI. */
-    static byte[] withOrientation(byte[] jpeg, int orientation) {
-        byte[] tiff = {
+    static byte[] png(BufferedImage img) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    /** Inserts an eXIf chunk (big-endian TIFF, one IFD entry: Orientation) right after the IHDR chunk. */
+    static byte[] withPngOrientation(byte[] png, int orientation) {
+        byte[] chunk = ByteBuffer.allocate(4 + TIFF_LENGTH).put("eXIf".getBytes(StandardCharsets.US_ASCII))
+                .put(tiffWithOrientation(orientation)).array();
+        CRC32 crc = new CRC32();
+        crc.update(chunk);
+        int afterIhdr = 8 + 25;
+        ByteBuffer out = ByteBuffer.allocate(png.length + 12 + TIFF_LENGTH);
+        out.put(png, 0, afterIhdr).putInt(TIFF_LENGTH).put(chunk).putInt((int) crc.getValue());
+        out.put(png, afterIhdr, png.length - afterIhdr);
+        return out.array();
+    }
+
+    private static final int TIFF_LENGTH = 26;
+
+    private static byte[] tiffWithOrientation(int orientation) {
+        return new byte[] {
             'M', 'M', 0, 42, 0, 0, 0, 8,
             0, 1,
             0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0,
             0, 0, 0, 0,
         };
+    }
+
+    /** Inserts an APP1 Exif segment (big-endian TIFF, one IFD entry: Orientation) right after SOI. */
+    static byte[] withOrientation(byte[] jpeg, int orientation) {
+        byte[] tiff = tiffWithOrientation(orientation);
         byte[] header = {'E', 'x', 'i', 'f', 0, 0};
         int length = 2 + header.length + tiff.length;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,5 +1,7 @@
 package dev.aitk.launcher.validate;
 
+import dev.aitk.launcher.images.ImageHeader;
+import dev.aitk.launcher.images.ImageHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
