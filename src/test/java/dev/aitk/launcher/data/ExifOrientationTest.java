@@ -38,11 +38,7 @@ class ExifOrientationTest {
         Files.write(data.masks.resolve("rotmask.jpg"), withOrientation(jpeg(maskStored), 8));
         Path out = tmp.resolve("out");
 
-        CliRun.Result r = CliRun.in(tmp).run("migrate-data", "--targets", data.targets.toString(),
-                "--masks", data.masks.toString(), "--output", out.toString(), "--layout", "mask", "--json");
-
-        assertThat(r.exitCode()).as(r.err()).isZero();
-        JsonNode report = Json.mapper().readTree(r.out()).get("report");
+        JsonNode report = migrateMasks(data, out);
         assertThat(report.get("pairsMigrated").asInt()).isEqualTo(2);
         JsonNode mismatch = report.get("sizeMismatches").get(0);
         assertThat(mismatch.get("name").asText()).isEqualTo("sideways");
@@ -61,11 +57,7 @@ class ExifOrientationTest {
         Files.write(data.masks.resolve("turned.png"), withPngOrientation(png(rgbMask), 6));
         Path out = tmp.resolve("out");
 
-        CliRun.Result r = CliRun.in(tmp).run("migrate-data", "--targets", data.targets.toString(),
-                "--masks", data.masks.toString(), "--output", out.toString(), "--layout", "mask", "--json");
-
-        assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(Json.mapper().readTree(r.out()).get("report").get("pairsMigrated").asInt()).isEqualTo(1);
+        assertThat(migrateMasks(data, out).get("pairsMigrated").asInt()).isEqualTo(1);
         BufferedImage converted = ImageIO.read(out.resolve("masks/turned.png").toFile());
         assertThat(converted.getWidth()).isEqualTo(20);
         assertThat(converted.getHeight()).isEqualTo(40);
@@ -88,6 +80,14 @@ class ExifOrientationTest {
         assertThat(rows(ImageFiles.orient(img, 2))).isEqualTo("3 2 1|6 5 4");
         assertThat(rows(ImageFiles.orient(img, 5))).isEqualTo("1 4|2 5|3 6");
         assertThat(rows(ImageFiles.orient(img, 7))).isEqualTo("6 3|5 2|4 1");
+    }
+
+    /** Runs migrate-data into the mask layout, expects success and returns the JSON report. */
+    private JsonNode migrateMasks(InpaintingDataset data, Path out) throws Exception {
+        CliRun.Result r = CliRun.in(tmp).run("migrate-data", "--targets", data.targets.toString(),
+                "--masks", data.masks.toString(), "--output", out.toString(), "--layout", "mask", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return Json.mapper().readTree(r.out()).get("report");
     }
 
     private static String rows(BufferedImage img) {
