@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aitk.launcher.cli.CliRun;
+import dev.aitk.launcher.images.TestImages;
 import dev.aitk.launcher.util.Json;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,14 +25,14 @@ class ExifOrientationTest {
     void sizesAreComparedAfterTheExifOrientationAndConvertedMasksAreUpright() throws Exception {
         InpaintingDataset data = InpaintingDataset.in(tmp.resolve("src"));
         BufferedImage stored = InpaintingDataset.target(40, 20, 1);
-        Files.write(data.targets.resolve("phone.jpg"), withOrientation(jpeg(stored), 6));
+        Files.write(data.targets.resolve("phone.jpg"), TestImages.withJpegOrientation(TestImages.encode(stored, "jpg"), 6));
         InpaintingDataset.write(InpaintingDataset.mask(20, 40), "png", data.masks.resolve("phone.png"));
-        Files.write(data.targets.resolve("sideways.jpg"), withOrientation(jpeg(stored), 6));
+        Files.write(data.targets.resolve("sideways.jpg"), TestImages.withJpegOrientation(TestImages.encode(stored, "jpg"), 6));
         InpaintingDataset.write(InpaintingDataset.mask(40, 20), "png", data.masks.resolve("sideways.png"));
         // A JPEG mask with orientation 8: the PNG written for it must be upright (PNG has no orientation to carry).
         InpaintingDataset.write(stored, "png", data.targets.resolve("rotmask.png"));
         BufferedImage maskStored = InpaintingDataset.toRgb(InpaintingDataset.mask(20, 40));
-        Files.write(data.masks.resolve("rotmask.jpg"), withOrientation(jpeg(maskStored), 8));
+        Files.write(data.masks.resolve("rotmask.jpg"), TestImages.withJpegOrientation(TestImages.encode(maskStored, "jpg"), 8));
         Path out = tmp.resolve("out");
 
         JsonNode report = migrateMasks(data, out);
@@ -52,9 +49,9 @@ class ExifOrientationTest {
     void aPngsExifChunkTurnsItToo() throws Exception {
         // Pillow's exif_transpose honours a PNG eXIf chunk as well: stored 40x20 with orientation 6 is 20x40.
         InpaintingDataset data = InpaintingDataset.in(tmp.resolve("src"));
-        Files.write(data.targets.resolve("turned.png"), withPngOrientation(png(InpaintingDataset.target(40, 20, 1)), 6));
+        Files.write(data.targets.resolve("turned.png"), TestImages.withPngOrientation(TestImages.encode(InpaintingDataset.target(40, 20, 1), "png"), 6));
         BufferedImage rgbMask = InpaintingDataset.toRgb(InpaintingDataset.mask(40, 20));
-        Files.write(data.masks.resolve("turned.png"), withPngOrientation(png(rgbMask), 6));
+        Files.write(data.masks.resolve("turned.png"), TestImages.withPngOrientation(TestImages.encode(rgbMask, "png"), 6));
         Path out = tmp.resolve("out");
 
         assertThat(migrateMasks(data, out).get("pairsMigrated").asInt()).isEqualTo(1);
@@ -101,58 +98,5 @@ class ExifOrientationTest {
             }
         }
         return b.toString();
-    }
-
-    static byte[] jpeg(BufferedImage img) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "jpeg", out);
-        return out.toByteArray();
-    }
-
-    static byte[] png(BufferedImage img) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", out);
-        return out.toByteArray();
-    }
-
-    /** Inserts an eXIf chunk (big-endian TIFF, one IFD entry: Orientation) right after the IHDR chunk. */
-    static byte[] withPngOrientation(byte[] png, int orientation) {
-        byte[] chunk = ByteBuffer.allocate(4 + TIFF_LENGTH).put("eXIf".getBytes(StandardCharsets.US_ASCII))
-                .put(tiffWithOrientation(orientation)).array();
-        CRC32 crc = new CRC32();
-        crc.update(chunk);
-        int afterIhdr = 8 + 25;
-        ByteBuffer out = ByteBuffer.allocate(png.length + 12 + TIFF_LENGTH);
-        out.put(png, 0, afterIhdr).putInt(TIFF_LENGTH).put(chunk).putInt((int) crc.getValue());
-        out.put(png, afterIhdr, png.length - afterIhdr);
-        return out.array();
-    }
-
-    private static final int TIFF_LENGTH = 26;
-
-    private static byte[] tiffWithOrientation(int orientation) {
-        return new byte[] {
-            'M', 'M', 0, 42, 0, 0, 0, 8,
-            0, 1,
-            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0,
-            0, 0, 0, 0,
-        };
-    }
-
-    /** Inserts an APP1 Exif segment (big-endian TIFF, one IFD entry: Orientation) right after SOI. */
-    static byte[] withOrientation(byte[] jpeg, int orientation) {
-        byte[] tiff = tiffWithOrientation(orientation);
-        byte[] header = {'E', 'x', 'i', 'f', 0, 0};
-        int length = 2 + header.length + tiff.length;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, 2);
-        out.write(0xFF);
-        out.write(0xE1);
-        out.write(length >> 8);
-        out.write(length & 0xff);
-        out.writeBytes(header);
-        out.writeBytes(tiff);
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
     }
 }

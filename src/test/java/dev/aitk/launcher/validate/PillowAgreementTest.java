@@ -1,10 +1,11 @@
 package dev.aitk.launcher.validate;
 
-import dev.aitk.launcher.images.ImageHeader;
-import dev.aitk.launcher.images.ImageHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aitk.launcher.images.ImageHeader;
+import dev.aitk.launcher.images.ImageHeaders;
+import dev.aitk.launcher.images.TestImages;
 import dev.aitk.launcher.util.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,5 @@
-package dev.aitk.launcher.validate;
+package dev.aitk.launcher.images;
 
-import dev.aitk.launcher.images.ImageHeader;
-import dev.aitk.launcher.images.ImageHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
