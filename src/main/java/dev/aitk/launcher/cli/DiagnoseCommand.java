@@ -1,14 +1,70 @@
 package dev.aitk.launcher.cli;
 
+import dev.aitk.launcher.plan.MemoryModel;
+import dev.aitk.launcher.plan.Planner;
+import dev.aitk.launcher.supervise.Diagnoser;
+import dev.aitk.launcher.supervise.Diagnosis;
 import dev.aitk.launcher.util.ExitCode;
-import dev.aitk.launcher.util.LauncherException;
+import dev.aitk.launcher.util.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** Explain an ai-toolkit log or run record: what happened, at which step, and the fix. */
-@Command(name = "diagnose", mixinStandardHelpOptions = true, description = "Explain an ai-toolkit log or run record: what happened, at which step, and the fix.")
+@Command(name = "diagnose", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Explain an ai-toolkit log or a run record: how the run ended, what failed, at which step, and the fix.",
+            "Uses the same classifier as 'launch' (docs/troubleshooting.md lists every failure it knows).",
+            "",
+            "Examples:",
+            "  aitk-launcher diagnose output/my_lora/log.txt",
+            "  aitk-launcher diagnose output/my_lora/run.json --json",
+            "  aitk-launcher diagnose ~/ai-toolkit/output/my_lora/log.1.txt"
+        },
+        footer = {"", "Exit codes: 0 explained (whatever the run's outcome), 3 the file is missing or unreadable."})
 public final class DiagnoseCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "LOGFILE|run.json",
+            description = "An ai-toolkit log (any size; read as a stream) or a run.json written by 'launch'.")
+    Path file;
+
     @Override
     protected int execute() {
-        throw new LauncherException(ExitCode.INTERNAL, "'diagnose' is not in this build yet");
+        Diagnosis d = new Diagnoser(new Planner(MemoryModel.standard())).diagnose(services().env().resolve(file));
+        PrintWriter out = services().out();
+        if (output.json()) {
+            out.println(Json.write(d));
+            return ExitCode.OK.code();
+        }
+        out.println(d.file() + " (" + d.source() + ")");
+        out.println("  outcome:  " + d.outcome() + (d.title() == null ? "" : ": " + d.title()));
+        if (d.evidence() != null) {
+            String e = d.evidence();
+            out.println("  evidence: " + (e.length() > 240 && !output.verbose() ? e.substring(0, 240) + " ..." : e));
+        }
+        if (d.step() != null) {
+            out.println("  step:     " + d.step() + (d.totalSteps() == null ? "" : " of " + d.totalSteps()));
+        }
+        for (String detail : d.details()) {
+            out.println("  - " + detail);
+        }
+        if (d.whatTheLauncherDoes() != null) {
+            out.println("  launch:   " + d.whatTheLauncherDoes());
+        }
+        if (d.fix() != null) {
+            out.println("  fix:      " + d.fix());
+        }
+        if (d.outcome().equals("unfinished")) {
+            out.println("  the log just stops: the run is still going, or was killed without a word "
+                    + "(check 'dmesg' for the kernel's out-of-memory killer)");
+        }
+        if (!d.traceback().isEmpty() && (output.verbose() || d.failure() != null)) {
+            int from = output.verbose() ? 0 : Math.max(0, d.traceback().size() - 8);
+            out.println("  last traceback" + (from > 0 ? " (end; --verbose shows it whole)" : "") + ":");
+            for (String line : d.traceback().subList(from, d.traceback().size())) {
+                out.println("    " + line);
+            }
+        }
+        return ExitCode.OK.code();
     }
 }

@@ -3,6 +3,8 @@ package dev.aitk.launcher.cli;
 import dev.aitk.launcher.launch.LaunchPipeline;
 import dev.aitk.launcher.launch.LaunchPreparation;
 import dev.aitk.launcher.launch.LaunchRequest;
+import dev.aitk.launcher.launch.PreparedJob;
+import dev.aitk.launcher.supervise.ChildEnvironment;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
 import dev.aitk.launcher.util.LauncherException;
@@ -46,17 +48,28 @@ public final class LaunchCommand extends BaseCommand {
     @Option(names = "--dry-run", description = "Decide everything and write the config(s), but start nothing.")
     boolean dryRun;
 
+    @Mixin
+    SuperviseOptions supervise;
+
+    @Option(names = "--no-prefetch", description = "Do not download the model(s) first; run.py downloads what it "
+            + "needs itself, online (reported).")
+    boolean noPrefetch;
+
+    @Option(names = "--ignore-validation", description = "Start even when validation finds errors (they are still "
+            + "printed, and the override is reported).")
+    boolean ignoreValidation;
+
     @Override
-    protected int execute() {
-        if (!dryRun) {
-            throw new LauncherException(ExitCode.ENVIRONMENT,
-                    "running ai-toolkit is not available in this build; use --dry-run");
-        }
+    protected int execute() throws InterruptedException {
         Services s = services();
         LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
                 render.dataset, render.output, render.name, render.overrides, configs, render.toolkitDir, render.python);
-        LaunchPreparation preparation = LaunchPipeline.standard(s.env(), s.processRunner(),
-                pins.request(render.model, s.env(), render.dataset)).dryRun(request);
+        LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner(),
+                pins.request(render.model, s.env(), render.dataset));
+        if (!dryRun) {
+            return realRun(s, pipeline, request);
+        }
+        LaunchPreparation preparation = pipeline.dryRun(request);
         PrintWriter out = s.out();
         if (output.json()) {
             out.println(Json.write(new Result(true, false, preparation)));
@@ -66,6 +79,37 @@ public final class LaunchCommand extends BaseCommand {
             out.println("Dry run: nothing was started. Without --dry-run the launcher would run the command(s) above.");
         }
         return ExitCode.OK.code();
+    }
+
+    /**
+     * The real run: find the toolkit first (exit 7 before anything), then decide, write and validate the configs
+     * (errors stop it with exit 3 unless --ignore-validation), then prefetch and run supervised.
+     */
+    private int realRun(Services s, LaunchPipeline pipeline, LaunchRequest request) throws InterruptedException {
+        SupervisedLaunch.Toolkit toolkit = SupervisedLaunch.toolkit(s, render.toolkitDir,
+                render.python == null ? null : Path.of(render.python));
+        LaunchPreparation prepared = pipeline.prepare(request);
+        LaunchPipeline.writeConfigs(prepared);
+        LaunchPreparation checked = pipeline.check(prepared, request);
+        PrintWriter out = output.json() ? s.err() : s.out();
+        LaunchReport.print(out, checked, true);
+        long withErrors = checked.jobs().stream().filter(PreparedJob::findingsHaveErrors).count();
+        if (withErrors > 0) {
+            if (!ignoreValidation) {
+                throw new LauncherException(ExitCode.INPUT_INVALID, withErrors + " config(s) have validation errors "
+                        + "(listed above); fix them, or pass --ignore-validation to start anyway");
+            }
+            s.err().println("warning: --ignore-validation: starting although " + withErrors
+                    + " config(s) have validation errors");
+        }
+        List<SupervisedLaunch.JobInput> jobs = new ArrayList<>();
+        for (PreparedJob job : checked.jobs()) {
+            jobs.add(new SupervisedLaunch.JobInput(Path.of(job.config()), job.gpuIndices(), null, null));
+        }
+        return SupervisedLaunch.start(s, output.json(), toolkit, jobs, noPrefetch,
+                (gpus, hub, offline, fast) -> ChildEnvironment.build(s.env(),
+                        new ChildEnvironment.Request(gpus, hub, offline, fast)).toMap(),
+                supervise.policy());
     }
 
     /** The --json document: whether this was a dry run, whether anything was started, and what was decided. */

@@ -90,10 +90,11 @@ class LaunchCommandTest {
     }
 
     @Test
-    void theRealRunIsNotInThisBuild() {
+    void aRealRunWithoutAiToolkitStopsBeforeAnythingIsWritten() {
         CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "24GB");
         assertThat(r.exitCode()).isEqualTo(7);
-        assertThat(r.err()).isEqualTo("error: running ai-toolkit is not available in this build; use --dry-run\n");
+        assertThat(r.err()).startsWith("error: ai-toolkit's location is not known; pass --toolkit-dir DIR or set AITK_HOME");
+        assertThat(home.resolve("output")).doesNotExist();
     }
 
     @Test

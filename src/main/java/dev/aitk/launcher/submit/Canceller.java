@@ -1,0 +1,55 @@
+package dev.aitk.launcher.submit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The core of {@code cancel}: scancel the submissions' jobs that are still pending or running. The array is
+ * cancelled before its prefetch jobs, so no task starts in between on a cancelled dependency.
+ */
+public final class Canceller {
+    private final SlurmClient slurm;
+
+    public Canceller(SlurmClient slurm) {
+        this.slurm = slurm;
+    }
+
+    /** The ids handed to scancel, in order, and the ones left alone because they had already finished. */
+    public record CancelResult(List<String> cancelled, List<String> alreadyFinished) {
+        public CancelResult {
+            cancelled = List.copyOf(cancelled);
+            alreadyFinished = List.copyOf(alreadyFinished);
+        }
+    }
+
+    public CancelResult cancelSubmissions(List<Submission> submissions) {
+        List<String> ids = new ArrayList<>();
+        for (Submission s : submissions) {
+            if (s.arrayJobId() != null) {
+                ids.add(s.arrayJobId());
+            }
+            s.prefetchJobs().forEach(p -> {
+                if (p.jobId() != null) {
+                    ids.add(p.jobId());
+                }
+            });
+        }
+        return cancelJobs(ids);
+    }
+
+    public CancelResult cancelJobs(List<String> jobIds) {
+        List<String> plain = jobIds.stream().map(id -> id.split("_", 2)[0]).distinct().toList();
+        Map<String, JobState> states = slurm.query(plain);
+        List<String> active = new ArrayList<>();
+        List<String> done = new ArrayList<>();
+        for (String id : jobIds) {
+            boolean running = states.values().stream()
+                    .filter(s -> s.jobId().equals(id) || (!id.contains("_") && s.arrayJobId().equals(id)))
+                    .anyMatch(s -> !s.finished());
+            (running ? active : done).add(id);
+        }
+        slurm.cancel(active);
+        return new CancelResult(active, done);
+    }
+}

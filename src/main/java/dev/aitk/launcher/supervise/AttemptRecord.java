@@ -1,0 +1,48 @@
+package dev.aitk.launcher.supervise;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One start of run.py: when, how it ended ({@code cause} null when it finished), what the supervisor did
+ * next and why. {@code environmentChanges} are the variables this attempt changed against the previous one
+ * (e.g. the fast download path turned off); {@code traceback} is the last one it printed, kept whole.
+ */
+public record AttemptRecord(
+        int number,
+        String startedAt,
+        String endedAt,
+        Integer exitCode,
+        FailureKind cause,
+        String detail,
+        String logFile,
+        Long resumedFromStep,
+        Long lastStep,
+        Long totalSteps,
+        Double secondsPerStep,
+        int oomSkippedBatches,
+        String startReason,
+        Map<String, String> environmentChanges,
+        String nextAction,
+        List<String> traceback) {
+
+    public AttemptRecord {
+        environmentChanges = environmentChanges == null ? Map.of() : Map.copyOf(environmentChanges);
+        traceback = traceback == null ? List.of() : List.copyOf(traceback);
+    }
+
+    public boolean succeeded() {
+        return cause == null;
+    }
+
+    AttemptRecord withLogFile(String path) {
+        return new AttemptRecord(number, startedAt, endedAt, exitCode, cause, detail, path, resumedFromStep, lastStep,
+                totalSteps, secondsPerStep, oomSkippedBatches, startReason, environmentChanges, nextAction, traceback);
+    }
+
+    AttemptRecord withNextAction(String action) {
+        return new AttemptRecord(number, startedAt, endedAt, exitCode, cause, detail, logFile, resumedFromStep,
+                lastStep, totalSteps, secondsPerStep, oomSkippedBatches, startReason, environmentChanges, action,
+                traceback);
+    }
+}

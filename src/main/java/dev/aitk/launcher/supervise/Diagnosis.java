@@ -1,0 +1,31 @@
+package dev.aitk.launcher.supervise;
+
+import java.util.List;
+
+/**
+ * What {@code diagnose} found in a log or run record: how the run ended, the failure and the line that shows
+ * it, at which step, and the fix. {@code outcome} is "finished", "failed", "interrupted" or "unfinished"
+ * (the log just stops: still running, or cut off).
+ */
+public record Diagnosis(
+        String file,
+        String source,
+        String outcome,
+        FailureKind failure,
+        String title,
+        String evidence,
+        Long step,
+        Long totalSteps,
+        Long resumedFromStep,
+        int oomSkippedBatches,
+        String lastCheckpoint,
+        String whatTheLauncherDoes,
+        String fix,
+        List<String> details,
+        List<String> traceback) {
+
+    public Diagnosis {
+        details = List.copyOf(details);
+        traceback = List.copyOf(traceback);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.aitk.launcher.supervise;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A few lines of Python that the toolkit's own interpreter runs before run.py (then runs run.py with runpy,
+ * so {@code sys.argv} and {@code __main__} are as usual). It puts the trainer in its own session, asks the
+ * kernel for SIGTERM when the launcher dies (Linux: PR_SET_PDEATHSIG, checked against the launcher's pid right
+ * after to close the race), and turns SIGTERM into a SIGKILL of the whole process group so dataloader workers
+ * die too; a watchdog thread repeats the parent check each second (for a main thread stuck in C code, and on
+ * macOS, which has no parent-death signal). On Windows it only runs run.py.
+ */
+public final class ParentDeathShim {
+    /** The launcher's pid, so the shim can tell whether its parent is already gone. */
+    public static final String LAUNCHER_PID_VARIABLE = "AITK_LAUNCHER_PID";
+    static final String FILE_NAME = "aitk-launcher-shim.py";
+
+    static final String SOURCE = """
+            # Written by aitk-launcher: runs run.py in this interpreter, and makes sure the trainer and every
+            # process it started die with the launcher, even when the launcher is killed with SIGKILL.
+            import os, runpy, signal, sys, threading, time
+            launcher = int(os.environ.pop("%s", "0") or "0")
+            if hasattr(os, "setsid") and os.getpgrp() != os.getpid():
+                try:
+                    os.setsid()
+                except OSError:
+                    pass
+            def _kill_group(*_):
+                try:
+                    os.killpg(os.getpgrp(), signal.SIGKILL)
+                finally:
+                    os._exit(143)
+            if launcher and os.name == "posix":
+                if sys.platform.startswith("linux"):
+                    import ctypes
+                    try:
+                        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+                    except Exception:
+                        pass
+                signal.signal(signal.SIGTERM, _kill_group)
+                if os.getppid() != launcher:
+                    _kill_group()
+                def _watch():
+                    while True:
+                        time.sleep(1)
+                        if os.getppid() != launcher:
+                            _kill_group()
+                threading.Thread(target=_watch, name="aitk-parent-watch", daemon=True).start()
+            try:
+                # A 1 MiB pipe (Linux) lets tqdm's flushed redraws pile up while the launcher batches its reads.
+                import fcntl
+                fcntl.fcntl(sys.stdout.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+            except Exception:
+                pass
+            script = sys.argv[1]
+            sys.argv = sys.argv[1:]
+            sys.path[0] = os.path.dirname(os.path.abspath(script))
+            runpy.run_path(script, run_name="__main__")
+            """.formatted(LAUNCHER_PID_VARIABLE);
+
+    private ParentDeathShim() {
+    }
+
+    /** Writes the shim into {@code dir} (temp file + atomic rename) and returns its path. */
+    public static Path writeInto(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path target = dir.resolve(FILE_NAME);
+        Path temp = Files.createTempFile(dir, ".shim", ".tmp");
+        Files.writeString(temp, SOURCE, StandardCharsets.UTF_8);
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+}

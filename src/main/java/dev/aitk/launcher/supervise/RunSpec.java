@@ -1,0 +1,48 @@
+package dev.aitk.launcher.supervise;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One training run as the supervisor starts it. {@code command} is the interpreter followed by run.py and
+ * its arguments ({@code [/venv/bin/python, run.py, config.yaml]}); the supervisor puts its parent-death shim
+ * between the two. {@code checkpointDirectory} is {@code <training_folder>/<config.name>} where run.py writes
+ * {@code <name>_000000250.safetensors}; {@code plan} is any JSON-writable value recorded as is.
+ */
+public record RunSpec(
+        String name,
+        List<String> command,
+        Path workingDirectory,
+        Map<String, String> environment,
+        Path logDirectory,
+        Path recordFile,
+        Path checkpointDirectory,
+        Object plan) {
+
+    public RunSpec {
+        if (command.size() < 2) {
+            throw new IllegalArgumentException("a run needs an interpreter and a script, got " + command);
+        }
+        command = List.copyOf(command);
+        environment = Map.copyOf(environment);
+    }
+
+    public RunSpec withEnvironment(Map<String, String> changes) {
+        Map<String, String> env = new TreeMap<>(environment);
+        changes.forEach((k, v) -> {
+            if (v == null) {
+                env.remove(k);
+            } else {
+                env.put(k, v);
+            }
+        });
+        return new RunSpec(name, command, workingDirectory, env, logDirectory, recordFile, checkpointDirectory, plan);
+    }
+
+    public RunSpec withCommand(List<String> newCommand, Object newPlan) {
+        return new RunSpec(name, newCommand, workingDirectory, environment, logDirectory, recordFile,
+                checkpointDirectory, newPlan);
+    }
+}

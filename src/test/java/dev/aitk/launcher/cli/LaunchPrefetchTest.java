@@ -1,0 +1,139 @@
+package dev.aitk.launcher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aitk.launcher.hub.FakeHub;
+import dev.aitk.launcher.supervise.FakeToolkit;
+import dev.aitk.launcher.util.Environment;
+import dev.aitk.launcher.util.LauncherException;
+import dev.aitk.launcher.util.ZtProcessRunner;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The prefetch before the run, against the hub stage's loopback fake Hub. */
+class LaunchPrefetchTest {
+    private static final String FLUX = "black-forest-labs/FLUX.1-dev";
+
+    @TempDir
+    Path tmp;
+
+    private FakeHub hub;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void start() throws Exception {
+        hub = new FakeHub();
+        hub.repo(FLUX).file("model_index.json", "{\"_class_name\": \"FluxPipeline\", \"vae\": [\"diffusers\", \"AutoencoderKL\"]}")
+                .file("vae/config.json", "{}")
+                .file("vae/diffusion_pytorch_model.safetensors", FakeHub.Content.synthetic(200_000, 7));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        hub.close();
+    }
+
+    private Services services(Map<String, String> extra) {
+        Map<String, String> vars = new java.util.HashMap<>(Map.of("PATH", System.getenv("PATH"),
+                "HF_ENDPOINT", hub.endpoint(), "HF_HOME", tmp.resolve("hf").toString()));
+        vars.putAll(extra);
+        return new Services(Environment.of(vars, tmp, tmp), new PrintWriter(out, true), new PrintWriter(err, true),
+                Clock.systemUTC(), new ZtProcessRunner(), false);
+    }
+
+    @Test
+    void theModelIsInTheCacheBeforeRunPyStarts() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("job.yaml", "job", 1, 10, 5);
+
+        boolean complete = SupervisedLaunch.prefetch(services(Map.of()), false, List.of(config), false);
+
+        assertThat(complete).isTrue();
+        assertThat(out.toString()).contains(FLUX).contains("holds everything");
+        try (var files = Files.walk(tmp.resolve("hf/hub"))) {
+            assertThat(files.map(Path::toString)).anyMatch(p -> p.endsWith("vae/diffusion_pytorch_model.safetensors"));
+        }
+    }
+
+    @Test
+    void noPrefetchIsReportedAndLeavesDownloadsToRunPy() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("job.yaml", "job", 1, 10, 5);
+
+        assertThat(SupervisedLaunch.prefetch(services(Map.of()), false, List.of(config), true)).isFalse();
+        assertThat(err.toString()).contains("prefetch skipped (--no-prefetch)");
+        assertThat(tmp.resolve("hf/hub")).doesNotExist();
+    }
+
+    @Test
+    void aGatedModelFailsThePrefetchInSecondsWithExit5() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("job.yaml", "job", 1, 10, 5);
+        hub.repo(FLUX).gated("hf_right");
+
+        assertThatThrownBy(() -> SupervisedLaunch.prefetch(services(Map.of("HF_TOKEN", "hf_wrong_secret")), false,
+                List.of(config), false))
+                .isInstanceOf(LauncherException.class)
+                .hasMessageContaining("gated")
+                .satisfies(e -> assertThat(((LauncherException) e).exitCode().code()).isEqualTo(5))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hf_wrong_secret"));
+    }
+
+    private static SupervisedLaunch.EnvironmentBuilder environment(Map<String, String> knobs) {
+        return (gpus, hub, offline, fast) -> {
+            Map<String, String> env = new java.util.TreeMap<>(knobs);
+            env.put("PATH", System.getenv("PATH"));
+            env.put("CUDA_VISIBLE_DEVICES", gpus.stream().map(String::valueOf).collect(
+                    java.util.stream.Collectors.joining(",")));
+            if (offline) {
+                env.put("HF_HUB_OFFLINE", "1");
+            }
+            return env;
+        };
+    }
+
+    @Test
+    void startPrefetchesThenRunsOfflineToTheEnd() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("job.yaml", "job", 1, 20, 10);
+        Services s = services(Map.of());
+
+        int code = SupervisedLaunch.start(s, true, kit.root, Path.of(kit.python),
+                List.of(new SupervisedLaunch.JobInput(config, List.of(0), null, null)), false, environment(Map.of()),
+                dev.aitk.launcher.supervise.RecoveryPolicy.defaults());
+
+        assertThat(code).as(err.toString()).isZero();
+        com.fasterxml.jackson.databind.JsonNode record = dev.aitk.launcher.util.Json.mapper().readTree(out.toString());
+        assertThat(record.get("environment").get("HF_HUB_OFFLINE").asText()).isEqualTo("1");
+        assertThat(record.get("environment").get("CUDA_VISIBLE_DEVICES").asText()).isEqualTo("0");
+        assertThat(record.get("finalCheckpoint").asText()).endsWith("job.safetensors");
+    }
+
+    @Test
+    void startWithNoPrefetchRecoversFromAnHfTransferFailure() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("job.yaml", "job", 1, 20, 10);
+        Services s = services(Map.of());
+
+        int code = SupervisedLaunch.start(s, false, kit.root, Path.of(kit.python),
+                List.of(new SupervisedLaunch.JobInput(config, List.of(0), null, null)), true,
+                environment(Map.of("FAKE_AITK_FAIL_DOWNLOAD", "hf_transfer", "HF_HUB_ENABLE_HF_TRANSFER", "1")),
+                dev.aitk.launcher.supervise.RecoveryPolicy.defaults());
+
+        assertThat(code).as(out + "\n" + err).isZero();
+        assertThat(out.toString()).contains("the hf_transfer fast download failed: restarting with the fast download "
+                + "path off").contains("job: succeeded after 2 attempt(s)");
+        assertThat(err.toString()).contains("prefetch skipped (--no-prefetch)");
+    }
+}

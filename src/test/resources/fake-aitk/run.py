@@ -1,0 +1,353 @@
+"""A test double of ai-toolkit's run.py: behaves like it where the launcher depends on it, with no GPU.
+
+    python run.py CONFIG [CONFIG...] [-r|--recover] [-n NAME] [-l LOGFILE]
+
+What it does like ai-toolkit (see docs/ai-toolkit-facts.md):
+  * reads the YAML (or JSON) config; a bare name is looked up under <this folder>/config/ first;
+    `${VAR}` is replaced from the environment before parsing (unset -> error);
+  * prints tqdm progress on stderr in tqdm's own format, '\r' between updates, desc = config.name,
+    postfix "lr: 1.0e-04 loss: 4.123e-01" (it/s for fast steps, s/it for slow ones);
+  * writes <training_folder>/<name>/<name>_000000NNN.safetensors every save.save_every steps between
+    "Saving at step N" and "Saved checkpoint to PATH", keeps save.max_step_saves_to_keep of them, and the
+    final <name>.safetensors at the end ("Result:" / " - 1 completed job", exit 0);
+  * restarting the same config resumes from the newest checkpoint, printing
+    "#### IMPORTANT RESUMING FROM PATH ####" and "Found step N in metadata, starting from there";
+  * Ctrl+C (SIGINT) prints "Job stopped" and exits 0; an exception prints "Error running job: MSG" and
+    exits 1 (0 with -r).
+It does NOT protect itself against its parent dying: that is the launcher's job.
+
+Knobs (environment variables; all optional):
+  FAKE_AITK_STEP_SECONDS=0.01     time one step takes (>= 1 prints s/it, as real FLUX steps do)
+  FAKE_AITK_SAVE_SECONDS=0        time writing one checkpoint takes (to test that a stop waits for it)
+  FAKE_AITK_OOM_ABOVE_BATCH=N     train.batch_size > N raises PyTorch's real CUDA OOM at step
+  FAKE_AITK_OOM_AT_STEP=S           S (default: save_every + 1, so a checkpoint exists to resume from)
+  FAKE_AITK_OOM_UNLESS_QUANTIZED=1
+                                  model.quantize false raises the OOM too (at the same step)
+  FAKE_AITK_OOM_SKIPS=K           print ai-toolkit's non-fatal "# OOM during training step, skipping
+                                    batch k/3 #" K times (K <= 3) at the first step
+  FAKE_AITK_FAIL_DOWNLOAD=hf_transfer|xet|network
+                                  hf_transfer: fail with the hf_transfer error unless
+                                    HF_HUB_ENABLE_HF_TRANSFER=0; xet: fail with a Xet error unless
+                                    HF_HUB_DISABLE_XET=1; network: fail with a connection error once per
+                                    FAKE_AITK_STATE_DIR (the retry succeeds)
+  FAKE_AITK_GATED=1               fail with huggingface_hub's 401 GatedRepoError
+  FAKE_AITK_HANG_AT_STEP=S        at step S print nothing and sleep forever (a stall)
+  FAKE_AITK_IGNORE_SIGINT=1       ignore SIGINT (the launcher must escalate to SIGTERM)
+  FAKE_AITK_WORKER=1              start a worker child (like a dataloader worker) that ignores SIGINT
+  FAKE_AITK_PID_FILE=PATH         write "main PID" and "worker PID" lines there once started ($VARS in
+                                    PATH are expanded: pids-$CUDA_VISIBLE_DEVICES gives one file per GPU)
+  FAKE_AITK_SPAM_MB=N             print N MB of ordinary log lines before training
+  FAKE_AITK_BAR_SPAM_MB=N         print N MB of tqdm '\r' redraws before training
+  FAKE_AITK_LONG_LINE_MB=N        print one N MB line without a newline before training
+  FAKE_AITK_NAN_AT_STEP=S         the loss is nan from step S on (ai-toolkit keeps going; the launcher stops)
+  FAKE_AITK_STATE_DIR=DIR         where one-shot knobs remember they already fired
+  FAKE_AITK_EXIT_AFTER_STEP=S     exit 1 with a generic RuntimeError after step S (an unknown crash)
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import traceback
+
+import yaml
+
+BLOCKS = " ▏▎▍▌▋▊▉█"
+
+
+def env_float(name, default):
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+def env_int(name, default=None):
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def clock(seconds):
+    seconds = int(seconds)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def bar(fraction, width=10):
+    full = fraction * width
+    whole = int(full)
+    text = "█" * whole
+    if whole < width:
+        text += BLOCKS[int((full - whole) * 8)]
+        text += " " * (width - whole - 1)
+    return text
+
+
+def progress_line(name, n, total, elapsed, rate, lr, loss):
+    pct = round(100 * n / total) if total else 0
+    if rate is None:
+        speed, eta = "?it/s", "?"
+    else:
+        speed = f"{rate:.2f}it/s" if rate >= 1 else f"{1 / rate:.2f}s/it"
+        eta = clock((total - n) / rate)
+    postfix = "" if loss is None else f", lr: {lr:.1e} loss: {loss:.3e}"
+    return f"{name}: {pct:3d}%|{bar(n / total if total else 0)}| {n}/{total} [{clock(elapsed)}<{eta}, {speed}{postfix}]"
+
+
+def load_config(arg):
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidates = [os.path.join(here, "config", arg), os.path.join(here, "config", arg + ".yaml"), arg]
+    path = next((c for c in candidates if os.path.isfile(c)), None)
+    if path is None:
+        raise FileNotFoundError(f"Could not find config file {arg}")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+
+    def substitute(match):
+        value = os.environ.get(match.group(1))
+        if value is None:
+            raise ValueError(f"Environment variable {match.group(1)} not set")
+        return value
+
+    text = re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", substitute, text)
+    return yaml.safe_load(text)
+
+
+def one_shot(knob):
+    state_dir = os.environ.get("FAKE_AITK_STATE_DIR")
+    if not state_dir:
+        return True
+    marker = os.path.join(state_dir, f"fired-{knob}")
+    if os.path.exists(marker):
+        return False
+    os.makedirs(state_dir, exist_ok=True)
+    open(marker, "w").close()
+    return True
+
+
+def checkpoints(folder, name):
+    pattern = re.compile(re.escape(name) + r"_(\d{9})\.safetensors$")
+    found = []
+    if os.path.isdir(folder):
+        for f in os.listdir(folder):
+            m = pattern.match(f)
+            if m:
+                found.append((int(m.group(1)), os.path.join(folder, f)))
+    return sorted(found)
+
+
+def write_checkpoint(path, step, name, save_seconds):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"__metadata__": {"ss_output_name": name, "training_info": {"step": step}}}))
+        f.flush()
+        time.sleep(save_seconds)
+
+
+def start_worker(pid_file):
+    worker = subprocess.Popen([sys.executable, "-c",
+                               "import signal, time\n"
+                               "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                               "while True:\n    time.sleep(1)\n"])
+    if pid_file:
+        tmp = pid_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(f"main {os.getpid()}\nworker {worker.pid}\n")
+        os.replace(tmp, pid_file)
+    return worker
+
+
+def fail_downloads(model_name):
+    mode = os.environ.get("FAKE_AITK_FAIL_DOWNLOAD", "")
+    if os.environ.get("FAKE_AITK_GATED") == "1":
+        endpoint = os.environ.get("HF_ENDPOINT", "https://hub.invalid")
+        sys.stderr.write("Traceback (most recent call last):\n"
+                         "  File \"huggingface_hub/utils/_http.py\", line 409, in hf_raise_for_status\n"
+                         "    response.raise_for_status()\n")
+        raise RuntimeError(
+            f"401 Client Error. (Request ID: Root=1-fake)\n\nCannot access gated repo for url "
+            f"{endpoint}/{model_name}/resolve/main/model_index.json.\nAccess to model {model_name} is restricted. "
+            "You must have access to it and be authenticated to access it. Please log in.")
+    if mode == "hf_transfer" and os.environ.get("HF_HUB_ENABLE_HF_TRANSFER", "1") != "0":
+        sys.stderr.write("\rdiffusion_pytorch_model-00001-of-00003.safetensors:  12%|█▏        | 1.20G/9.98G "
+                         "[00:03<00:24, 356MB/s]")
+        raise RuntimeError("An error occurred while downloading using `hf_transfer`. Consider disabling "
+                           "HF_HUB_ENABLE_HF_TRANSFER for better error handling.")
+    if mode == "xet" and os.environ.get("HF_HUB_DISABLE_XET") != "1":
+        raise RuntimeError("Data processing error: CAS service error : Reqwest Error: HTTP status client error "
+                           "(416 Range Not Satisfiable) (hf_xet)")
+    if mode == "network" and one_shot("network"):
+        raise ConnectionError("HTTPSConnectionPool(host='hub.invalid', port=443): Max retries exceeded with url: "
+                              "/api/models (Caused by NewConnectionError('Failed to establish a new connection: "
+                              "[Errno 111] Connection refused'))")
+
+
+def oom_traceback():
+    return ("Traceback (most recent call last):\n"
+            "  File \"jobs/process/BaseSDTrainProcess.py\", line 2161, in run\n"
+            "    loss_dict = self.hook_train_loop(batch_list)\n"
+            "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 40.00 GiB. GPU 0 has a total capacity of "
+            "79.18 GiB of which 8.66 GiB is free. Including non-PyTorch memory, this process has 70.51 GiB memory in "
+            "use. Of the allocated memory 70.00 GiB is allocated by PyTorch, and 0 bytes is reserved by PyTorch but "
+            "unallocated. If reserved but unallocated memory is large try setting "
+            "PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True to avoid fragmentation.  See documentation for Memory "
+            "Management  (https://docs.pytorch.org/docs/stable/notes/cuda.html#optimizing-memory-usage-with-pytorch-"
+            "cuda-alloc-conf)\n")
+
+
+class CudaOutOfMemory(RuntimeError):
+    pass
+
+
+def spam():
+    mb = env_int("FAKE_AITK_SPAM_MB", 0)
+    line = "Caching latents to disk: bucket 1024x1024, file img_0001.png done\n"
+    for _ in range(mb * 1024 * 1024 // len(line)):
+        sys.stdout.write(line)
+    mb = env_int("FAKE_AITK_BAR_SPAM_MB", 0)
+    redraw = "\rCaching latents to disk:  50%|█████     | 4/8 [00:01<00:01,  3.86it/s]"
+    for _ in range(mb * 1024 * 1024 // len(redraw)):
+        sys.stderr.write(redraw)
+    mb = env_int("FAKE_AITK_LONG_LINE_MB", 0)
+    chunk = "x" * 65536
+    for _ in range(mb * 16):
+        sys.stdout.write(chunk)
+    if mb:
+        sys.stdout.write("\n")
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
+def train(config):
+    cfg = config["config"]
+    name = cfg["name"]
+    process = cfg["process"][0]
+    training_folder = process.get("training_folder", "output")
+    save = process.get("save", {}) or {}
+    train_cfg = process.get("train", {}) or {}
+    model = process.get("model", {}) or {}
+    save_every = int(save.get("save_every", 250))
+    keep = int(save.get("max_step_saves_to_keep", 4))
+    steps = int(train_cfg.get("steps", 2000))
+    batch = int(train_cfg.get("batch_size", 1))
+    lr = float(train_cfg.get("lr", 1e-6))
+    out = os.path.join(training_folder, name)
+    os.makedirs(out, exist_ok=True)
+
+    print(f"Running job: {name}")
+    print(f"Loading model: {model.get('name_or_path')}")
+    fail_downloads(model.get("name_or_path", "black-forest-labs/FLUX.1-dev"))
+    spam()
+    pid_file = os.path.expandvars(os.environ["FAKE_AITK_PID_FILE"]) if os.environ.get("FAKE_AITK_PID_FILE") else None
+    worker = start_worker(pid_file) if os.environ.get("FAKE_AITK_WORKER") == "1" else None
+
+    start = 0
+    existing = checkpoints(out, name)
+    if existing:
+        path = existing[-1][1]
+        print(f"#### IMPORTANT RESUMING FROM {path} ####")
+        print(f"Loading from {path}")
+        with open(path, encoding="utf-8") as f:
+            start = json.load(f)["__metadata__"]["training_info"]["step"]
+        print(f"Found step {start} in metadata, starting from there")
+
+    step_seconds = env_float("FAKE_AITK_STEP_SECONDS", 0.01)
+    save_seconds = env_float("FAKE_AITK_SAVE_SECONDS", 0.0)
+    oom_above = env_int("FAKE_AITK_OOM_ABOVE_BATCH")
+    oom_at = env_int("FAKE_AITK_OOM_AT_STEP", save_every + 1)
+    oom_skips = env_int("FAKE_AITK_OOM_SKIPS", 0)
+    oom_unquantized = os.environ.get("FAKE_AITK_OOM_UNLESS_QUANTIZED") == "1"
+    quantized = bool(model.get("quantize", False))
+    hang_at = env_int("FAKE_AITK_HANG_AT_STEP")
+    nan_at = env_int("FAKE_AITK_NAN_AT_STEP")
+    crash_after = env_int("FAKE_AITK_EXIT_AFTER_STEP")
+
+    began = time.monotonic()
+    sys.stderr.write("\r" + progress_line(name, start, steps, 0, None, lr, None))
+    sys.stderr.flush()
+    for step in range(start + 1, steps + 1):
+        if hang_at is not None and step == hang_at:
+            while True:
+                time.sleep(3600)
+        too_big = (oom_above is not None and batch > oom_above) or (oom_unquantized and not quantized)
+        if too_big and step >= oom_at:
+            sys.stderr.write("\n")
+            raise CudaOutOfMemory("CUDA out of memory. Tried to allocate 40.00 GiB. GPU 0 has a total capacity of "
+                                  "79.18 GiB of which 8.66 GiB is free.")
+        if step == start + 1:
+            for k in range(1, min(oom_skips, 3) + 1):
+                sys.stderr.write(f"\n# OOM during training step, skipping batch {k}/3 #\n")
+        time.sleep(step_seconds)
+        elapsed = time.monotonic() - began
+        rate = (step - start) / elapsed if elapsed > 0 else None
+        loss = float("nan") if nan_at is not None and step >= nan_at else 0.5 / step
+        sys.stderr.write("\r" + progress_line(name, step, steps, elapsed, rate, lr, loss))
+        sys.stderr.flush()
+        if crash_after is not None and step >= crash_after:
+            raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices")
+        if step % save_every == 0 and step < steps:
+            sys.stderr.write("\n")
+            print(f"Saving at step {step}", flush=True)
+            path = os.path.join(out, f"{name}_{step:09d}.safetensors")
+            write_checkpoint(path, step, name, save_seconds)
+            print(f"Saved checkpoint to {path}", flush=True)
+            for _, old in checkpoints(out, name)[:-keep]:
+                os.remove(old)
+    sys.stderr.write("\n")
+    final = os.path.join(out, f"{name}.safetensors")
+    write_checkpoint(final, steps, name, 0)
+    print(f"Saved checkpoint to {final}")
+    if worker is not None:
+        worker.kill()
+    return name
+
+
+def main():
+    args = sys.argv[1:]
+    recover = False
+    configs = []
+    i = 0
+    while i < len(args):
+        if args[i] in ("-r", "--recover"):
+            recover = True
+        elif args[i] in ("-n", "--name", "-l", "--log"):
+            i += 1
+        else:
+            configs.append(args[i])
+        i += 1
+    if not configs:
+        print("usage: run.py CONFIG [CONFIG...] [-r] [-n NAME] [-l LOG]", file=sys.stderr)
+        sys.exit(2)
+    if os.environ.get("FAKE_AITK_IGNORE_SIGINT") == "1":
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    print(f"Running {len(configs)} job{'s' if len(configs) > 1 else ''}")
+    completed = 0
+    try:
+        for arg in configs:
+            try:
+                train(load_config(arg))
+                completed += 1
+            except KeyboardInterrupt:
+                raise
+            except CudaOutOfMemory as e:
+                sys.stderr.write(oom_traceback())
+                print(f"Error running job: {e}")
+                if not recover:
+                    sys.exit(1)
+            except Exception as e:
+                traceback.print_exc()
+                print(f"Error running job: {e}")
+                if not recover:
+                    sys.exit(1)
+    except KeyboardInterrupt:
+        print("Job stopped")
+        sys.exit(0)
+    print("")
+    print("========================================")
+    print("Result:")
+    print(f" - {completed} completed job{'s' if completed != 1 else ''}")
+    print("========================================")
+
+
+if __name__ == "__main__":
+    main()
