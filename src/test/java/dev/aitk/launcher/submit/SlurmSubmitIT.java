@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import dev.aitk.launcher.hub.FakeHub;
+import dev.aitk.launcher.supervise.FakeToolkit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,10 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * submit, status and cancel against a real Slurm (src/test/slurm/start-slurm.sh starts a one-node cluster;
  * .ci/run does that before the build). Skips with a message where no cluster answers.
  *
- * <p>The prefetch job runs the real launcher's {@code prefetch} (target/aitk-launcher.jar, hence verify) against
- * a fake Hub on 127.0.0.1 ({@code HF_ENDPOINT} reaches the job through {@code --export=ALL}). The array tasks
- * run a stand-in for {@code launch}, generated below: it runs a stand-in of ai-toolkit's run.py (which writes
- * the checkpoint files) and writes {@code run.json}.
+ * <p>Every job runs the real launcher (launchers/aitk-launcher over target/aitk-launcher.jar, hence verify): the
+ * prefetch job's {@code prefetch} fills the shared cache from a fake Hub on 127.0.0.1 ({@code HF_ENDPOINT} reaches
+ * the jobs through {@code --export=ALL}); each array task's {@code launch --config} finds that cache complete, runs
+ * the run.py test double (src/test/resources/fake-aitk/run.py) supervised with HF_HUB_OFFLINE=1, and writes
+ * {@code run.json}, which {@code status} reads back.
  */
 class SlurmSubmitIT {
     private static final Duration FINISH_WITHIN = Duration.ofSeconds(180);
@@ -44,6 +45,7 @@ class SlurmSubmitIT {
     Path toolkit;
     Path hfHome;
     Path out;
+    String python;
 
     @BeforeAll
     static void clusterAnswers() throws Exception {
@@ -58,21 +60,18 @@ class SlurmSubmitIT {
         assumeTrue(done && p.exitValue() == 0 && states.matches("(?s).*\\b(idle|mixed|allocated)\\b.*"),
                 "the Slurm cluster does not answer with a usable node (sinfo: '" + states
                         + "'); run src/test/slurm/start-slurm.sh as root");
-        assumeTrue(Scripts.onPath("python3"), "python3 is needed by the stand-in launcher");
+        assumeTrue(Scripts.onPath("python3"), "python3 with PyYAML is needed by the run.py test double");
     }
 
     @BeforeEach
-    void standIns() throws Exception {
+    void toolkitAndHub() throws Exception {
         // A hostile folder name proves the quoting against the real sbatch and slurmd, not only bash.
         base = Files.createDirectories(tmp.resolve("it's a $HOME `id` dir"));
-        String python = pythonWithYaml();
-        Path realLauncher = Path.of("launchers", "aitk-launcher").toAbsolutePath();
         assumeTrue(Files.isRegularFile(Path.of("target", "aitk-launcher.jar")),
                 "target/aitk-launcher.jar is built in package; run this test with mvn verify");
-        launcher = executable(base.resolve("bin/aitk-launcher"), "#!" + python + "\n"
-                + "REAL_LAUNCHER = " + pythonString(realLauncher.toString()) + "\n" + STAND_IN_LAUNCHER);
-        toolkit = Files.createDirectories(base.resolve("ai-toolkit"));
-        Files.writeString(toolkit.resolve("run.py"), STAND_IN_RUN_PY);
+        launcher = Path.of("launchers", "aitk-launcher").toAbsolutePath();
+        toolkit = FakeToolkit.in(base).root;
+        python = pythonWithYaml();
         hfHome = base.resolve("hf");
         out = base.resolve("loras");
         hub = new FakeHub();
@@ -100,8 +99,8 @@ class SlurmSubmitIT {
         for (String name : List.of("alpha", "beta", "gamma")) {
             args.add(config(name).toString());
         }
-        args.addAll(List.of("--launcher", launcher.toString(), "--toolkit-dir", toolkit.toString(),
-                "--hf-home", hfHome.toString(), "--time", "00:05:00", "--json"));
+        args.addAll(List.of("--launcher", launcher.toString(), "--toolkit-dir", toolkit.toString(), "--python", python,
+                "--hf-home", hfHome.toString(), "--time", "00:05:00", "--json", "--", "--gpu-memory", "80GB"));
 
         CliRun.Result submitted = cli().run(args.toArray(String[]::new));
 
@@ -123,12 +122,23 @@ class SlurmSubmitIT {
             assertThat(task.path("run").path("stepsDone").asLong()).isEqualTo(10);
             assertThat(Path.of(task.path("run").path("finalCheckpoint").asText())).isRegularFile()
                     .isEqualTo(out.resolve(name).resolve(name + ".safetensors"));
-            assertThat(out.resolve(name).resolve(name + "_000000010.safetensors")).isRegularFile();
-            assertThat(Path.of(task.path("log").asText())).as("Slurm's output of " + name).isRegularFile();
+            Path log = Path.of(task.path("log").asText());
+            assertThat(log).as("Slurm's output of " + name).isRegularFile();
             JsonNode record = Json.mapper().readTree(out.resolve(name).resolve("run.json").toFile());
-            assertThat(record.path("cacheWarmAtStart").asBoolean()).as("prefetch finished before " + name).isTrue();
+            assertThat(record.path("status").asText()).as(name + ": " + record).isEqualTo("succeeded");
+            assertThat(record.path("exitCode").asInt()).isZero();
+            assertThat(record.path("environment").path("HF_HUB_OFFLINE").asText())
+                    .as("the prefetch job left " + name + " a complete cache, so run.py ran offline").isEqualTo("1");
+            assertThat(record.path("environment").path("HF_HOME").asText()).isEqualTo(hfHome.toString());
+            assertThat(record.path("childCommand").toString()).contains(toolkit.resolve("run.py").toString());
+            assertThat(Files.readString(log)).as("Slurm's output of " + name)
+                    .contains("holds everything; the run can load it offline (HF_HUB_OFFLINE=1)")
+                    .contains(name + ": succeeded after 1 attempt(s)");
+            assertThat(Files.readString(out.resolve(name).resolve("log.txt"))).as("run.py's output, kept by launch")
+                    .contains("Saved checkpoint to");
         }
-        // Once per model, not per task: each file of the repo was sent exactly once, the root checkpoint never.
+        // Once per model, not per task: each file of the repo was sent exactly once (by the prefetch job; the
+        // tasks' own prefetch found it cached), the root checkpoint never.
         assertThat(hub.bytesSent("transformer/diffusion_pytorch_model.safetensors")).isEqualTo(200_000);
         assertThat(hub.bytesSent("vae/diffusion_pytorch_model.safetensors")).isEqualTo(50_000);
         assertThat(hub.bytesSent("flux1-dev.safetensors")).isZero();
@@ -142,14 +152,13 @@ class SlurmSubmitIT {
 
     @Test
     void theRealLauncherAcceptsTheGeneratedLaunchCommandOnTheNode() throws Exception {
-        // launch runs ai-toolkit only in a later build; its --dry-run already parses the command, reads the task
-        // config and resolves the toolkit on the node, which is what the generated script must get right.
+        // launch --dry-run on the node: parses the generated command, reads the task config and plans it there.
         List<String> args = new ArrayList<>(List.of("submit", "--output", out.toString(), "--array"));
         for (String name : List.of("one", "two", "three")) {
             args.add(config(name).toString());
         }
-        args.addAll(List.of("--toolkit-dir", toolkit.toString(), "--no-prefetch", "--json", "--", "--gpu-memory", "80GB",
-                "--dry-run"));
+        args.addAll(List.of("--toolkit-dir", toolkit.toString(), "--python", python, "--no-prefetch", "--json", "--",
+                "--gpu-memory", "80GB", "--dry-run"));
 
         CliRun.Result submitted = cli().run(args.toArray(String[]::new));
 
@@ -165,9 +174,11 @@ class SlurmSubmitIT {
 
     @Test
     void cancelStopsARunningArrayAndStatusShowsItCancelled() throws Exception {
-        CliRun.Result submitted = cli().env("STAND_IN_SLEEP_SECONDS", "600").run("submit", "--output", out.toString(),
+        // Steps of 30 s keep run.py busy well past the cancel; launch skips its prefetch (run.py reads no model).
+        CliRun.Result submitted = cli().env("FAKE_AITK_STEP_SECONDS", "30").run("submit", "--output", out.toString(),
                 "--array", config("slow").toString(), "--launcher", launcher.toString(), "--toolkit-dir",
-                toolkit.toString(), "--no-prefetch", "--json");
+                toolkit.toString(), "--python", python, "--no-prefetch", "--json", "--", "--gpu-memory", "80GB",
+                "--no-prefetch");
         assertThat(submitted.exitCode()).as(submitted.err()).isZero();
         waitForStatus(s -> taskState(s).equals("RUNNING"), Duration.ofSeconds(60));
 
@@ -237,67 +248,11 @@ class SlurmSubmitIT {
         return file;
     }
 
-    private static String pythonString(String text) {
-        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
-    }
-
-    private static Path executable(Path file, String text) throws IOException {
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, text);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return file;
-    }
-
     /** The absolute interpreter (a pyenv shim would need the user's HOME, which jobs here do not have). */
     private static String pythonWithYaml() throws Exception {
         Process p = new ProcessBuilder("python3", "-c", "import sys, yaml; print(sys.executable)").redirectErrorStream(true).start();
         String outText = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assumeTrue(p.waitFor() == 0, "python3 with PyYAML is needed by the stand-in launcher (pip install pyyaml): " + outText);
+        assumeTrue(p.waitFor() == 0, "python3 with PyYAML is needed by the run.py test double (pip install pyyaml): " + outText);
         return outText.lines().reduce((a, b) -> b).orElseThrow();
     }
-
-    private static final String STAND_IN_LAUNCHER = """
-            # Stand-in for aitk-launcher on the node: 'prefetch' is the real launcher's; 'launch' runs the
-            # toolkit's run.py on the task's config and writes run.json beside the checkpoints.
-            import glob, json, os, subprocess, sys, yaml
-            command, rest = sys.argv[1], sys.argv[2:]
-            if command == 'prefetch':
-                os.execv(REAL_LAUNCHER, [REAL_LAUNCHER, 'prefetch'] + rest)
-            opts = dict(zip(rest[0::2], rest[1::2]))
-            with open(opts['--config']) as f:
-                doc = yaml.safe_load(f)
-            hf_home = os.environ.get('HF_HOME', '')
-            name = doc['config']['name']
-            run_dir = os.path.join(doc['config']['process'][0]['training_folder'], name)
-            os.makedirs(run_dir, exist_ok=True)
-            snapshot = os.path.join(hf_home, 'hub', 'models--black-forest-labs--FLUX.1-dev', 'snapshots', '*')
-            warm = bool(glob.glob(os.path.join(snapshot, 'transformer', 'diffusion_pytorch_model.safetensors')))
-            code = subprocess.call([sys.executable, os.path.join(opts['--toolkit-dir'], 'run.py'), opts['--config']])
-            final = os.path.join(run_dir, name + '.safetensors')
-            record = {'status': 'succeeded' if code == 0 and os.path.exists(final) else 'failed', 'stepsDone': 10,
-                      'totalSteps': 10, 'finalCheckpoint': final, 'cacheWarmAtStart': warm,
-                      'arrayTask': os.environ.get('SLURM_ARRAY_TASK_ID'), 'output': opts.get('--output')}
-            with open(os.path.join(run_dir, 'run.json.tmp'), 'w') as f:
-                json.dump(record, f)
-            os.replace(os.path.join(run_dir, 'run.json.tmp'), os.path.join(run_dir, 'run.json'))
-            sys.exit(0 if code == 0 else 6)
-            """;
-
-    private static final String STAND_IN_RUN_PY = """
-            # Stand-in for ai-toolkit's run.py: reads the config, prints progress, writes the checkpoints.
-            import os, sys, time, yaml
-            with open(sys.argv[1]) as f:
-                doc = yaml.safe_load(f)
-            name = doc['config']['name']
-            process = doc['config']['process'][0]
-            run_dir = os.path.join(process['training_folder'], name)
-            os.makedirs(run_dir, exist_ok=True)
-            time.sleep(float(os.environ.get('STAND_IN_SLEEP_SECONDS', '0')))
-            steps = process['train']['steps']
-            for step in range(1, steps + 1):
-                sys.stderr.write('\\r%s: %d/%d' % (name, step, steps))
-            open(os.path.join(run_dir, '%s_%09d.safetensors' % (name, steps)), 'wb').close()
-            open(os.path.join(run_dir, name + '.safetensors'), 'wb').close()
-            print('Saved checkpoint to ' + run_dir)
-            """;
 }
