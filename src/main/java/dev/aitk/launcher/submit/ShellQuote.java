@@ -1,12 +1,12 @@
 package dev.aitk.launcher.submit;
 
+import dev.aitk.launcher.scripts.ShellQuoting;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
 
 /**
- * POSIX shell quoting for generated batch scripts: every path and value goes between single quotes, where
- * the shell expands nothing ({@code $}, backticks, globs, spaces are literal); a single quote is written as
- * {@code '\''}. Newlines and NUL are refused rather than quoted, because Slurm's {@code #SBATCH} parser, log
+ * POSIX shell quoting for generated batch scripts, through {@link ShellQuoting#posix} (single quotes, where
+ * the shell expands nothing). Newlines and NUL are refused rather than quoted, because Slurm's {@code #SBATCH} parser, log
  * file names and most users' tools break on them.
  */
 public final class ShellQuote {
@@ -16,7 +16,7 @@ public final class ShellQuote {
     /** The value as one shell word, e.g. {@code it's $HOME} becomes {@code 'it'\''s $HOME'}. */
     public static String quote(String value) {
         requireSingleLine("a value", value);
-        return "'" + value.replace("'", "'\\''") + "'";
+        return ShellQuoting.posix(value);
     }
 
     /**

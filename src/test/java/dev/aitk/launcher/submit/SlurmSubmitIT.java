@@ -230,6 +230,11 @@ class SlurmSubmitIT {
 
     private Path config(String name) throws IOException {
         Path file = Files.createDirectories(base.resolve("configs")).resolve(name + ".yaml");
+        // launch validates before it starts anything: the dataset must exist and hold a readable image.
+        Path images = Files.createDirectories(tmp.resolve("data"));
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        javax.imageio.ImageIO.write(image, "png", images.resolve("one.png").toFile());
+        Files.writeString(images.resolve("one.txt"), "a photo");
         Files.writeString(file, """
                 job: extension
                 config:
@@ -240,11 +245,12 @@ class SlurmSubmitIT {
                       network: {type: lora, linear: 16, linear_alpha: 16}
                       save: {dtype: float16, save_every: 10}
                       datasets:
-                        - folder_path: /data/images
+                        - folder_path: %s
                       train: {batch_size: 1, steps: 10}
                       model:
                         name_or_path: black-forest-labs/FLUX.1-dev
-                """.formatted(name));
+                        arch: flux
+                """.formatted(name, images));
         return file;
     }
 

@@ -135,7 +135,7 @@ class SubmitCliTest {
 
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(Files.readString(onlySubmissionDir().resolve("array.sbatch")))
-                .contains(" launch --config \"${configs[$task]}\" '--gpu-memory' '80GB' '--dry-run'\n");
+                .contains(" launch --config \"${configs[$task]}\" --gpu-memory 80GB --dry-run\n");
     }
 
     @Test
