@@ -104,7 +104,8 @@ public final class LaunchCommand extends BaseCommand {
         }
         List<SupervisedLaunch.JobInput> jobs = new ArrayList<>();
         for (PreparedJob job : checked.jobs()) {
-            jobs.add(new SupervisedLaunch.JobInput(Path.of(job.config()), job.gpuIndices(), null, null));
+            jobs.add(new SupervisedLaunch.JobInput(Path.of(job.config()), job.gpuIndices(),
+                    job.replanning() == null ? null : job.replanning().plan(), LaunchPipeline.replanner(checked, job)));
         }
         return SupervisedLaunch.start(s, output.json(), toolkit, jobs, noPrefetch,
                 (gpus, hub, offline, fast) -> ChildEnvironment.build(s.env(),
