@@ -1,6 +1,6 @@
 package dev.aitk.launcher.cli;
 
-import dev.aitk.launcher.supervise.FastDownload;
+import dev.aitk.launcher.supervise.ChildEnvironment;
 import dev.aitk.launcher.supervise.GpuMemorySampler;
 import dev.aitk.launcher.supervise.InterpreterProbe;
 import dev.aitk.launcher.supervise.ParallelRuns;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The real-run half of {@code launch}, after plan, render, validate and prefetch: find the toolkit and its
@@ -71,14 +70,14 @@ public final class SupervisedLaunch {
             throws InterruptedException {
         List<Path> configs = inputs.stream().map(JobInput::configFile).toList();
         boolean complete = prefetch(services, json, configs, noPrefetch);
-        // 0.x without hf_transfer installed fails outright when asked for it: ask only where it can work.
-        boolean fast = !(toolkit.python().hubMajorVersion().orElse(1) == 0 && !toolkit.python().hfTransfer());
         List<Job> jobs = new ArrayList<>();
         for (JobInput in : inputs) {
             dev.aitk.launcher.supervise.JobConfig config = dev.aitk.launcher.supervise.JobConfig.read(in.configFile());
+            ChildEnvironment.Request r = ChildEnvironment.Request.forInterpreter(in.gpuIndices(), toolkit.python(),
+                    complete);
             jobs.add(new Job(in.configFile(), config.name(), config.trainingFolder(),
-                    environment.build(in.gpuIndices(), toolkit.python().hubMajorVersion(), complete, fast), in.plan(),
-                    in.replanner()));
+                    environment.build(r.gpuIndices(), r.hubMajorVersion(), r.prefetchComplete(), r.fastDownload()),
+                    in.plan(), in.replanner()));
         }
         return run(services, json, toolkit, jobs, policy);
     }
@@ -148,13 +147,6 @@ public final class SupervisedLaunch {
         return true;
     }
 
-    /** The child's environment plus the fast-download switches this huggingface_hub reads, unless already set. */
-    public static Map<String, String> withFastDownload(Map<String, String> childEnvironment, PythonReport python) {
-        Map<String, String> env = new TreeMap<>(childEnvironment);
-        FastDownload.on(python.huggingfaceHub(), python.hfTransfer()).forEach(env::putIfAbsent);
-        return env;
-    }
-
     /** Runs the jobs (in parallel when more than one) and returns the exit code of the whole. */
     public static int run(Services services, boolean json, Toolkit toolkit, List<Job> jobs, RecoveryPolicy policy)
             throws InterruptedException {
@@ -162,7 +154,7 @@ public final class SupervisedLaunch {
         List<Replanner> replanners = new ArrayList<>();
         for (Job job : jobs) {
             specs.add(RunSpecs.forConfig(toolkit.install(), job.configFile(), job.name(), job.trainingFolder(),
-                    withFastDownload(job.childEnvironment(), toolkit.python()), job.plan()));
+                    job.childEnvironment(), job.plan()));
             replanners.add(job.replanner() == null ? Replanner.none() : job.replanner());
         }
         PrintWriter out = json ? services.err() : services.out();

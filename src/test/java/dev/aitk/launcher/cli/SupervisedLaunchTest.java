@@ -49,8 +49,11 @@ class SupervisedLaunchTest {
         Services s = services(Map.of("PATH", System.getenv("PATH"), "AITK_HOME", kit.root.toString()));
         SupervisedLaunch.Toolkit toolkit = SupervisedLaunch.toolkit(s, null, Path.of(kit.python));
 
+        Map<String, String> childEnv = dev.aitk.launcher.supervise.ChildEnvironment.build(s.env(),
+                dev.aitk.launcher.supervise.ChildEnvironment.Request.forInterpreter(List.of(0), toolkit.python(), false))
+                .toMap();
         int code = SupervisedLaunch.run(s, true, toolkit, List.of(new SupervisedLaunch.Job(config, "job_a",
-                kit.output, Map.of("PATH", System.getenv("PATH")), Map.of("batch_size", 1), null)),
+                kit.output, childEnv, Map.of("batch_size", 1), null)),
                 options("--max-attempts", "2").policy());
 
         assertThat(code).as(out + "\n" + err).isZero();
