@@ -1,7 +1,6 @@
 package dev.aitk.launcher.data;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -100,11 +99,6 @@ final class AtomicFiles {
     }
 
     static void commit(Path temp, Path dest) throws IOException {
-        try {
-            Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            // Same directory, so a plain rename is still a single step on every file system we know.
-            Files.move(temp, dest, StandardCopyOption.REPLACE_EXISTING);
-        }
+        dev.aitk.launcher.util.AtomicFiles.rename(temp, dest);
     }
 }

@@ -7,13 +7,12 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
 import dev.aitk.launcher.config.AppliedSetting;
-import dev.aitk.launcher.config.AtomicFile;
+import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.config.ConfigRenderer;
 import dev.aitk.launcher.config.ConfigTemplate;
 import dev.aitk.launcher.config.RenderedConfig;
@@ -69,13 +68,11 @@ public final class ConfigUpdater {
         RenderedConfig rendered = new ConfigRenderer().render(ConfigTemplate.file(config), settings);
         Path backup = config.resolveSibling(config.getFileName() + ".bak");
         try {
-            Path backupTemp = AtomicFiles.tempFor(backup);
-            Files.copy(config, backupTemp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-            AtomicFiles.commit(backupTemp, backup);
+            AtomicFiles.write(backup, Files.readString(config));
         } catch (IOException e) {
             throw new LauncherException(ExitCode.ENVIRONMENT, "cannot write " + backup + " (" + e.getMessage() + "); check permissions", e);
         }
-        AtomicFile.write(config, rendered.yaml());
+        AtomicFiles.write(config, rendered.yaml());
         List<String> keys = rendered.applied().stream().map(AppliedSetting::absolutePath).toList();
         return new Result(config.toString(), backup.toString(), "config.process[0].datasets[" + datasetIndex + "]", keys);
     }

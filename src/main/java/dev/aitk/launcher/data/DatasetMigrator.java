@@ -1,6 +1,7 @@
 package dev.aitk.launcher.data;
 
 import dev.aitk.launcher.data.AtomicFiles.Outcome;
+import dev.aitk.launcher.images.ImageHeader;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
 import java.awt.image.BufferedImage;
@@ -136,7 +137,7 @@ public final class DatasetMigrator {
     }
 
     /** A pair that passed the checks, with the size its images share and whether its mask can be copied as is. */
-    private record Planned(Triple triple, ImageInfo target, Optional<ImageInfo> mask) {
+    private record Planned(Triple triple, ImageHeader target, Optional<ImageHeader> mask) {
     }
 
     private List<Planned> probe(List<Triple> triples, MigrationRequest request, List<LeftOut> leftOut,
@@ -160,7 +161,7 @@ public final class DatasetMigrator {
 
     private static Optional<Planned> probeOne(Triple t, List<LeftOut> leftOut) {
         Map<String, String> files = filesOf(t);
-        Map<String, ImageInfo> infos = new LinkedHashMap<>();
+        Map<String, ImageHeader> infos = new LinkedHashMap<>();
         Map<String, Path> images = new LinkedHashMap<>();
         images.put(Role.TARGET.key(), t.target());
         t.masked().ifPresent(p -> images.put(Role.MASKED.key(), p));
@@ -174,7 +175,7 @@ public final class DatasetMigrator {
                 return Optional.empty();
             }
         }
-        ImageInfo target = infos.get(Role.TARGET.key());
+        ImageHeader target = infos.get(Role.TARGET.key());
         boolean same = infos.values().stream().allMatch(target::sameSize);
         if (!same) {
             Map<String, String> sizes = new LinkedHashMap<>();

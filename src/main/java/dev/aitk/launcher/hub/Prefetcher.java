@@ -152,7 +152,7 @@ public final class Prefetcher {
         try (Downloader downloader = new Downloader(http, api, cache, tuning, listener)) {
             List<FileTransfer> transfers = new ArrayList<>();
             for (Resolved r : work) {
-                transfers.addAll(transfersFor(r, downloader));
+                transfers.addAll(transfersFor(r, downloader, results));
             }
             checkDiskSpace(transfers);
             List<PrefetchReport.FileResult> done = downloader.runAll(transfers);
@@ -223,11 +223,22 @@ public final class Prefetcher {
         return new Resolved(ref, commit, listing, selection);
     }
 
-    /** One transfer per distinct blob not yet in the snapshot; HEADs run in parallel and check access before any long download. */
-    private List<FileTransfer> transfersFor(Resolved r, Downloader downloader) {
+    /**
+     * One transfer per distinct blob not yet in the snapshot; HEADs run in parallel and check access before any long
+     * download. A file another launcher completed since the plan was made goes into {@code results} as cached, so
+     * every selected file ends with a result.
+     */
+    private List<FileTransfer> transfersFor(Resolved r, Downloader downloader, Map<String, PrefetchReport.FileResult> results) {
         String repoId = r.ref().repoId();
-        List<RemoteEntry> missing = r.selection().files().stream()
-                .filter(e -> !cache.isCached(repoId, r.commit(), e.path(), e.sizeBytes())).toList();
+        List<RemoteEntry> missing = new ArrayList<>();
+        for (RemoteEntry e : r.selection().files()) {
+            if (!cache.isCached(repoId, r.commit(), e.path(), e.sizeBytes())) {
+                missing.add(e);
+            } else {
+                results.putIfAbsent(repoId + "\n" + e.path(),
+                        new PrefetchReport.FileResult(e.path(), e.sizeBytes(), PrefetchReport.Status.CACHED, null, null, 0));
+            }
+        }
         ExecutorService heads = Executors.newFixedThreadPool(Math.min(8, Math.max(1, missing.size())), t -> {
             Thread th = new Thread(t, "hub-head");
             th.setDaemon(true);

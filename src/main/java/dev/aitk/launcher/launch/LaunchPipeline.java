@@ -1,6 +1,6 @@
 package dev.aitk.launcher.launch;
 
-import dev.aitk.launcher.config.AtomicFile;
+import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.config.ConfigRenderer;
 import dev.aitk.launcher.config.ConfigTemplate;
 import dev.aitk.launcher.config.Overrides;
@@ -338,7 +338,7 @@ public final class LaunchPipeline {
         for (PreparedJob job : preparation.jobs()) {
             if (job.rendered()) {
                 Path path = Path.of(job.config());
-                AtomicFile.write(path, job.yaml());
+                AtomicFiles.write(path, job.yaml());
                 written.add(path);
             }
         }

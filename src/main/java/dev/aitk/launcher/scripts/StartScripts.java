@@ -1,6 +1,6 @@
 package dev.aitk.launcher.scripts;
 
-import dev.aitk.launcher.config.AtomicFile;
+import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
 import java.io.IOException;
@@ -85,7 +85,7 @@ public final class StartScripts {
     public static List<Path> write(Path dir, Scripts scripts) {
         List<Path> written = new ArrayList<>();
         Path sh = dir.resolve(SH);
-        AtomicFile.write(sh, scripts.shell());
+        AtomicFiles.write(sh, scripts.shell());
         try {
             Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(sh));
             perms.add(PosixFilePermission.OWNER_EXECUTE);
@@ -98,7 +98,7 @@ public final class StartScripts {
         written.add(sh);
         if (scripts.batch() != null) {
             Path bat = dir.resolve(BAT);
-            AtomicFile.write(bat, scripts.batch());
+            AtomicFiles.write(bat, scripts.batch());
             written.add(bat);
         }
         return written;

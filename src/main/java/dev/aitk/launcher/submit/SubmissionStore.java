@@ -1,5 +1,6 @@
 package dev.aitk.launcher.submit;
 
+import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
 import dev.aitk.launcher.util.LauncherException;

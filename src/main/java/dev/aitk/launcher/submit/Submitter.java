@@ -1,5 +1,6 @@
 package dev.aitk.launcher.submit;
 
+import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.hardware.GpuDetector;
 import dev.aitk.launcher.plan.Planner;
 import dev.aitk.launcher.util.Environment;

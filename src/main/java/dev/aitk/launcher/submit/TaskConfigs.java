@@ -1,5 +1,6 @@
 package dev.aitk.launcher.submit;
 
+import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.config.ConfigRenderer;
 import dev.aitk.launcher.config.ConfigTemplate;
 import dev.aitk.launcher.config.Overrides;

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.validate;
 
+import dev.aitk.launcher.images.ImageHeader;
 import dev.aitk.launcher.validate.ValidationReport.DatasetSummary;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

@@ -1,5 +1,7 @@
 package dev.aitk.launcher.validate;
 
+import dev.aitk.launcher.images.ImageHeader;
+import dev.aitk.launcher.images.ImageHeaders;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +12,6 @@ import java.util.concurrent.Future;
 /** Reads many image headers on a bounded pool, in chunks so 100,000 files cost a few hundred tasks. */
 final class HeaderPool {
     private static final int CHUNK = 512;
-    private static final ThreadLocal<ImageHeaders> READERS = ThreadLocal.withInitial(ImageHeaders::new);
 
     private HeaderPool() {
     }
@@ -22,9 +23,8 @@ final class HeaderPool {
             int from = start;
             int to = Math.min(files.size(), start + CHUNK);
             futures.add(pool.submit(() -> {
-                ImageHeaders reader = READERS.get();
                 for (int i = from; i < to; i++) {
-                    out[i] = reader.read(files.get(i));
+                    out[i] = ImageHeaders.readHeader(files.get(i));
                 }
             }));
         }

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.config;
 
+import dev.aitk.launcher.util.AtomicFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -74,7 +75,7 @@ class AiToolkitReadsRenderedConfigTest {
                 "datasets[0].control_path=/data/masked", "datasets[0].inpaint_path=/data/inpaint")));
         RenderedConfig r = new ConfigRenderer().render(ConfigTemplate.shipped(template), settings);
         Path config = dir.resolve(template + ".yaml");
-        AtomicFile.write(config, r.yaml());
+        AtomicFiles.write(config, r.yaml());
 
         JsonNode summary = readLikeAiToolkit(config);
         assertThat(summary.at("/name/0").asText()).isEqualTo("my_lora");
@@ -108,7 +109,7 @@ class AiToolkitReadsRenderedConfigTest {
         settings.add(Setting.cli("datasets[*].folder_path", "/data/images", "--dataset"));
         RenderedConfig r = new ConfigRenderer().render(ConfigTemplate.forModel(model), settings);
         Path config = dir.resolve("planned-" + model + "-" + card + ".yaml");
-        AtomicFile.write(config, r.yaml());
+        AtomicFiles.write(config, r.yaml());
         JsonNode summary = readLikeAiToolkit(config);
         assertThat(summary.at("/batch_size/0").asInt()).isEqualTo(plan.settings().batchSize());
         assertThat(summary.at("/resolution/0").toString())

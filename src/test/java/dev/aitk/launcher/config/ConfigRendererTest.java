@@ -1,5 +1,6 @@
 package dev.aitk.launcher.config;
 
+import dev.aitk.launcher.util.AtomicFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -191,8 +192,8 @@ class ConfigRendererTest {
     @Test
     void atomicWriteLeavesOnlyTheFinalFile(@TempDir Path dir) throws Exception {
         Path target = dir.resolve("sub/x.yaml");
-        AtomicFile.write(target, "a: 1\n");
-        AtomicFile.write(target, "a: 2\n");
+        AtomicFiles.write(target, "a: 1\n");
+        AtomicFiles.write(target, "a: 2\n");
         assertThat(Files.readString(target)).isEqualTo("a: 2\n");
         try (var files = Files.list(target.getParent())) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("x.yaml");

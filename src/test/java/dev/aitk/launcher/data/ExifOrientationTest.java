@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aitk.launcher.cli.CliRun;
+import dev.aitk.launcher.images.TestImages;
 import dev.aitk.launcher.util.Json;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -25,21 +25,17 @@ class ExifOrientationTest {
     void sizesAreComparedAfterTheExifOrientationAndConvertedMasksAreUpright() throws Exception {
         InpaintingDataset data = InpaintingDataset.in(tmp.resolve("src"));
         BufferedImage stored = InpaintingDataset.target(40, 20, 1);
-        Files.write(data.targets.resolve("phone.jpg"), withOrientation(jpeg(stored), 6));
+        Files.write(data.targets.resolve("phone.jpg"), TestImages.withJpegOrientation(TestImages.encode(stored, "jpg"), 6));
         InpaintingDataset.write(InpaintingDataset.mask(20, 40), "png", data.masks.resolve("phone.png"));
-        Files.write(data.targets.resolve("sideways.jpg"), withOrientation(jpeg(stored), 6));
+        Files.write(data.targets.resolve("sideways.jpg"), TestImages.withJpegOrientation(TestImages.encode(stored, "jpg"), 6));
         InpaintingDataset.write(InpaintingDataset.mask(40, 20), "png", data.masks.resolve("sideways.png"));
         // A JPEG mask with orientation 8: the PNG written for it must be upright (PNG has no orientation to carry).
         InpaintingDataset.write(stored, "png", data.targets.resolve("rotmask.png"));
         BufferedImage maskStored = InpaintingDataset.toRgb(InpaintingDataset.mask(20, 40));
-        Files.write(data.masks.resolve("rotmask.jpg"), withOrientation(jpeg(maskStored), 8));
+        Files.write(data.masks.resolve("rotmask.jpg"), TestImages.withJpegOrientation(TestImages.encode(maskStored, "jpg"), 8));
         Path out = tmp.resolve("out");
 
-        CliRun.Result r = CliRun.in(tmp).run("migrate-data", "--targets", data.targets.toString(),
-                "--masks", data.masks.toString(), "--output", out.toString(), "--layout", "mask", "--json");
-
-        assertThat(r.exitCode()).as(r.err()).isZero();
-        JsonNode report = Json.mapper().readTree(r.out()).get("report");
+        JsonNode report = migrateMasks(data, out);
         assertThat(report.get("pairsMigrated").asInt()).isEqualTo(2);
         JsonNode mismatch = report.get("sizeMismatches").get(0);
         assertThat(mismatch.get("name").asText()).isEqualTo("sideways");
@@ -47,6 +43,21 @@ class ExifOrientationTest {
         BufferedImage converted = ImageIO.read(out.resolve("masks/rotmask.png").toFile());
         assertThat(converted.getWidth()).isEqualTo(40);
         assertThat(converted.getHeight()).isEqualTo(20);
+    }
+
+    @Test
+    void aPngsExifChunkTurnsItToo() throws Exception {
+        // Pillow's exif_transpose honours a PNG eXIf chunk as well: stored 40x20 with orientation 6 is 20x40.
+        InpaintingDataset data = InpaintingDataset.in(tmp.resolve("src"));
+        Files.write(data.targets.resolve("turned.png"), TestImages.withPngOrientation(TestImages.encode(InpaintingDataset.target(40, 20, 1), "png"), 6));
+        BufferedImage rgbMask = InpaintingDataset.toRgb(InpaintingDataset.mask(40, 20));
+        Files.write(data.masks.resolve("turned.png"), TestImages.withPngOrientation(TestImages.encode(rgbMask, "png"), 6));
+        Path out = tmp.resolve("out");
+
+        assertThat(migrateMasks(data, out).get("pairsMigrated").asInt()).isEqualTo(1);
+        BufferedImage converted = ImageIO.read(out.resolve("masks/turned.png").toFile());
+        assertThat(converted.getWidth()).isEqualTo(20);
+        assertThat(converted.getHeight()).isEqualTo(40);
     }
 
     @Test
@@ -68,6 +79,14 @@ class ExifOrientationTest {
         assertThat(rows(ImageFiles.orient(img, 7))).isEqualTo("6 3|5 2|4 1");
     }
 
+    /** Runs migrate-data into the mask layout, expects success and returns the JSON report. */
+    private JsonNode migrateMasks(InpaintingDataset data, Path out) throws Exception {
+        CliRun.Result r = CliRun.in(tmp).run("migrate-data", "--targets", data.targets.toString(),
+                "--masks", data.masks.toString(), "--output", out.toString(), "--layout", "mask", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return Json.mapper().readTree(r.out()).get("report");
+    }
+
     private static String rows(BufferedImage img) {
         StringBuilder b = new StringBuilder();
         for (int y = 0; y < img.getHeight(); y++) {
@@ -79,33 +98,5 @@ class ExifOrientationTest {
             }
         }
         return b.toString();
-    }
-
-    static byte[] jpeg(BufferedImage img) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "jpeg", out);
-        return out.toByteArray();
-    }
-
-    /** Inserts an APP1 Exif segment (big-endian TIFF, one IFD entry: Orientation) right after SOI. */
-    static byte[] withOrientation(byte[] jpeg, int orientation) {
-        byte[] tiff = {
-            'M', 'M', 0, 42, 0, 0, 0, 8,
-            0, 1,
-            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0,
-            0, 0, 0, 0,
-        };
-        byte[] header = {'E', 'x', 'i', 'f', 0, 0};
-        int length = 2 + header.length + tiff.length;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, 2);
-        out.write(0xFF);
-        out.write(0xE1);
-        out.write(length >> 8);
-        out.write(length & 0xff);
-        out.writeBytes(header);
-        out.writeBytes(tiff);
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
     }
 }

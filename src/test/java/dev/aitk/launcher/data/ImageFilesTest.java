@@ -1,5 +1,6 @@
 package dev.aitk.launcher.data;
 
+import dev.aitk.launcher.images.ImageHeader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +25,7 @@ class ImageFilesTest {
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.filter(f -> !f.getFileName().toString().startsWith("broken")).toList()) {
                     BufferedImage decoded = ImageIO.read(f.toFile());
-                    ImageInfo info = ImageFiles.probe(f);
+                    ImageHeader info = ImageFiles.probe(f);
                     assertThat(info.size()).as(f.toString()).isEqualTo(decoded.getWidth() + "x" + decoded.getHeight());
                     assertThat(info.grayPng8()).as(f.toString())
                             .isEqualTo(f.toString().endsWith(".png") && decoded.getType() == BufferedImage.TYPE_BYTE_GRAY);
@@ -40,7 +41,7 @@ class ImageFilesTest {
         Path jpegNamedPng = tmp.resolve("photo.png");
         InpaintingDataset.write(InpaintingDataset.target(12, 7, 1), "jpg", jpegNamedPng);
         assertThat(ImageFiles.probe(jpegNamedPng).size()).isEqualTo("12x7");
-        assertThat(ImageFiles.probe(jpegNamedPng).format()).isEqualTo("jpeg");
+        assertThat(ImageFiles.probe(jpegNamedPng).format()).isEqualTo("JPEG");
 
         Path garbage = Files.write(tmp.resolve("x.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
         assertThatThrownBy(() -> ImageFiles.probe(garbage)).isInstanceOf(IOException.class);

@@ -137,6 +137,30 @@ class PrefetcherTest {
     }
 
     @Test
+    void aFileAnotherLauncherCompletesAfterThePlanIsReportedCachedNotLeftOut() throws IOException {
+        PrefetchRequest request = PrefetchRequest.of(List.of(ModelReference.parse(FLUX, "main", "model.name_or_path")));
+        // The plan is printed after the cache check and before the transfers are built: another launcher that
+        // finishes everything in that window (as seen under load with two launchers) is what this pins.
+        ProgressListener racing = new ProgressListener() {
+            @Override
+            public void planned(PrefetchPlan plan) {
+                assertThat(plan.toDownloadBytes()).isPositive();
+                assertThat(prefetcher(hub, env(home)).prefetch(request, ProgressListener.NONE).complete()).isTrue();
+            }
+        };
+
+        PrefetchReport report = prefetcher(hub, env(home)).prefetch(request, racing);
+
+        assertThat(report.complete()).isTrue();
+        assertThat(report.repos().get(0).files()).isNotEmpty().doesNotContainNull()
+                .allMatch(f -> f.status() == PrefetchReport.Status.CACHED);
+        assertThat(report.downloadedBytes()).isZero();
+        for (PrefetchReport.FileResult f : report.repos().get(0).files()) {
+            assertSnapshotHolds(f.path());
+        }
+    }
+
+    @Test
     void recoversFromResetsTruncationWrongBytesServerErrorsAndRateLimits() throws IOException {
         String shard = "transformer/diffusion_pytorch_model-00001-of-00002.safetensors";
         String te = "text_encoder_2/model-00001-of-00002.safetensors";

@@ -6,6 +6,7 @@ import dev.aitk.launcher.cli.PrefetchCommand.ProgressPrinter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +19,13 @@ class ProgressPrinterTest {
                         new PrefetchPlan.PlannedFile("model_index.json", 500, true)))));
     }
 
-    private static String waitFor(StringWriter sink, String text) throws InterruptedException {
-        for (int i = 0; i < 500 && !sink.toString().contains(text); i++) {
+    /**
+     * Polls until every expected text is printed (or 30 s pass): the printer thread may tick before the bytes are
+     * recorded, and prints a frame line by line, so waiting for one marker could read a stale or half-drawn frame.
+     */
+    private static String waitForAll(StringWriter sink, String... texts) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && !Arrays.stream(texts).allMatch(sink.toString()::contains)) {
             Thread.sleep(10);
         }
         return sink.toString();
@@ -36,7 +42,8 @@ class ProgressPrinterTest {
             p.transferred("black-forest-labs/FLUX.1-dev", "transformer/a.safetensors", 1 << 20);
             p.notice(new Notice(Notice.Kind.STALL, "black-forest-labs/FLUX.1-dev", "transformer/a.safetensors",
                     "stall: no bytes for 60 s at byte 2097152 on transformer/a.safetensors chunk 1/1, retrying (attempt 2 of 6)"));
-            String text = waitFor(err, "prefetch: total");
+            String text = waitForAll(err, "stall: no bytes for 60 s", "prefetch: total 2.0 MiB / 4.0 MiB (50%)",
+                    "active: transformer/a.safetensors");
             assertThat(out.toString()).contains("black-forest-labs/FLUX.1-dev @ main (commit 0123456789ab)",
                     "Plan: 2 file(s), 4.0 MiB in all, 500 B already cached, 4.0 MiB to download.");
             assertThat(text).contains("stall: no bytes for 60 s", "prefetch: total 2.0 MiB / 4.0 MiB (50%)", "active: transformer/a.safetensors");
@@ -54,7 +61,7 @@ class ProgressPrinterTest {
             p.planned(plan());
             p.fileStarted("black-forest-labs/FLUX.1-dev", "transformer/a.safetensors", 4 << 20, 0);
             p.transferred("black-forest-labs/FLUX.1-dev", "transformer/a.safetensors", 3 << 20);
-            String text = waitFor(err, "[##################      ]");
+            String text = waitForAll(err, "[##################      ]", " 75% 4.0 MiB", "total 3.0 MiB / 4.0 MiB (75%)", "ETA");
             assertThat(text).contains("transformer/a.safetensors", " 75% 4.0 MiB", "total 3.0 MiB / 4.0 MiB (75%)", "ETA");
         } finally {
             p.stop();

@@ -3,6 +3,9 @@ package dev.aitk.launcher.validate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aitk.launcher.images.ImageHeader;
+import dev.aitk.launcher.images.ImageHeaders;
+import dev.aitk.launcher.images.TestImages;
 import dev.aitk.launcher.util.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.aitk.launcher.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aitk.launcher.images.TestImages;
 import dev.aitk.launcher.util.ByteSize;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.validate;
 
+import dev.aitk.launcher.images.TestImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import dev.aitk.launcher.hardware.GpuDetector;
 import dev.aitk.launcher.hardware.GpuInventory;
 import dev.aitk.launcher.hardware.HostInfo;
 import dev.aitk.launcher.hardware.Source;
+import dev.aitk.launcher.images.TestImages;
 import dev.aitk.launcher.plan.MemoryBreakdown;
 import dev.aitk.launcher.plan.MemoryBudget;
 import dev.aitk.launcher.plan.Prediction;

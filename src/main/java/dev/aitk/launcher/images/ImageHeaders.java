@@ -1,4 +1,4 @@
-package dev.aitk.launcher.validate;
+package dev.aitk.launcher.images;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -8,18 +8,24 @@ import java.util.Locale;
 
 /**
  * Reads PNG, JPEG and WebP headers: one read of the first 16 KiB, and positional reads only where the
- * format puts what we need further in (a JPEG whose EXIF block holds a large thumbnail). Not thread-safe:
- * each thread uses its own instance.
+ * format puts what we need further in (a JPEG whose EXIF block holds a large thumbnail). An instance is not
+ * thread-safe: each thread uses its own, or {@link #readHeader} which keeps one per thread.
  */
-final class ImageHeaders {
+public final class ImageHeaders {
     private static final int FIRST_READ = 16 * 1024;
+    private static final ThreadLocal<ImageHeaders> PER_THREAD = ThreadLocal.withInitial(ImageHeaders::new);
     private final byte[] buffer = new byte[FIRST_READ];
     private RandomAccessFile channel;
     private long fileSize;
     private long bufferStart;
     private int bufferLength;
 
-    ImageHeader read(Path file) {
+    /** Reads one header with this thread's reader (one 16 KiB buffer per thread, reused). */
+    public static ImageHeader readHeader(Path file) {
+        return PER_THREAD.get().read(file);
+    }
+
+    public ImageHeader read(Path file) {
         try (RandomAccessFile ch = new RandomAccessFile(file.toFile(), "r")) {
             channel = ch;
             fileSize = ch.length();
@@ -126,7 +132,7 @@ final class ImageHeaders {
             }
         }
         boolean alpha = colorType == 4 || colorType == 6 || trns;
-        return oriented("PNG", width, height, channels, alpha, mode, orientation);
+        return oriented("PNG", width, height, channels, bitDepth, alpha, mode, orientation);
     }
 
     private ImageHeader jpeg() throws IOException {
@@ -165,6 +171,7 @@ final class ImageHeaders {
                 }
                 int height = u16be(pos + 5);
                 int width = u16be(pos + 7);
+                int precision = u8(pos + 4);
                 int components = u8(pos + 9);
                 if (width == 0 || height == 0) {
                     return ImageHeader.broken("JPEG frame header has a zero size (" + width + "x" + height + ")");
@@ -176,7 +183,7 @@ final class ImageHeaders {
                 if (pos + 2 + length >= fileSize) {
                     return ImageHeader.broken("truncated JPEG: the file ends right after the frame header");
                 }
-                return oriented("JPEG", width, height, components, false, mode, orientation);
+                return oriented("JPEG", width, height, components, precision, false, mode, orientation);
             }
             if (marker == 0xE1 && length >= 16 && has(pos + 4, 6) && tag(pos + 4, "Exif") && u8(pos + 8) == 0 && u8(pos + 9) == 0) {
                 orientation = tiffOrientation(pos + 10, length - 8);
@@ -199,7 +206,7 @@ final class ImageHeaders {
             }
             int width = u16le(26) & 0x3FFF;
             int height = u16le(28) & 0x3FFF;
-            return oriented("WebP", width, height, 3, false, "RGB", 1);
+            return oriented("WebP", width, height, 3, 8, false, "RGB", 1);
         }
         if (tag(12, "VP8L")) {
             if (!has(20, 5) || u8(20) != 0x2F) {
@@ -209,7 +216,7 @@ final class ImageHeaders {
             int width = (int) (bits & 0x3FFF) + 1;
             int height = (int) ((bits >> 14) & 0x3FFF) + 1;
             boolean alpha = ((bits >> 28) & 1) == 1;
-            return oriented("WebP", width, height, alpha ? 4 : 3, alpha, alpha ? "RGBA" : "RGB", 1);
+            return oriented("WebP", width, height, alpha ? 4 : 3, 8, alpha, alpha ? "RGBA" : "RGB", 1);
         }
         if (tag(12, "VP8X")) {
             if (!has(20, 10)) {
@@ -236,16 +243,17 @@ final class ImageHeaders {
                     pos += 8 + len + (len & 1);
                 }
             }
-            return oriented("WebP", width, height, alpha ? 4 : 3, alpha, alpha ? "RGBA" : "RGB", orientation);
+            return oriented("WebP", width, height, alpha ? 4 : 3, 8, alpha, alpha ? "RGBA" : "RGB", orientation);
         }
         return ImageHeader.broken("corrupt WebP: unknown first chunk");
     }
 
-    private static ImageHeader oriented(String format, int width, int height, int channels, boolean alpha, String mode,
-                                        int orientation) {
+    private static ImageHeader oriented(String format, int width, int height, int channels, int bitDepth, boolean alpha,
+                                        String mode, int orientation) {
         // EXIF orientations 5-8 rotate by 90 degrees: ai-toolkit's exif_transpose swaps the sides.
         boolean swap = orientation >= 5 && orientation <= 8;
-        return new ImageHeader(format, swap ? height : width, swap ? width : height, channels, alpha, mode, orientation, null);
+        return new ImageHeader(format, swap ? height : width, swap ? width : height, channels, bitDepth, alpha, mode,
+                orientation, null);
     }
 
     /** The orientation tag (0x0112) of IFD0 in a TIFF structure at {@code start}; 1 when absent or unreadable. */
