@@ -327,7 +327,7 @@ public final class LaunchPipeline {
         return new PlanningReplanner(new Planner(MemoryModel.standard()), preparation.inventory(), r.request(), r.plan(),
                 (failed, plan, attempt) -> {
                     Path next = first.resolveSibling(job.name() + ".attempt-" + attempt + ".yaml");
-                    AtomicFile.write(next, r.rerender().apply(plan));
+                    AtomicFiles.write(next, r.rerender().apply(plan));
                     return next;
                 });
     }
