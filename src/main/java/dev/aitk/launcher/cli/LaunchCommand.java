@@ -3,11 +3,11 @@ package dev.aitk.launcher.cli;
 import dev.aitk.launcher.launch.LaunchPipeline;
 import dev.aitk.launcher.launch.LaunchPreparation;
 import dev.aitk.launcher.launch.LaunchRequest;
-import dev.aitk.launcher.launch.PreparedJob;
-import dev.aitk.launcher.supervise.ChildEnvironment;
+import dev.aitk.launcher.launch.RealRun;
+import dev.aitk.launcher.supervise.ParallelRuns;
+import dev.aitk.launcher.supervise.RunRecord;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
-import dev.aitk.launcher.util.LauncherException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,35 +81,11 @@ public final class LaunchCommand extends BaseCommand {
         return ExitCode.OK.code();
     }
 
-    /**
-     * The real run: find the toolkit first (exit 7 before anything), then decide, write and validate the configs
-     * (errors stop it with exit 3 unless --ignore-validation), then prefetch and run supervised.
-     */
+    /** The real run (see {@link RealRun#launch}); the exit code is the worst of the runs'. */
     private int realRun(Services s, LaunchPipeline pipeline, LaunchRequest request) throws InterruptedException {
-        SupervisedLaunch.Toolkit toolkit = SupervisedLaunch.toolkit(s, render.toolkitDir,
-                render.python == null ? null : Path.of(render.python));
-        LaunchPreparation prepared = pipeline.prepare(request);
-        LaunchPipeline.writeConfigs(prepared);
-        LaunchPreparation checked = pipeline.check(prepared);
-        PrintWriter out = output.json() ? s.err() : s.out();
-        LaunchReport.print(out, checked, true);
-        long withErrors = checked.jobs().stream().filter(PreparedJob::findingsHaveErrors).count();
-        if (withErrors > 0) {
-            if (!ignoreValidation) {
-                throw new LauncherException(ExitCode.INPUT_INVALID, withErrors + " config(s) have validation errors "
-                        + "(listed above); fix them, or pass --ignore-validation to start anyway");
-            }
-            s.err().println("warning: --ignore-validation: starting although " + withErrors
-                    + " config(s) have validation errors");
-        }
-        List<SupervisedLaunch.JobInput> jobs = new ArrayList<>();
-        for (PreparedJob job : checked.jobs()) {
-            jobs.add(new SupervisedLaunch.JobInput(Path.of(job.config()), job.gpuIndices(), null, null));
-        }
-        return SupervisedLaunch.start(s, output.json(), toolkit, jobs, noPrefetch,
-                (gpus, hub, offline, fast) -> ChildEnvironment.build(s.env(),
-                        new ChildEnvironment.Request(gpus, hub, offline, fast)).toMap(),
-                supervise.policy());
+        List<RunRecord> records = new RealRun(s.env(), s.clock(), s.processRunner()).launch(pipeline, request,
+                new RealRun.Options(noPrefetch, ignoreValidation, supervise.policy()), new LaunchPrinter(s, output.json()));
+        return ParallelRuns.overall(records).code();
     }
 
     /** The --json document: whether this was a dry run, whether anything was started, and what was decided. */

@@ -14,11 +14,9 @@ import dev.aitk.launcher.plan.PlanRefusal;
 import dev.aitk.launcher.plan.PlanRequest;
 import dev.aitk.launcher.plan.Planner;
 import dev.aitk.launcher.plan.TrainingPlan;
-import dev.aitk.launcher.plan.TransformerShape;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -51,52 +49,14 @@ public final class PlanCommand extends BaseCommand {
     @Option(names = "--model", paramLabel = "VARIANT", description = "dev, kontext or flex2 (default: dev).")
     ModelVariant model = ModelVariant.DEV;
 
-    @Option(names = "--transformer-config", paramLabel = "PATH",
-            description = "The model's transformer/config.json: sizes a FLUX-derived transformer from its blocks.")
-    Path transformerConfig;
-
-    @Option(names = "--resolution", paramLabel = "PX", split = ",",
-            description = "Pin the training resolutions, a comma list such as 512,768,1024.")
-    List<Integer> resolutions;
-
-    @Option(names = "--batch-size", paramLabel = "N", converter = PositiveIntConverter.class,
-            description = "Pin the batch size.")
-    Integer batchSize;
-
-    @Option(names = "--quantize", negatable = true,
-            description = "Pin 8-bit weights on (--quantize) or off (--no-quantize).")
-    Boolean quantize;
-
-    @Option(names = "--gradient-checkpointing", negatable = true,
-            description = "Pin gradient checkpointing on or off.")
-    Boolean gradientCheckpointing;
-
-    @Option(names = "--rank", paramLabel = "N", description = "LoRA rank (default 16).")
-    Integer rank;
-
-    @Option(names = "--optimizer", paramLabel = "NAME", description = "Pin the optimizer (default adamw8bit).")
-    String optimizer;
-
-    @Option(names = "--effective-batch", paramLabel = "N", converter = PositiveIntConverter.class,
-            description = "Samples per LoRA update; the plan accumulates gradients to keep it.")
-    Integer effectiveBatch;
-
-    @Option(names = "--steps", paramLabel = "N", description = "Training steps to write into the plan.")
-    Integer steps;
-
-    @Option(names = "--jobs", paramLabel = "N", converter = PositiveIntConverter.class,
-            description = "Independent jobs to place, one per GPU (default 1).")
-    int jobs = 1;
+    @Mixin
+    PlanPinOptions pins;
 
     @Override
     protected int execute() {
         GpuInventory inventory = new GpuDetector(services().env(), services().processRunner())
                 .detect(gpuOptions.gpuMemory(), gpuOptions.gpus());
-        PlanRequest request = new PlanRequest(model,
-                transformerConfig == null ? null
-                        : TransformerShape.fromConfigJson(services().env().resolve(transformerConfig)),
-                resolutions, batchSize, quantize, gradientCheckpointing, rank, optimizer, effectiveBatch, steps, null,
-                jobs, null);
+        PlanRequest request = pins.request(model, services().env(), null);
         PrintWriter out = services().out();
         TrainingPlan plan;
         try {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The plan command's pins, for launch and init: each fixes one choice, and the plan says whether it still fits. */
+/** The planner's pins, one spelling for plan, launch and init: each fixes one choice, and the plan says whether it still fits. */
 public final class PlanPinOptions {
     @Option(names = "--transformer-config", paramLabel = "PATH",
             description = "The model's transformer/config.json: sizes a FLUX-derived transformer from its blocks.")
@@ -40,11 +40,11 @@ public final class PlanPinOptions {
             description = "Samples per LoRA update; the plan accumulates gradients to keep it.")
     Integer effectiveBatch;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Training steps (sets train.steps).")
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps (the plan's train.steps).")
     Integer steps;
 
     @Option(names = "--jobs", paramLabel = "N", converter = PositiveIntConverter.class,
-            description = "Independent jobs to run, one per GPU (default 1).")
+            description = "Independent jobs to place, one per GPU (default 1).")
     int jobs = 1;
 
     /** The plan request for {@code model}; a dataset's image count (when it can be read) caps the batch. */

@@ -2,6 +2,8 @@ package dev.aitk.launcher.launch;
 
 import dev.aitk.launcher.config.Setting;
 import dev.aitk.launcher.hardware.GpuInventory;
+import dev.aitk.launcher.plan.PlanRequest;
+import dev.aitk.launcher.plan.TrainingPlan;
 import java.util.List;
 
 /**
@@ -12,11 +14,18 @@ public interface JobPlanner {
 
     JobPlan plan(GpuInventory inventory, LaunchRequest request);
 
-    /** The jobs to run and what the planner wants the user to know. */
-    record JobPlan(List<PlannedJob> jobs, List<String> notes) {
+    /**
+     * The jobs to run and what the planner wants the user to know; {@code plan} and {@code request} (null when
+     * no plan stage is behind it) let an out-of-memory run be re-planned smaller.
+     */
+    record JobPlan(List<PlannedJob> jobs, List<String> notes, TrainingPlan plan, PlanRequest request) {
         public JobPlan {
             jobs = List.copyOf(jobs);
             notes = List.copyOf(notes);
+        }
+
+        public JobPlan(List<PlannedJob> jobs, List<String> notes) {
+            this(jobs, notes, null, null);
         }
     }
 

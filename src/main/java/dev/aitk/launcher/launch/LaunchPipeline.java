@@ -14,6 +14,8 @@ import dev.aitk.launcher.plan.PlanRequest;
 import dev.aitk.launcher.plan.Planner;
 import dev.aitk.launcher.scripts.ShellQuoting;
 import dev.aitk.launcher.supervise.ChildEnvironment;
+import dev.aitk.launcher.supervise.PlanningReplanner;
+import dev.aitk.launcher.supervise.Replanner;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
@@ -83,7 +85,9 @@ public final class LaunchPipeline {
                 jobs.add(existingConfig(request.configFiles().get(i), inventory, i, toolkit));
             }
             return new LaunchPreparation(inventory, List.of("no planning: --config files run as they are, one job per "
-                    + "GPU in order (all GPUs for a config with model.split_model_over_gpus: true)"), null,
+                    + "GPU in order (all GPUs for a config with model.split_model_over_gpus: true)",
+                    "no plan behind a --config file, so an out-of-memory run stops (exit 6) instead of being re-planned "
+                    + "smaller; lower train.batch_size or set model.quantize: true, or launch without --config"), null,
                     toolkit.directory(), jobs, notes);
         }
         JobPlanner.JobPlan plan = planner.plan(inventory, request);
@@ -104,7 +108,7 @@ public final class LaunchPipeline {
         ConfigRenderer renderer = new ConfigRenderer();
         List<PreparedJob> jobs = new ArrayList<>();
         for (JobPlanner.PlannedJob planned : plan.jobs()) {
-            jobs.add(renderJob(request, planned, template, renderer, output, dataset, overrides, toolkit, notes));
+            jobs.add(renderJob(request, plan, planned, template, renderer, output, dataset, overrides, toolkit, notes));
         }
         if (jobs.size() > 1 && dataset != null) {
             notes.add(jobs.size() + " jobs read the same dataset folder, and ai-toolkit writes its latent cache "
@@ -113,7 +117,8 @@ public final class LaunchPipeline {
         return new LaunchPreparation(inventory, plan.notes(), output.toString(), toolkit.directory(), jobs, notes);
     }
 
-    private PreparedJob renderJob(LaunchRequest request, JobPlanner.PlannedJob planned, ConfigTemplate template,
+    private PreparedJob renderJob(LaunchRequest request, JobPlanner.JobPlan plan, JobPlanner.PlannedJob planned,
+                                  ConfigTemplate template,
                                   ConfigRenderer renderer, Path output, Path dataset, List<Setting> overrides,
                                   Toolkit toolkit, List<String> notes) {
         List<Setting> settings = new ArrayList<>(planned.settings());
@@ -138,7 +143,27 @@ public final class LaunchPipeline {
         String finalName = rendered.name();
         checkName(finalName);
         Path config = output.resolve(finalName + ".yaml");
-        return command(finalName, config, template.label(), planned.gpuIndices(), rendered, toolkit);
+        PreparedJob job = command(finalName, config, template.label(), planned.gpuIndices(), rendered, toolkit);
+        if (plan.plan() == null) {
+            return job;
+        }
+        List<Setting> kept = new ArrayList<>(settings.subList(planned.settings().size(), settings.size()));
+        return job.withReplanning(replanning(plan, finalName, kept, template, renderer));
+    }
+
+    /**
+     * How {@code job} renders another plan: that plan's settings, then every setting that was not the plan's
+     * (training_folder, dataset, the user's --set, which still win), then the first attempt's config.name, so
+     * run.py finds its checkpoints and resumes.
+     */
+    private static Replanning replanning(JobPlanner.JobPlan plan, String name, List<Setting> kept,
+                                         ConfigTemplate template, ConfigRenderer renderer) {
+        kept.add(Setting.cli("config.name", name, "the first attempt's name, so run.py resumes its checkpoints"));
+        return new Replanning(plan.plan(), plan.request(), next -> {
+            List<Setting> settings = new ArrayList<>(PlannedJobs.toJobs(next).jobs().get(0).settings());
+            settings.addAll(kept);
+            return renderer.render(template, settings).yaml();
+        });
     }
 
     /** An existing config, as it is: job {@code i} gets the i-th GPU, or all of them when the config splits the model. */
@@ -203,7 +228,8 @@ public final class LaunchPipeline {
         ChildEnvironment childEnv = ChildEnvironment.build(env,
                 new ChildEnvironment.Request(gpus, OptionalInt.empty(), false, true));
         return new PreparedJob(name, config.toString(), template, gpus, rendered.applied(), rendered.notes(), List.of(),
-                false, null, toolkit.directory(), command, line, childEnv.redacted(), childEnv.notes(), rendered.yaml());
+                false, null, toolkit.directory(), command, line, childEnv.redacted(), childEnv.notes(), rendered.yaml(),
+                null);
     }
 
     private static String display(String word, boolean windows) {
@@ -285,6 +311,25 @@ public final class LaunchPipeline {
 
     private static boolean isAbsolute(String path) {
         return path.startsWith("/") || path.startsWith("\\") || path.matches("^[A-Za-z]:[\\\\/].*");
+    }
+
+    /**
+     * The OOM re-planner of a planned job (none for an existing --config file): plans again under a lower
+     * memory cap for the same GPUs and writes the smaller plan atomically next to the first config as
+     * {@code <name>.attempt-N.yaml}.
+     */
+    public static Replanner replanner(LaunchPreparation preparation, PreparedJob job) {
+        Replanning r = job.replanning();
+        if (r == null) {
+            return Replanner.none();
+        }
+        Path first = Path.of(job.config());
+        return new PlanningReplanner(new Planner(MemoryModel.standard()), preparation.inventory(), r.request(), r.plan(),
+                (failed, plan, attempt) -> {
+                    Path next = first.resolveSibling(job.name() + ".attempt-" + attempt + ".yaml");
+                    AtomicFiles.write(next, r.rerender().apply(plan));
+                    return next;
+                });
     }
 
     /** Writes each rendered config atomically; returns the paths written. */

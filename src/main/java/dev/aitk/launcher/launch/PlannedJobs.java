@@ -26,7 +26,9 @@ public final class PlannedJobs implements JobPlanner {
 
     @Override
     public JobPlan plan(GpuInventory inventory, LaunchRequest launch) {
-        return toJobs(planner.plan(inventory, request));
+        TrainingPlan plan = planner.plan(inventory, request);
+        JobPlan jobs = toJobs(plan);
+        return new JobPlan(jobs.jobs(), jobs.notes(), plan, request);
     }
 
     /** One job per GPU for ONE_JOB_PER_GPU (names suffixed _gpuN); otherwise one job on the layout's GPUs. */

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * One run.py process, ready to start: its config (path, template, every setting with its reason), the
  * validation findings (with the validate stage's own report for --json), and exactly what would be run: working directory, command, and the environment
- * (secrets already hidden). {@code yaml} is the config text to write; JSON output leaves it out.
+ * (secrets already hidden). {@code yaml} is the config text to write; JSON output leaves it out, and
+ * {@code replanning} (null for an existing --config file) how to render a smaller plan after an OOM.
  */
 public record PreparedJob(
         String name,
@@ -25,7 +26,8 @@ public record PreparedJob(
         String commandLine,
         List<ChildEnvironment.Variable> environment,
         List<String> environmentNotes,
-        @JsonIgnore String yaml) {
+        @JsonIgnore String yaml,
+        @JsonIgnore Replanning replanning) {
 
     public PreparedJob {
         gpuIndices = List.copyOf(gpuIndices);
@@ -41,7 +43,13 @@ public record PreparedJob(
     public PreparedJob withCheck(ConfigCheck.Checked checked) {
         return new PreparedJob(name, config, template, gpuIndices, settings, notes, checked.findings(),
                 checked.hasErrors(), checked.report(), workingDirectory, command, commandLine, environment,
-                environmentNotes, yaml);
+                environmentNotes, yaml, replanning);
+    }
+
+    /** The same job rendering another plan's settings (for the re-planner). */
+    public PreparedJob withReplanning(Replanning r) {
+        return new PreparedJob(name, config, template, gpuIndices, settings, notes, findings, findingsHaveErrors,
+                validation, workingDirectory, command, commandLine, environment, environmentNotes, yaml, r);
     }
 
     /** True when the config was rendered here (not an existing --config file) and must be written. */

@@ -16,6 +16,10 @@ import java.util.stream.Collectors;
  */
 public final class ChildEnvironment {
     static final String HIDDEN = "<set, hidden>";
+    /** huggingface_hub 0.x's fast path (hf_transfer); 1.x and later ignore it and use Xet. */
+    static final String HF_TRANSFER = "HF_HUB_ENABLE_HF_TRANSFER";
+    static final String XET_HIGH_PERFORMANCE = "HF_XET_HIGH_PERFORMANCE";
+    static final String DISABLE_XET = "HF_HUB_DISABLE_XET";
     private static final List<String> SECRETS = List.of("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN");
 
     /** One variable the launcher sets or passes on, and why; {@code secret} values are never printed. */
@@ -39,6 +43,16 @@ public final class ChildEnvironment {
                           boolean fastDownload) {
         public Request {
             gpuIndices = List.copyOf(gpuIndices);
+        }
+
+        /**
+         * The request for a probed interpreter. An unreadable huggingface_hub version gets the 1.x switches
+         * (what current ai-toolkit installs); 0.x without hf_transfer gets the fast path off, since 0.x fails
+         * the download outright when hf_transfer is asked for and missing.
+         */
+        public static Request forInterpreter(List<Integer> gpuIndices, PythonReport python, boolean prefetchComplete) {
+            int major = python.hubMajorVersion().orElse(1);
+            return new Request(gpuIndices, OptionalInt.of(major), prefetchComplete, major != 0 || python.hfTransfer());
         }
     }
 
@@ -98,15 +112,12 @@ public final class ChildEnvironment {
             return;
         }
         int major = request.hubMajorVersion().getAsInt();
-        Map<String, String> wanted = new LinkedHashMap<>();
+        Map<String, String> wanted = switches(major, request.fastDownload());
         String why;
         if (major == 0) {
-            wanted.put("HF_HUB_ENABLE_HF_TRANSFER", request.fastDownload() ? "1" : "0");
             why = request.fastDownload() ? "huggingface_hub 0.x: parallel downloads through hf_transfer"
                     : "huggingface_hub 0.x: hf_transfer off after a failed fast download; plain resumable downloads";
         } else {
-            wanted.put("HF_XET_HIGH_PERFORMANCE", request.fastDownload() ? "1" : "0");
-            wanted.put("HF_HUB_DISABLE_XET", request.fastDownload() ? "0" : "1");
             why = request.fastDownload() ? "huggingface_hub " + major + ".x: Xet downloads at full speed"
                     : "huggingface_hub " + major + ".x: Xet off after a failed fast download; plain HTTP downloads";
         }
@@ -118,6 +129,35 @@ public final class ChildEnvironment {
                 vars.add(new Variable(e.getKey(), e.getValue(), why, false));
             }
         }
+    }
+
+    /** The switches huggingface_hub {@code major}.x reads, set to use its fast path or not. */
+    private static Map<String, String> switches(int major, boolean fast) {
+        Map<String, String> switches = new LinkedHashMap<>();
+        if (major == 0) {
+            switches.put(HF_TRANSFER, fast ? "1" : "0");
+        } else {
+            switches.put(XET_HIGH_PERFORMANCE, fast ? "1" : "0");
+            switches.put(DISABLE_XET, fast ? "0" : "1");
+        }
+        return switches;
+    }
+
+    /** The fast-download switches a launch sets for {@code python}'s huggingface_hub (doctor shows them). */
+    public static Map<String, String> fastDownloadSwitches(PythonReport python) {
+        Request r = Request.forInterpreter(List.of(), python, false);
+        return switches(r.hubMajorVersion().getAsInt(), r.fastDownload());
+    }
+
+    /** Every fast path off, for every version: plain resumable HTTP downloads (the retry after a failed one). */
+    public static Map<String, String> fastDownloadOff() {
+        Map<String, String> off = new LinkedHashMap<>(switches(0, false));
+        off.putAll(switches(1, false));
+        return off;
+    }
+
+    public static boolean isFastDownloadOff(Map<String, String> environment) {
+        return fastDownloadOff().entrySet().stream().allMatch(e -> e.getValue().equals(environment.get(e.getKey())));
     }
 
     /** The variables the launcher sets or passes on, with reasons (secrets included; print {@link #redacted()}). */

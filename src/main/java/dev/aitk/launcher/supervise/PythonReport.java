@@ -29,6 +29,6 @@ public record PythonReport(
 
     /** The fast-download switches for this interpreter's huggingface_hub. */
     public java.util.Map<String, String> fastDownloadSwitches() {
-        return FastDownload.on(huggingfaceHub, hfTransfer);
+        return ChildEnvironment.fastDownloadSwitches(this);
     }
 }

@@ -173,12 +173,12 @@ public final class Supervisor {
                         + "); resuming from the newest checkpoint", Duration.ZERO)).orElse(null);
             }
             case FAST_PATH_OFF:
-                if (FastDownload.isOff(spec.environment())) {
+                if (ChildEnvironment.isFastDownloadOff(spec.environment())) {
                     return null;
                 }
-                return new Next(spec.withEnvironment(FastDownload.off()),
+                return new Next(spec.withEnvironment(ChildEnvironment.fastDownloadOff()),
                         cause.title() + ": restarting with the fast download path off (" + String.join(", ",
-                                FastDownload.off().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                                ChildEnvironment.fastDownloadOff().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                                         .toList()) + ")", Duration.ZERO);
             case GO_ONLINE:
                 if (spec.environment().containsKey("HF_HUB_OFFLINE")) {

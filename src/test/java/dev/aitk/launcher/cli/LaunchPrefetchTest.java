@@ -1,5 +1,6 @@
 package dev.aitk.launcher.cli;
 
+import dev.aitk.launcher.launch.RealRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,7 +58,7 @@ class LaunchPrefetchTest {
         FakeToolkit kit = FakeToolkit.in(tmp);
         Path config = kit.config("job.yaml", "job", 1, 10, 5);
 
-        boolean complete = SupervisedLaunch.prefetch(services(Map.of()), false, List.of(config), false);
+        boolean complete = Launches.prefetch(services(Map.of()), false, List.of(config), false);
 
         assertThat(complete).isTrue();
         assertThat(out.toString()).contains(FLUX).contains("holds everything");
@@ -71,7 +72,7 @@ class LaunchPrefetchTest {
         FakeToolkit kit = FakeToolkit.in(tmp);
         Path config = kit.config("job.yaml", "job", 1, 10, 5);
 
-        assertThat(SupervisedLaunch.prefetch(services(Map.of()), false, List.of(config), true)).isFalse();
+        assertThat(Launches.prefetch(services(Map.of()), false, List.of(config), true)).isFalse();
         assertThat(err.toString()).contains("prefetch skipped (--no-prefetch)");
         assertThat(tmp.resolve("hf/hub")).doesNotExist();
     }
@@ -82,7 +83,7 @@ class LaunchPrefetchTest {
         Path config = kit.config("job.yaml", "job", 1, 10, 5);
         hub.repo(FLUX).gated("hf_right");
 
-        assertThatThrownBy(() -> SupervisedLaunch.prefetch(services(Map.of("HF_TOKEN", "hf_wrong_secret")), false,
+        assertThatThrownBy(() -> Launches.prefetch(services(Map.of("HF_TOKEN", "hf_wrong_secret")), false,
                 List.of(config), false))
                 .isInstanceOf(LauncherException.class)
                 .hasMessageContaining("gated")
@@ -90,13 +91,13 @@ class LaunchPrefetchTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hf_wrong_secret"));
     }
 
-    private static SupervisedLaunch.EnvironmentBuilder environment(Map<String, String> knobs) {
-        return (gpus, hub, offline, fast) -> {
+    private static RealRun.EnvironmentBuilder environment(Map<String, String> knobs) {
+        return r -> {
             Map<String, String> env = new java.util.TreeMap<>(knobs);
             env.put("PATH", System.getenv("PATH"));
-            env.put("CUDA_VISIBLE_DEVICES", gpus.stream().map(String::valueOf).collect(
+            env.put("CUDA_VISIBLE_DEVICES", r.gpuIndices().stream().map(String::valueOf).collect(
                     java.util.stream.Collectors.joining(",")));
-            if (offline) {
+            if (r.prefetchComplete()) {
                 env.put("HF_HUB_OFFLINE", "1");
             }
             return env;
@@ -109,8 +110,8 @@ class LaunchPrefetchTest {
         Path config = kit.config("job.yaml", "job", 1, 20, 10);
         Services s = services(Map.of());
 
-        int code = SupervisedLaunch.start(s, true, kit.root, Path.of(kit.python),
-                List.of(new SupervisedLaunch.JobInput(config, List.of(0), null, null)), false, environment(Map.of()),
+        int code = Launches.start(s, true, kit.root, Path.of(kit.python),
+                List.of(new RealRun.JobInput(config, List.of(0), null, null)), false, environment(Map.of()),
                 dev.aitk.launcher.supervise.RecoveryPolicy.defaults());
 
         assertThat(code).as(err.toString()).isZero();
@@ -126,8 +127,8 @@ class LaunchPrefetchTest {
         Path config = kit.config("job.yaml", "job", 1, 20, 10);
         Services s = services(Map.of());
 
-        int code = SupervisedLaunch.start(s, false, kit.root, Path.of(kit.python),
-                List.of(new SupervisedLaunch.JobInput(config, List.of(0), null, null)), true,
+        int code = Launches.start(s, false, kit.root, Path.of(kit.python),
+                List.of(new RealRun.JobInput(config, List.of(0), null, null)), true,
                 environment(Map.of("FAKE_AITK_FAIL_DOWNLOAD", "hf_transfer", "HF_HUB_ENABLE_HF_TRANSFER", "1")),
                 dev.aitk.launcher.supervise.RecoveryPolicy.defaults());
 

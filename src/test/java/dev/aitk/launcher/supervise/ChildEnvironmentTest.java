@@ -84,4 +84,28 @@ class ChildEnvironmentTest {
         assertThat(c.toMap()).containsEntry("HF_HUB_ENABLE_HF_TRANSFER", "0");
         assertThat(c.notes()).contains("HF_HUB_ENABLE_HF_TRANSFER=0 is kept from your environment");
     }
+
+    @Test
+    void theProbedInterpreterDecidesTheSwitchesAndDoctorShowsTheSame() {
+        PythonReport hub0 = report("0.34.4", false);
+        ChildEnvironment.Request r = ChildEnvironment.Request.forInterpreter(List.of(0), hub0, true);
+        assertThat(r.fastDownload()).as("0.x without hf_transfer fails when asked for it").isFalse();
+        assertThat(shown(ChildEnvironment.build(env(), r))).containsEntry("HF_HUB_ENABLE_HF_TRANSFER", "0");
+        assertThat(ChildEnvironment.fastDownloadSwitches(hub0)).containsExactlyEntriesOf(
+                java.util.Map.of("HF_HUB_ENABLE_HF_TRANSFER", "0"));
+        assertThat(ChildEnvironment.fastDownloadSwitches(report("0.34.4", true)))
+                .containsEntry("HF_HUB_ENABLE_HF_TRANSFER", "1");
+        assertThat(ChildEnvironment.fastDownloadSwitches(report("1.1.0", false)))
+                .containsEntry("HF_XET_HIGH_PERFORMANCE", "1").containsEntry("HF_HUB_DISABLE_XET", "0");
+        assertThat(ChildEnvironment.fastDownloadSwitches(report(null, false)))
+                .as("an unknown version gets the 1.x switches").containsKey("HF_XET_HIGH_PERFORMANCE");
+        assertThat(ChildEnvironment.isFastDownloadOff(ChildEnvironment.fastDownloadOff())).isTrue();
+        assertThat(ChildEnvironment.fastDownloadOff()).containsEntry("HF_HUB_ENABLE_HF_TRANSFER", "0")
+                .containsEntry("HF_XET_HIGH_PERFORMANCE", "0").containsEntry("HF_HUB_DISABLE_XET", "1");
+    }
+
+    private static PythonReport report(String hub, boolean hfTransfer) {
+        return new PythonReport("3.11.9", "/usr/bin/python3", "2.5.1", "12.4", true, 1, null, hub, hfTransfer, false,
+                true, true);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.cli;
 
+import dev.aitk.launcher.launch.RealRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +22,7 @@ import picocli.CommandLine;
 
 /** The real-run half of launch against the run.py double: toolkit lookup, interpreter probe, runs, summary. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SupervisedLaunchTest {
+class RealRunTest {
     @TempDir
     Path tmp;
 
@@ -47,10 +48,13 @@ class SupervisedLaunchTest {
         FakeToolkit kit = FakeToolkit.in(tmp);
         Path config = kit.config("job.yaml", "job_a", 1, 20, 10);
         Services s = services(Map.of("PATH", System.getenv("PATH"), "AITK_HOME", kit.root.toString()));
-        SupervisedLaunch.Toolkit toolkit = SupervisedLaunch.toolkit(s, null, Path.of(kit.python));
+        RealRun.InstalledToolkit toolkit = Launches.toolkit(s, null, Path.of(kit.python));
 
-        int code = SupervisedLaunch.run(s, true, toolkit, List.of(new SupervisedLaunch.Job(config, "job_a",
-                kit.output, Map.of("PATH", System.getenv("PATH")), Map.of("batch_size", 1), null)),
+        Map<String, String> childEnv = dev.aitk.launcher.supervise.ChildEnvironment.build(s.env(),
+                dev.aitk.launcher.supervise.ChildEnvironment.Request.forInterpreter(List.of(0), toolkit.python(), false))
+                .toMap();
+        int code = Launches.run(s, true, toolkit, List.of(new RealRun.Job(config, "job_a",
+                kit.output, childEnv, Map.of("batch_size", 1), null)),
                 options("--max-attempts", "2").policy());
 
         assertThat(code).as(out + "\n" + err).isZero();
@@ -72,11 +76,11 @@ class SupervisedLaunchTest {
         Path a = kit.config("a.yaml", "sweep_a", 1, 20, 10);
         Path b = kit.config("b.yaml", "sweep_b", 1, 20, 10);
         Services s = services(Map.of("PATH", System.getenv("PATH")));
-        SupervisedLaunch.Toolkit toolkit = SupervisedLaunch.toolkit(s, kit.root, Path.of(kit.python));
+        RealRun.InstalledToolkit toolkit = Launches.toolkit(s, kit.root, Path.of(kit.python));
 
-        int code = SupervisedLaunch.run(s, false, toolkit, List.of(
-                new SupervisedLaunch.Job(a, "sweep_a", kit.output, Map.of("CUDA_VISIBLE_DEVICES", "0"), null, null),
-                new SupervisedLaunch.Job(b, "sweep_b", kit.output, Map.of("CUDA_VISIBLE_DEVICES", "1"), null, null)),
+        int code = Launches.run(s, false, toolkit, List.of(
+                new RealRun.Job(a, "sweep_a", kit.output, Map.of("CUDA_VISIBLE_DEVICES", "0"), null, null),
+                new RealRun.Job(b, "sweep_b", kit.output, Map.of("CUDA_VISIBLE_DEVICES", "1"), null, null)),
                 options().policy());
 
         assertThat(code).as(out + "\n" + err).isZero();
@@ -90,11 +94,11 @@ class SupervisedLaunchTest {
     @Test
     void aMissingToolkitIsOneSentenceAndExit7BeforeAnythingRuns() {
         Services s = services(Map.of("PATH", System.getenv("PATH")));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SupervisedLaunch.toolkit(s, null, null))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Launches.toolkit(s, null, null))
                 .isInstanceOf(dev.aitk.launcher.util.LauncherException.class)
                 .hasMessageContaining("pass --toolkit-dir DIR or set AITK_HOME")
                 .extracting(e -> ((dev.aitk.launcher.util.LauncherException) e).exitCode().code()).isEqualTo(7);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SupervisedLaunch.toolkit(s, tmp, null))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Launches.toolkit(s, tmp, null))
                 .hasMessageContaining("has no run.py");
     }
 }

@@ -1,0 +1,230 @@
+package dev.aitk.launcher.launch;
+
+import dev.aitk.launcher.hub.DownloadTuning;
+import dev.aitk.launcher.hub.ModelReference;
+import dev.aitk.launcher.hub.ModelReferences;
+import dev.aitk.launcher.hub.PrefetchReport;
+import dev.aitk.launcher.hub.PrefetchRequest;
+import dev.aitk.launcher.hub.Prefetcher;
+import dev.aitk.launcher.hub.ProgressListener;
+import dev.aitk.launcher.supervise.ChildEnvironment;
+import dev.aitk.launcher.supervise.GpuMemorySampler;
+import dev.aitk.launcher.supervise.InterpreterProbe;
+import dev.aitk.launcher.supervise.JobConfig;
+import dev.aitk.launcher.supervise.ParallelRuns;
+import dev.aitk.launcher.supervise.PythonReport;
+import dev.aitk.launcher.supervise.RecoveryPolicy;
+import dev.aitk.launcher.supervise.Replanner;
+import dev.aitk.launcher.supervise.RunRecord;
+import dev.aitk.launcher.supervise.RunSpec;
+import dev.aitk.launcher.supervise.RunSpecs;
+import dev.aitk.launcher.supervise.StopSignals;
+import dev.aitk.launcher.supervise.Supervisor;
+import dev.aitk.launcher.supervise.SupervisorListener;
+import dev.aitk.launcher.supervise.ToolkitInstall;
+import dev.aitk.launcher.supervise.ToolkitLocator;
+import dev.aitk.launcher.util.Environment;
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.LauncherException;
+import dev.aitk.launcher.util.ProcessRunner;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The real launch, after the command line was read: find the toolkit and probe its interpreter (exit 7 before
+ * anything runs), plan, render, write and validate the configs (errors stop it with exit 3 unless ignored),
+ * prefetch the models, then run each job supervised (one run.py per GPU when there are several), re-planning
+ * a planned job smaller after an out-of-memory. It prints nothing: a {@link Reporter} does.
+ */
+public final class RealRun {
+    /** What the command shows the user; every method is called from the launcher's threads as things happen. */
+    public interface Reporter {
+        /** The decided, written and validated jobs. */
+        void prepared(LaunchPreparation checked);
+
+        /** A one-sentence warning that does not stop the launch. */
+        void warning(String message);
+
+        /** A one-sentence note on a choice the user made. */
+        void note(String message);
+
+        /** The prefetch starts: the listener that shows its progress. */
+        ProgressListener prefetchStarted();
+
+        /** The prefetch ended (complete or not). */
+        void prefetchFinished(ProgressListener progress, PrefetchReport report);
+
+        /** The listener of one run's supervisor; {@code single} when it is the only run. */
+        SupervisorListener runStarting(RunSpec spec, GpuMemorySampler gpu, boolean single);
+
+        /** Every run ended. */
+        void finished(List<RunRecord> records);
+    }
+
+    /** --no-prefetch, --ignore-validation and the recovery budget. */
+    public record Options(boolean noPrefetch, boolean ignoreValidation, RecoveryPolicy policy) {
+    }
+
+    /** The toolkit, its interpreter and what that interpreter has. */
+    public record InstalledToolkit(ToolkitInstall install, PythonReport python) {
+    }
+
+    /** A job ready to run: its config, the GPUs it sees, the plan it starts with and its OOM re-planner. */
+    public record JobInput(Path configFile, List<Integer> gpuIndices, Object plan, Replanner replanner) {
+    }
+
+    /** One ai-toolkit job: its rendered config, config.name, training_folder, the child's environment, its plan. */
+    public record Job(Path configFile, String name, Path trainingFolder, Map<String, String> childEnvironment,
+                      Object plan, Replanner replanner) {
+    }
+
+    /** Builds run.py's environment; the launch uses {@link ChildEnvironment}, tests their own. */
+    @FunctionalInterface
+    public interface EnvironmentBuilder {
+        Map<String, String> build(ChildEnvironment.Request request);
+    }
+
+    private final Environment env;
+    private final Clock clock;
+    private final ProcessRunner runner;
+
+    public RealRun(Environment env, Clock clock, ProcessRunner runner) {
+        this.env = env;
+        this.clock = clock;
+        this.runner = runner;
+    }
+
+    /** The whole real launch; returns each run's record ({@link ParallelRuns#overall} gives the exit code). */
+    public List<RunRecord> launch(LaunchPipeline pipeline, LaunchRequest request, Options options, Reporter reporter)
+            throws InterruptedException {
+        InstalledToolkit toolkit = toolkit(request.toolkitDir(),
+                request.python() == null ? null : Path.of(request.python()), reporter);
+        LaunchPreparation prepared = pipeline.prepare(request);
+        LaunchPipeline.writeConfigs(prepared);
+        LaunchPreparation checked = pipeline.check(prepared);
+        reporter.prepared(checked);
+        long withErrors = checked.jobs().stream().filter(PreparedJob::findingsHaveErrors).count();
+        if (withErrors > 0) {
+            if (!options.ignoreValidation()) {
+                throw new LauncherException(ExitCode.INPUT_INVALID, withErrors + " config(s) have validation errors "
+                        + "(listed above); fix them, or pass --ignore-validation to start anyway");
+            }
+            reporter.warning("--ignore-validation: starting although " + withErrors
+                    + " config(s) have validation errors");
+        }
+        List<JobInput> jobs = new ArrayList<>();
+        for (PreparedJob job : checked.jobs()) {
+            jobs.add(new JobInput(Path.of(job.config()), job.gpuIndices(),
+                    job.replanning() == null ? null : job.replanning().plan(), LaunchPipeline.replanner(checked, job)));
+        }
+        return start(toolkit, jobs, options.noPrefetch(), r -> ChildEnvironment.build(env, r).toMap(),
+                options.policy(), reporter);
+    }
+
+    /**
+     * Finds ai-toolkit ({@code toolkitDir}, else AITK_HOME) and its interpreter ({@code python}, else the venv,
+     * else PATH) and probes the interpreter; warns (does not refuse) when torch is missing. Both may be null.
+     */
+    public InstalledToolkit toolkit(Path toolkitDir, Path python, Reporter reporter) {
+        ToolkitInstall install = new ToolkitLocator(env).locate(toolkitDir, python);
+        PythonReport py = new InterpreterProbe(runner).probe(install.python(), env);
+        if (py.torch() == null) {
+            reporter.warning(install.python() + " cannot import torch (" + py.torchError()
+                    + "); run.py will fail unless it finds it. 'aitk-launcher doctor' checks the interpreter.");
+        }
+        return new InstalledToolkit(install, py);
+    }
+
+    /** Prefetches, builds each job's environment for the installed huggingface_hub, and runs the jobs. */
+    public List<RunRecord> start(InstalledToolkit toolkit, List<JobInput> inputs, boolean noPrefetch,
+                                 EnvironmentBuilder environment, RecoveryPolicy policy, Reporter reporter)
+            throws InterruptedException {
+        boolean complete = prefetch(inputs.stream().map(JobInput::configFile).toList(), noPrefetch, reporter);
+        List<Job> jobs = new ArrayList<>();
+        for (JobInput in : inputs) {
+            JobConfig config = JobConfig.read(in.configFile());
+            ChildEnvironment.Request r = ChildEnvironment.Request.forInterpreter(in.gpuIndices(), toolkit.python(),
+                    complete);
+            jobs.add(new Job(in.configFile(), config.name(), config.trainingFolder(), environment.build(r), in.plan(),
+                    in.replanner()));
+        }
+        return run(toolkit, jobs, policy, reporter);
+    }
+
+    /**
+     * Downloads every model the configs name (model, extras, assistant LoRA, qtype adapter) into the cache the
+     * child reads, and returns whether the cache now holds everything (then run.py may run with
+     * HF_HUB_OFFLINE=1). {@code skip} (--no-prefetch) leaves it to run.py. A gated or missing model fails here
+     * in seconds (exit 5), not after the trainer started.
+     */
+    public boolean prefetch(List<Path> configs, boolean skip, Reporter reporter) {
+        if (skip) {
+            reporter.note("prefetch skipped (--no-prefetch): run.py downloads what it needs itself, online, with "
+                    + "huggingface_hub");
+            return false;
+        }
+        Map<String, ModelReference> refs = new LinkedHashMap<>();
+        for (Path config : configs) {
+            for (ModelReference r : ModelReferences.fromConfig(config, env)) {
+                refs.putIfAbsent(r.display() + "@" + r.revision(), r);
+            }
+        }
+        if (refs.isEmpty()) {
+            return true;
+        }
+        Prefetcher prefetcher = Prefetcher.forEnvironment(env, Optional.empty(), Optional.empty(),
+                DownloadTuning.defaults());
+        ProgressListener progress = reporter.prefetchStarted();
+        PrefetchReport report = null;
+        try {
+            report = prefetcher.prefetch(PrefetchRequest.of(List.copyOf(refs.values())), progress);
+        } finally {
+            reporter.prefetchFinished(progress, report);
+        }
+        if (!report.complete()) {
+            List<String> missing = report.missingDescriptions();
+            throw new LauncherException(ExitCode.DOWNLOAD_FAILED, missing.size() + " item(s) are missing from the cache "
+                    + report.cacheDir() + " after the prefetch (first: " + missing.get(0) + "); rerun with network "
+                    + "access, or pass --no-prefetch to let run.py download them itself");
+        }
+        return true;
+    }
+
+    /** Runs the jobs (in parallel when more than one); Ctrl+C stops them all, each at a checkpoint. */
+    public List<RunRecord> run(InstalledToolkit toolkit, List<Job> jobs, RecoveryPolicy policy, Reporter reporter)
+            throws InterruptedException {
+        List<RunSpec> specs = new ArrayList<>();
+        List<Replanner> replanners = new ArrayList<>();
+        for (Job job : jobs) {
+            specs.add(RunSpecs.forConfig(toolkit.install(), job.configFile(), job.name(), job.trainingFolder(),
+                    job.childEnvironment(), job.plan()));
+            replanners.add(job.replanner() == null ? Replanner.none() : job.replanner());
+        }
+        boolean single = specs.size() == 1;
+        List<GpuMemorySampler> samplers = Collections.synchronizedList(new ArrayList<>());
+        ParallelRuns runs = new ParallelRuns(specs.size(), i -> {
+            RunSpec spec = specs.get(i);
+            GpuMemorySampler gpu = new GpuMemorySampler(runner, env, spec.environment().get("CUDA_VISIBLE_DEVICES"),
+                    Duration.ofSeconds(5)).start();
+            samplers.add(gpu);
+            return new Supervisor(env, clock, reporter.runStarting(spec, gpu, single));
+        });
+        List<RunRecord> records;
+        StopSignals signals = StopSignals.install(runs.supervisors());
+        try {
+            records = runs.run(specs, policy, replanners);
+        } finally {
+            signals.close();
+            samplers.forEach(GpuMemorySampler::close);
+        }
+        reporter.finished(records);
+        return records;
+    }
+}
