@@ -112,15 +112,20 @@ public final class SlurmClient {
                 continue;
             }
             // The task comes from %i ("41_3"): %a prints "(null)" for tasks still pending.
-            Matcher m = ARRAY_TASK.matcher(f[0]);
-            String arrayJob = m.matches() ? m.group(1) : f[0];
-            Integer task = m.matches() ? Integer.valueOf(m.group(2)) : null;
-            if (!m.matches() && !JOB_ID.matcher(f[0]).matches()) {
-                continue;
-            }
-            String key = JobState.key(arrayJob, task);
-            states.putIfAbsent(key, new JobState(key, arrayJob, task, f[1], null, f[2], "squeue"));
+            row(f[0], f[1], null, f[2], "squeue").ifPresent(s -> states.putIfAbsent(s.jobId(), s));
         }
+    }
+
+    /** One row of squeue or sacct as a job state; empty when the id names no single job or array task. */
+    private static Optional<JobState> row(String id, String state, String exitCode, String reason, String source) {
+        Matcher m = ARRAY_TASK.matcher(id);
+        if (!m.matches() && !JOB_ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        String arrayJob = m.matches() ? m.group(1) : id;
+        Integer task = m.matches() ? Integer.valueOf(m.group(2)) : null;
+        String key = JobState.key(arrayJob, task);
+        return Optional.of(new JobState(key, arrayJob, task, state, exitCode, reason, source));
     }
 
     private void fromScontrol(String id, Map<String, JobState> states) {
@@ -144,15 +149,9 @@ public final class SlurmClient {
             if (f.length < 3) {
                 continue;
             }
-            Matcher m = ARRAY_TASK.matcher(f[0]);
-            String arrayJob = m.matches() ? m.group(1) : f[0];
-            Integer task = m.matches() ? Integer.valueOf(m.group(2)) : null;
-            if (!m.matches() && !JOB_ID.matcher(f[0]).matches()) {
-                continue; // "41_[2-5]": pending tasks not yet split, squeue reports them.
-            }
+            // "41_[2-5]" (pending tasks not yet split) is no single job: squeue reports those.
             String state = f[1].split(" ", 2)[0]; // "CANCELLED by 0"
-            String key = JobState.key(arrayJob, task);
-            states.putIfAbsent(key, new JobState(key, arrayJob, task, state, f[2], f.length > 3 ? f[3] : null, "sacct"));
+            row(f[0], state, f[2], f.length > 3 ? f[3] : null, "sacct").ifPresent(s -> states.putIfAbsent(s.jobId(), s));
         }
     }
 
