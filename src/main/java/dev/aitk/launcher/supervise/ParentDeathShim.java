@@ -1,10 +1,8 @@
 package dev.aitk.launcher.supervise;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.aitk.launcher.util.AtomicFiles;
+
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A few lines of Python that the toolkit's own interpreter runs before run.py (then runs run.py with runpy,
@@ -66,12 +64,9 @@ public final class ParentDeathShim {
     }
 
     /** Writes the shim into {@code dir} (temp file + atomic rename) and returns its path. */
-    public static Path writeInto(Path dir) throws IOException {
-        Files.createDirectories(dir);
+    public static Path writeInto(Path dir) {
         Path target = dir.resolve(FILE_NAME);
-        Path temp = Files.createTempFile(dir, ".shim", ".tmp");
-        Files.writeString(temp, SOURCE, StandardCharsets.UTF_8);
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(target, SOURCE);
         return target;
     }
 }

@@ -2,16 +2,15 @@ package dev.aitk.launcher.supervise;
 
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.Executables;
+import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
 import dev.aitk.launcher.util.LauncherException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -552,16 +551,7 @@ public final class Supervisor {
     }
 
     private static void write(Path target, String text) {
-        try {
-            Path dir = target.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, ".run", ".json.tmp");
-            Files.writeString(temp, text + "\n", StandardCharsets.UTF_8);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new LauncherException(ExitCode.ENVIRONMENT, "cannot write the run record " + target + " ("
-                    + e.getMessage() + "); choose an --output folder you can write to", e);
-        }
+        AtomicFiles.write(target, text + "\n");
     }
 
     private static Map<String, String> diff(Map<String, String> before, Map<String, String> after) {
