@@ -129,11 +129,6 @@ final class Fixtures {
             }
 
             @Override
-            public int logicalProcessors() {
-                return 16;
-            }
-
-            @Override
             public String osDescription() {
                 return os;
             }
