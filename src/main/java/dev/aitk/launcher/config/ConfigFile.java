@@ -74,7 +74,7 @@ final class ConfigFile {
     }
 
     private static ConfigUnreadable unusable(Path file, String problem, String fix, Integer line) {
-        return new ConfigUnreadable(file.toString(), problem, line, null, fix);
+        return new ConfigUnreadable(ConfigUnreadable.Kind.FILE, file.toString(), problem, line, null, fix);
     }
 
     private static int lineAt(byte[] bytes, int offset) {

@@ -37,7 +37,7 @@ public final class ConfigReader {
      * its line, as run.py refuses it ("Environment variable X not set").
      */
     public ConfigDocument read(Path file) {
-        return parse(ConfigFile.read(file), file, true);
+        return parse(file, true);
     }
 
     /** A config already in memory (a rendered one, still holding its placeholders), read as {@link #read(Path)}. */
@@ -50,31 +50,14 @@ public final class ConfigReader {
      * {@link ConfigDocument#unset()} instead of stopping the read.
      */
     public ConfigDocument parse(Path file) {
-        return parse(readText(file), file, false);
-    }
-
-    /**
-     * The file's text, refused when it cannot be a config (missing, a folder, unreadable, huge, binary, not
-     * UTF-8); validate reads in two steps to tell a file it cannot read from a config it cannot parse.
-     */
-    public String readText(Path file) {
-        return ConfigFile.read(file);
-    }
-
-    /**
-     * {@link #parse(Path)} of text already read from {@code file} (.json/.jsonc are JSON, as run.py decides by
-     * name); a parse failure carries the unset placeholders too.
-     */
-    public ConfigDocument parse(String text, Path file, boolean strict) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return parse(text, file.toString(), name.endsWith(".json") || name.endsWith(".jsonc"), strict);
+        return parse(file, false);
     }
 
     /**
      * For editing a config in place (migrate-data --config): the text as written, placeholders kept (they must
      * survive the rewrite) and comments attached.
      */
-    public ConfigDocument readForEditing(Path file) {
+    public static ConfigDocument readForEditing(Path file) {
         return compose(SourceText.verbatim(ConfigFile.read(file)), file.toString(), true);
     }
 
@@ -96,6 +79,13 @@ public final class ConfigReader {
             }
         }
         return env.resolve(config);
+    }
+
+    private ConfigDocument parse(Path file, boolean strict) {
+        String text = ConfigFile.read(file);
+        // run.py decides by the name: .json/.jsonc are JSON, the rest YAML.
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return parse(text, file.toString(), name.endsWith(".json") || name.endsWith(".jsonc"), strict);
     }
 
     private ConfigDocument parse(String text, String label, boolean json, boolean strict) {
@@ -126,11 +116,11 @@ public final class ConfigReader {
         } catch (YAMLException e) {
             throw limitFailure(label, e);
         } catch (StackOverflowError e) {
-            throw new ConfigUnreadable(label, "the config nests too deeply to read", null, null,
+            throw new ConfigUnreadable(ConfigUnreadable.Kind.SYNTAX, label, "the config nests too deeply to read", null, null,
                     "an ai-toolkit config is a few levels deep; check that this is the right file");
         }
         if (root == null) {
-            throw new ConfigUnreadable(label, "the config is empty (no YAML document in it)", null, null,
+            throw new ConfigUnreadable(ConfigUnreadable.Kind.SYNTAX, label, "the config is empty (no YAML document in it)", null, null,
                     "write the config: job, config.name, config.process (see config-templates/)");
         }
         ConfigDocument doc = new ConfigDocument(label, source, root);
@@ -150,12 +140,12 @@ public final class ConfigReader {
         String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
         if (problem != null && problem.startsWith("Global tag is not allowed")) {
             String tag = problem.substring(problem.indexOf(':') + 1).trim().replace("tag:yaml.org,2002:", "!!");
-            return new ConfigUnreadable(label, "the tag '" + tag + "' at line " + line + ", column " + column
+            return new ConfigUnreadable(ConfigUnreadable.Kind.SYNTAX, label, "the tag '" + tag + "' at line " + line + ", column " + column
                     + " is not a standard YAML type, and ai-toolkit's safe YAML loader refuses it", line, column,
                     "remove the tag and write the plain value");
         }
         String context = e.getContext() != null ? " (" + e.getContext() + ")" : "";
-        return new ConfigUnreadable(label, "the config is not valid YAML" + (line != null ? " at line " + line + ", column " + column : "")
+        return new ConfigUnreadable(ConfigUnreadable.Kind.SYNTAX, label, "the config is not valid YAML" + (line != null ? " at line " + line + ", column " + column : "")
                 + ": " + oneLine(problem) + oneLine(context), line, column,
                 "fix the syntax there: YAML indents with spaces (no tabs), and values that contain ': ' or start with '{', '[', '*', '&' or '!' need quotes");
     }
@@ -164,29 +154,29 @@ public final class ConfigReader {
         String msg = String.valueOf(e.getMessage());
         String lower = msg.toLowerCase(Locale.ROOT);
         if (msg.contains("aliases")) {
-            return new ConfigUnreadable(label, "the config uses more than " + YamlIo.MAX_ALIASES_FOR_COLLECTIONS
+            return new ConfigUnreadable(ConfigUnreadable.Kind.SYNTAX, label, "the config uses more than " + YamlIo.MAX_ALIASES_FOR_COLLECTIONS
                     + " aliases to lists or mappings, which is how a YAML 'billion laughs' bomb grows; refusing to expand it",
                     null, null, "write the repeated parts out, or use fewer '*alias' references");
         }
         if (lower.contains("nesting depth")) {
-            return new ConfigUnreadable(label, "the config nests lists and mappings more than " + YamlIo.MAX_NESTING_DEPTH
+            return new ConfigUnreadable(ConfigUnreadable.Kind.SYNTAX, label, "the config nests lists and mappings more than " + YamlIo.MAX_NESTING_DEPTH
                     + " levels deep; an ai-toolkit config needs about 6", null, null, "check that this is the right file");
         }
         if (msg.contains("code points") || msg.contains("exceeds the limit")) {
-            return new ConfigUnreadable(label, "the config is larger than " + YamlIo.MAX_CODE_POINTS
+            return new ConfigUnreadable(ConfigUnreadable.Kind.SYNTAX, label, "the config is larger than " + YamlIo.MAX_CODE_POINTS
                     + " characters; an ai-toolkit config is a few KiB", null, null, "check that this is the right file");
         }
         if (lower.contains("recursive")) {
-            return new ConfigUnreadable(label, "the config refers to itself through an alias (a recursive structure)", null, null,
+            return new ConfigUnreadable(ConfigUnreadable.Kind.SYNTAX, label, "the config refers to itself through an alias (a recursive structure)", null, null,
                     "replace the recursive '*alias' with the values it stands for");
         }
-        return new ConfigUnreadable(label, "the config cannot be read as YAML: " + oneLine(msg), null, null,
+        return new ConfigUnreadable(ConfigUnreadable.Kind.SYNTAX, label, "the config cannot be read as YAML: " + oneLine(msg), null, null,
                 "check that this is an ai-toolkit config in YAML or JSON");
     }
 
     private static void checkFinite(ConfigDocument doc, Node node, IdentityHashMap<Node, Boolean> onPath, int[] count) {
         if (++count[0] > MAX_NODES) {
-            throw new ConfigUnreadable(doc.label(), "the config expands to more than " + MAX_NODES
+            throw new ConfigUnreadable(ConfigUnreadable.Kind.SYNTAX, doc.label(), "the config expands to more than " + MAX_NODES
                     + " values through aliases; refusing to expand it", null, null,
                     "write the repeated parts out, or use fewer '*alias' references");
         }
@@ -195,7 +185,7 @@ public final class ConfigReader {
         }
         if (onPath.put(node, Boolean.TRUE) != null) {
             TextPosition at = doc.position(node);
-            throw new ConfigUnreadable(doc.label(), "the config refers to itself through an alias (a recursive structure) at line "
+            throw new ConfigUnreadable(ConfigUnreadable.Kind.SYNTAX, doc.label(), "the config refers to itself through an alias (a recursive structure) at line "
                     + at.line() + ", column " + at.column(), at.line(), at.column(),
                     "replace the recursive '*alias' with the values it stands for");
         }

@@ -62,22 +62,20 @@ public final class Validator {
         String shown = file.equals(env.resolve(config)) ? config.toString() : file.toString();
         Findings findings = new Findings(shown);
         List<String> notes = new ArrayList<>();
-        String text;
-        try {
-            text = reader.readText(file);
-        } catch (ConfigUnreadable e) {
-            findings.add(new Finding(Severity.ERROR, "", e.line(), e.column(), e.problem(), e.fix(), shown));
-            return report(shown, findings, List.of(), List.of(), Fit.skipped("not checked: the config was not read"), notes, started);
-        }
-        extensionRule(file, findings, shown);
         ConfigDocument document;
         try {
-            document = reader.parse(text, file, false);
+            document = reader.parse(file);
         } catch (ConfigUnreadable e) {
-            unsetVariables(e.unset(), null, findings, shown);
+            boolean parsed = e.kind() != ConfigUnreadable.Kind.FILE;
+            if (parsed) {
+                extensionRule(file, findings, shown);
+                unsetVariables(e.unset(), null, findings, shown);
+            }
             findings.add(new Finding(Severity.ERROR, "", e.line(), e.column(), e.problem(), e.fix(), shown));
-            return report(shown, findings, List.of(), List.of(), Fit.skipped("not checked: the config was not parsed"), notes, started);
+            return report(shown, findings, List.of(), List.of(),
+                    Fit.skipped(parsed ? "not checked: the config was not parsed" : "not checked: the config was not read"), notes, started);
         }
+        extensionRule(file, findings, shown);
         ConfigTree tree = new ConfigTree(document);
         ConfigNode root = tree.root();
         unsetVariables(document.unset(), root, findings, shown);

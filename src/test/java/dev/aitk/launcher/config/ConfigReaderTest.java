@@ -82,7 +82,7 @@ class ConfigReaderTest {
     @Test
     void editingKeepsPlaceholdersAndComments() throws Exception {
         Path f = write("c.yaml", "config:\n  name: ${NAME} # the run\n");
-        ConfigDocument doc = reader(Map.of()).readForEditing(f);
+        ConfigDocument doc = ConfigReader.readForEditing(f);
         assertThat(doc.scalarAt("config", "name")).isEqualTo("${NAME}");
         assertThat(doc.unset()).isEmpty();
         assertThat(YamlIo.serialize(doc.root())).contains("${NAME}", "# the run");
