@@ -1,5 +1,6 @@
 package dev.aitk.launcher.data;
 
+import dev.aitk.launcher.images.DatasetFiles;
 import dev.aitk.launcher.data.AtomicFiles.Outcome;
 import dev.aitk.launcher.images.ImageHeader;
 import dev.aitk.launcher.util.ExitCode;
@@ -265,12 +266,12 @@ public final class DatasetMigrator {
         Path partners = request.partnerDir();
         TransferMode mode = request.transfer();
         // ai-toolkit looks partners up with lower-case extensions only, so every output name gets one.
-        String targetName = t.name() + "." + ImageFiles.extension(t.target().getFileName().toString());
+        String targetName = t.name() + "." + DatasetFiles.extension(t.target().getFileName().toString());
         try {
             switch (request.layout()) {
                 case KONTEXT -> {
                     Path masked = t.masked().orElseThrow();
-                    Path dest = partners.resolve(t.name() + "." + ImageFiles.extension(masked.getFileName().toString()));
+                    Path dest = partners.resolve(t.name() + "." + DatasetFiles.extension(masked.getFileName().toString()));
                     tally.count(transfer(masked, dest, mode, request.dryRun()));
                 }
                 case MASK -> {
@@ -388,10 +389,10 @@ public final class DatasetMigrator {
         Set<Path> expected = new HashSet<>();
         for (Planned p : planned) {
             Triple t = p.triple();
-            expected.add(request.imagesDir().resolve(t.name() + "." + ImageFiles.extension(t.target().getFileName().toString())));
+            expected.add(request.imagesDir().resolve(t.name() + "." + DatasetFiles.extension(t.target().getFileName().toString())));
             expected.add(request.imagesDir().resolve(t.name() + "." + request.captionExt()));
             String partnerExt = request.layout() == Layout.KONTEXT
-                    ? ImageFiles.extension(t.masked().orElseThrow().getFileName().toString()) : "png";
+                    ? DatasetFiles.extension(t.masked().orElseThrow().getFileName().toString()) : "png";
             expected.add(request.partnerDir().resolve(t.name() + "." + partnerExt));
         }
         List<String> foreign = new ArrayList<>();
