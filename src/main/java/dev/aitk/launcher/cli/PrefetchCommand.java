@@ -126,7 +126,9 @@ public final class PrefetchCommand extends BaseCommand {
         } finally {
             progress.stop();
         }
-        if (output.json()) {
+        if (output.json() && !report.complete()) {
+            foundBeforeFailing(report);
+        } else if (output.json()) {
             s.out().println(Json.write(report));
         } else {
             printSummary(s.out(), report);
