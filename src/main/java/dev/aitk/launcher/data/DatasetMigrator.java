@@ -1,7 +1,8 @@
 package dev.aitk.launcher.data;
 
 import dev.aitk.launcher.images.DatasetFiles;
-import dev.aitk.launcher.data.AtomicFiles.Outcome;
+import dev.aitk.launcher.data.CopyOrLink.Outcome;
+import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.images.ImageHeader;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
@@ -323,10 +324,10 @@ public final class DatasetMigrator {
 
     private static Outcome transfer(Path source, Path dest, TransferMode mode, boolean dryRun) throws IOException {
         if (dryRun) {
-            return AtomicFiles.isUpToDate(source, dest, mode) ? Outcome.UNCHANGED : Outcome.WRITTEN;
+            return CopyOrLink.isUpToDate(source, dest, mode) ? Outcome.UNCHANGED : Outcome.WRITTEN;
         }
         try {
-            return AtomicFiles.transfer(source, dest, mode);
+            return CopyOrLink.transfer(source, dest, mode);
         } catch (IOException e) {
             throw cannotWrite(dest, e);
         }
@@ -350,9 +351,9 @@ public final class DatasetMigrator {
         try {
             stamp = 0;
             for (Path s : sources) {
-                stamp = Math.max(stamp, AtomicFiles.millis(s));
+                stamp = Math.max(stamp, CopyOrLink.millis(s));
             }
-            if (Files.isRegularFile(dest) && AtomicFiles.millis(dest) == stamp) {
+            if (Files.isRegularFile(dest) && CopyOrLink.millis(dest) == stamp) {
                 return Outcome.UNCHANGED;
             }
         } catch (IOException e) {
@@ -370,12 +371,12 @@ public final class DatasetMigrator {
                 throw new SourceUnreadable(String.join(" or ", sources.stream().map(Path::toString).toList())
                         + " (" + e.getMessage() + ")");
             }
-            Path temp = AtomicFiles.tempFor(dest);
+            long newest = stamp;
             try {
-                Files.deleteIfExists(temp);
-                ImageFiles.writePng(image, temp);
-                AtomicFiles.stamp(temp, stamp);
-                AtomicFiles.commit(temp, dest);
+                AtomicFiles.replace(dest, temp -> {
+                    ImageFiles.writePng(image, temp);
+                    CopyOrLink.stamp(temp, newest);
+                });
             } catch (IOException e) {
                 throw cannotWrite(dest, e);
             }
