@@ -2,6 +2,7 @@ package dev.aitk.launcher.hub;
 
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
+import dev.aitk.launcher.util.Retry;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -10,9 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * One blob on its way into the cache: takes its {@link BlobLock}, resumes its {@link ResumableBlob}, fetches the
@@ -126,43 +127,79 @@ final class BlobTransfer {
     private void runChunk(int index) {
         long start = partial.chunkStart(index);
         long end = partial.chunkEnd(index);
+        String where = "chunk " + (index + 1) + "/" + partial.chunkCount() + " (bytes " + start + "-" + end + ")";
         RangeFetcher.Cursor cursor = new RangeFetcher.Cursor(start);
-        int attempt = 0;
-        Duration rateLimitWaited = Duration.ZERO;
-        while (!stopped() && !streaming.get()) {
-            long before = cursor.position;
-            try {
-                if (cursor.position <= end) {
-                    RangeFetcher.Outcome outcome = fetcher.fetch(cursor, end, null, () -> stopped() || streaming.get());
-                    if (outcome == RangeFetcher.Outcome.RANGES_IGNORED) {
-                        startStreaming(RangeFetcher.RANGES_IGNORED);
-                    }
-                    if (outcome != RangeFetcher.Outcome.COMPLETE) {
-                        return;
-                    }
+        long[] tryStart = {start};
+        try {
+            boolean complete = owner.retry.run(() -> {
+                tryStart[0] = cursor.position;
+                if (stopped() || streaming.get()) {
+                    return false;
                 }
+                RangeFetcher.Outcome outcome = cursor.position > end ? RangeFetcher.Outcome.COMPLETE
+                        : fetcher.fetch(cursor, end, null, () -> stopped() || streaming.get());
+                if (outcome == RangeFetcher.Outcome.RANGES_IGNORED) {
+                    startStreaming(RangeFetcher.RANGES_IGNORED);
+                }
+                return outcome == RangeFetcher.Outcome.COMPLETE;
+            }, failure -> judge(failure, cursor.position > tryStart[0]), notices(() -> where));
+            if (complete) {
                 partial.markDone(index);
                 checksum.advance(partial);
                 finishIfComplete();
-                return;
-            } catch (RetryableException e) {
-                if (e.rateLimited()) {
-                    rateLimitWaited = waitRateLimit(e, rateLimitWaited);
-                    continue;
-                }
-                attempt = cursor.position > before ? 1 : attempt + 1;
-                String where = "chunk " + (index + 1) + "/" + partial.chunkCount() + " (bytes " + start + "-" + end + ")";
-                if (attempt >= tuning.maxAttempts()) {
-                    startStreaming(where + " failed " + attempt + " times (" + e.getMessage() + ")");
-                    return;
-                }
-                retryNotice(e, where, attempt);
-                sleep(tuning.backoff(attempt, ThreadLocalRandom.current().nextDouble()));
-            } catch (IOException | RuntimeException e) {
-                fail(e);
-                return;
             }
+        } catch (Retry.Exhausted e) {
+            if (e.waitBudgetSpent()) {
+                fail(rateLimitedTooLong());
+            } else {
+                startStreaming(where + " failed " + e.failures() + " times (" + e.getMessage() + ")");
+            }
+        } catch (InterruptedException e) {
+            cancelled();
+        } catch (IOException | RuntimeException e) {
+            fail(e);
         }
+    }
+
+    /** Only transient trouble is retried; a try that moved the cursor forward starts the count over. */
+    private static Retry.Verdict judge(Exception failure, boolean progressed) {
+        if (!(failure instanceof RetryableException e)) {
+            return Retry.Verdict.giveUp();
+        }
+        if (e.rateLimited()) {
+            return Retry.Verdict.waitFor(e.retryAfter().orElseThrow());
+        }
+        return progressed ? Retry.Verdict.retryAfterProgress() : Retry.Verdict.retry();
+    }
+
+    /** Each retry and each wait the Hub asked for becomes a notice the user sees as it happens. */
+    private Retry.Listener notices(Supplier<String> where) {
+        return new Retry.Listener() {
+            @Override
+            public void retrying(Exception failure, int nextAttempt, int maxAttempts, Duration wait) {
+                retries.incrementAndGet();
+                boolean stall = failure instanceof RetryableException r && r.stall();
+                String text = (stall ? "stall: " : "") + failure.getMessage() + " on " + displayPath() + " " + where.get()
+                        + ", retrying (attempt " + nextAttempt + " of " + maxAttempts + ")";
+                owner.notice(new Notice(stall ? Notice.Kind.STALL : Notice.Kind.RETRY, repoId, displayPath(), text));
+            }
+
+            @Override
+            public void waiting(Exception failure, Duration wait) {
+                owner.notice(new Notice(Notice.Kind.RATE_LIMITED, repoId, displayPath(),
+                        "rate limited (429) on " + displayPath() + "; waiting " + Math.max(1, wait.toSeconds()) + " s as the Hub asked"));
+            }
+        };
+    }
+
+    private LauncherException rateLimitedTooLong() {
+        return new LauncherException(ExitCode.DOWNLOAD_FAILED, "the Hub kept rate-limiting downloads of " + repoId
+                + " (429) for over " + tuning.rateLimitBudget().toMinutes() + " minutes; wait a while and run again (completed parts are kept), or set HF_TOKEN for higher limits");
+    }
+
+    private void cancelled() {
+        Thread.currentThread().interrupt();
+        owner.cancelled.set(true);
     }
 
     private void startStreaming(String reason) {
@@ -175,10 +212,11 @@ final class BlobTransfer {
         owner.submit(this::runStream);
     }
 
-    /** The fallback: one connection, sequential, resuming where it stopped; each completed chunk is journalled. */
+    /**
+     * The fallback: one connection, sequential, resuming where it stopped (each completed chunk is journalled),
+     * over every stretch of chunks not yet done.
+     */
     private void runStream() {
-        int attempt = 0;
-        Duration rateLimitWaited = Duration.ZERO;
         while (!stopped()) {
             int first = -1;
             int last = -1;
@@ -196,36 +234,38 @@ final class BlobTransfer {
                 finishIfComplete();
                 return;
             }
-            RangeFetcher.Cursor cursor = new RangeFetcher.Cursor(partial.chunkStart(first));
-            long before = cursor.position;
-            try {
-                fetcher.fetch(cursor, partial.chunkEnd(last), this::journalStreamed, this::stopped);
-                if (cursor.rangesIgnored) {
-                    fallbackReason = RangeFetcher.RANGES_IGNORED;
-                }
-                for (int i = 0; i < partial.chunkCount() && partial.chunkEnd(i) < cursor.position; i++) {
-                    partial.markDone(i);
-                }
-                attempt = 0;
-            } catch (RetryableException e) {
-                if (e.rateLimited()) {
-                    rateLimitWaited = waitRateLimit(e, rateLimitWaited);
-                    continue;
-                }
-                attempt = cursor.position > before ? 1 : attempt + 1;
-                if (attempt >= tuning.maxAttempts()) {
-                    fail(new LauncherException(ExitCode.DOWNLOAD_FAILED, "downloading " + repoId + "/" + displayPath()
-                            + " failed over parallel ranges and then over a single stream (" + e.getMessage()
-                            + "); completed parts are kept: check the network or try a mirror with --endpoint, then run again to resume"));
-                    return;
-                }
-                retryNotice(e, "stream at byte " + cursor.position, attempt);
-                sleep(tuning.backoff(attempt, ThreadLocalRandom.current().nextDouble()));
-            } catch (IOException | RuntimeException e) {
-                fail(e);
+            if (!streamStretch(partial.chunkStart(first), partial.chunkEnd(last))) {
                 return;
             }
         }
+    }
+
+    /** Streams bytes [from, end] with retries; false when the transfer failed or was stopped. */
+    private boolean streamStretch(long from, long end) {
+        RangeFetcher.Cursor cursor = new RangeFetcher.Cursor(from);
+        long[] tryStart = {from};
+        try {
+            owner.retry.run(() -> {
+                tryStart[0] = cursor.position;
+                return stopped() ? RangeFetcher.Outcome.ABANDONED : fetcher.fetch(cursor, end, this::journalStreamed, this::stopped);
+            }, failure -> judge(failure, cursor.position > tryStart[0]), notices(() -> "stream at byte " + cursor.position));
+            if (cursor.rangesIgnored) {
+                fallbackReason = RangeFetcher.RANGES_IGNORED;
+            }
+            for (int i = 0; i < partial.chunkCount() && partial.chunkEnd(i) < cursor.position; i++) {
+                partial.markDone(i);
+            }
+            return !stopped();
+        } catch (Retry.Exhausted e) {
+            fail(e.waitBudgetSpent() ? rateLimitedTooLong() : new LauncherException(ExitCode.DOWNLOAD_FAILED, "downloading "
+                    + repoId + "/" + displayPath() + " failed over parallel ranges and then over a single stream (" + e.getMessage()
+                    + "); completed parts are kept: check the network or try a mirror with --endpoint, then run again to resume"));
+        } catch (InterruptedException e) {
+            cancelled();
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        }
+        return false;
     }
 
     /** A stream records each chunk it completes, so a crash mid-stream resumes from there too. */
@@ -236,36 +276,6 @@ final class BlobTransfer {
             }
         }
         checksum.advance(partial);
-    }
-
-    private void retryNotice(RetryableException e, String where, int attempt) {
-        retries.incrementAndGet();
-        String text = (e.stall() ? "stall: " : "") + e.getMessage() + " on " + displayPath() + " " + where
-                + ", retrying (attempt " + (attempt + 1) + " of " + tuning.maxAttempts() + ")";
-        owner.notice(new Notice(e.stall() ? Notice.Kind.STALL : Notice.Kind.RETRY, repoId, displayPath(), text));
-    }
-
-    private Duration waitRateLimit(RetryableException e, Duration waitedSoFar) {
-        Duration wait = e.retryAfter().orElse(Duration.ofSeconds(5));
-        Duration total = waitedSoFar.plus(wait);
-        if (total.compareTo(tuning.rateLimitBudget()) > 0) {
-            fail(new LauncherException(ExitCode.DOWNLOAD_FAILED, "the Hub kept rate-limiting downloads of " + repoId
-                    + " (429) for over " + tuning.rateLimitBudget().toMinutes() + " minutes; wait a while and run again (completed parts are kept), or set HF_TOKEN for higher limits"));
-            return total;
-        }
-        owner.notice(new Notice(Notice.Kind.RATE_LIMITED, repoId, displayPath(),
-                "rate limited (429) on " + displayPath() + "; waiting " + Math.max(1, wait.toSeconds()) + " s as the Hub asked"));
-        sleep(wait);
-        return total;
-    }
-
-    private void sleep(Duration d) {
-        try {
-            Thread.sleep(Math.max(0, d.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            owner.cancelled.set(true);
-        }
     }
 
     private void finishIfComplete() {

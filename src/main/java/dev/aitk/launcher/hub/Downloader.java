@@ -2,6 +2,7 @@ package dev.aitk.launcher.hub;
 
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
+import dev.aitk.launcher.util.Retry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,6 +26,7 @@ final class Downloader implements AutoCloseable {
     final HubCache cache;
     final DownloadTuning tuning;
     final ProgressListener listener;
+    final Retry retry;
     final AtomicBoolean cancelled = new AtomicBoolean();
     final ExecutorService waiters;
     private final ExecutorService pool;
@@ -37,6 +39,7 @@ final class Downloader implements AutoCloseable {
         this.cache = cache;
         this.tuning = tuning;
         this.listener = listener;
+        this.retry = new Retry(tuning.retryPolicy());
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(tuning.connections(), r -> {
             Thread t = new Thread(r, "hub-download-" + n.incrementAndGet());
