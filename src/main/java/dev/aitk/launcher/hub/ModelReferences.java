@@ -26,6 +26,30 @@ public final class ModelReferences {
     private ModelReferences() {
     }
 
+    /**
+     * What {@code prefetch TARGET} means: the Hub references of an ai-toolkit config when TARGET is a file (a
+     * {@code revision} then applies to its main model), else TARGET itself as {@code org/name[/file]}.
+     */
+    public static List<ModelReference> forTarget(String target, Optional<String> revision, Environment env) {
+        Path asPath;
+        try {
+            asPath = env.resolve(Path.of(target));
+        } catch (java.nio.file.InvalidPathException e) {
+            asPath = null;
+        }
+        String lower = target.toLowerCase(java.util.Locale.ROOT);
+        boolean looksLikeConfig = lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json");
+        if (asPath != null && Files.isRegularFile(asPath)) {
+            List<ModelReference> refs = fromConfig(asPath, env);
+            return revision.map(rev -> refs.stream().map(r -> r.source().equals("model.name_or_path")
+                    ? new ModelReference(r.repoId(), r.filePath(), rev, r.source()) : r).toList()).orElse(refs);
+        }
+        if (looksLikeConfig) {
+            throw new LauncherException(ExitCode.INPUT_INVALID, "the config " + target + " does not exist; check the path");
+        }
+        return List.of(ModelReference.parse(target, revision.orElse(ModelReference.DEFAULT_REVISION), "MODEL"));
+    }
+
     public static List<ModelReference> fromConfig(Path config, Environment env) {
         Object doc;
         try (Reader in = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {

@@ -95,6 +95,9 @@ public final class Prefetcher {
 
     public PrefetchReport prefetch(PrefetchRequest request, ProgressListener listener) {
         long started = System.nanoTime();
+        if (request.references().isEmpty()) {
+            return new PrefetchReport(cache.root().toString(), request.offline(), true, List.of(), 0, 0, 0, List.of());
+        }
         if (request.offline() || settings.offline()) {
             return OfflineCheck.run(cache, request, listener, started);
         }
