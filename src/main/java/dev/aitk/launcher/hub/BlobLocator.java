@@ -57,16 +57,14 @@ final class BlobLocator {
             }
             Map<String, List<String>> pathsByEtag = new LinkedHashMap<>();
             Map<String, HubApi.FileLocation> locByEtag = new LinkedHashMap<>();
-            Map<String, RemoteEntry> entryByEtag = new LinkedHashMap<>();
             for (int i = 0; i < missing.size(); i++) {
                 HubApi.FileLocation loc = futures.get(i).get();
                 pathsByEtag.computeIfAbsent(loc.etag(), k -> new ArrayList<>()).add(missing.get(i).path());
                 locByEtag.putIfAbsent(loc.etag(), loc);
-                entryByEtag.putIfAbsent(loc.etag(), missing.get(i));
             }
             List<BlobTransfer> transfers = new ArrayList<>();
             for (String etag : pathsByEtag.keySet()) {
-                transfers.add(new BlobTransfer(downloader, repoId, r.commit(), pathsByEtag.get(etag), entryByEtag.get(etag), locByEtag.get(etag)));
+                transfers.add(new BlobTransfer(downloader, repoId, r.commit(), pathsByEtag.get(etag), locByEtag.get(etag)));
             }
             // Largest first: the long shards start at once and small files fill the gaps.
             return transfers.stream().sorted((a, b) -> Long.compare(b.location.sizeBytes(), a.location.sizeBytes())).toList();

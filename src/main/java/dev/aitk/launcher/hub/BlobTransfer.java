@@ -25,7 +25,6 @@ final class BlobTransfer {
     final String repoId;
     final String commit;
     final List<String> paths;
-    final RemoteEntry entry;
     final HubApi.FileLocation location;
     private final Downloader owner;
     private final HubCache cache;
@@ -44,13 +43,12 @@ final class BlobTransfer {
     private RangeFetcher fetcher;
     private BlobLock lock;
 
-    BlobTransfer(Downloader owner, String repoId, String commit, List<String> paths, RemoteEntry entry,
+    BlobTransfer(Downloader owner, String repoId, String commit, List<String> paths,
                  HubApi.FileLocation location) {
         this.owner = owner;
         this.repoId = repoId;
         this.commit = commit;
         this.paths = List.copyOf(paths);
-        this.entry = entry;
         this.location = location;
         this.cache = owner.cache;
         this.tuning = owner.tuning;

@@ -57,16 +57,8 @@ public final class Prefetcher {
         return new Prefetcher(settings, cache, tuning);
     }
 
-    public HubCache cache() {
-        return cache;
-    }
-
     public DownloadTuning tuning() {
         return tuning;
-    }
-
-    public HubSettings settings() {
-        return settings;
     }
 
     /**

@@ -18,8 +18,7 @@ import java.util.Optional;
  */
 final class RepoResolver {
     /** One reference resolved: the commit its revision names, the full listing and the files selected from it. */
-    record ResolvedRepo(ModelReference ref, String commit, Map<String, RemoteEntry> listing,
-                        FileSelection.Selected selection) {
+    record ResolvedRepo(ModelReference ref, String commit, FileSelection.Selected selection) {
         String repoId() {
             return ref.repoId();
         }
@@ -72,7 +71,7 @@ final class RepoResolver {
         } catch (IOException e) {
             throw new LauncherException(ExitCode.DOWNLOAD_FAILED, "cannot write to the cache at " + cache.root() + " (" + HubApi.describe(e) + ")");
         }
-        return new ResolvedRepo(ref, commit, listing, selection);
+        return new ResolvedRepo(ref, commit, selection);
     }
 
     /** model_index.json decides which components to fetch, so it is fetched (into the cache) before the plan. */
@@ -80,7 +79,7 @@ final class RepoResolver {
         if (!cache.isCached(repoId, commit, index.path(), index.sizeBytes())) {
             HubApi.FileLocation loc = retries.call("the lookup of " + repoId + "/" + index.path(),
                     () -> api.locate(repoId, commit, index.path()));
-            downloader.runAll(List.of(new BlobTransfer(downloader, repoId, commit, List.of(index.path()), index, loc)));
+            downloader.runAll(List.of(new BlobTransfer(downloader, repoId, commit, List.of(index.path()), loc)));
         }
         try {
             return Json.mapper().readTree(cache.snapshotPath(repoId, commit, index.path()).toFile());
