@@ -16,6 +16,8 @@ public abstract class BaseCommand implements Callable<Integer> {
     @Mixin
     protected OutputOptions output;
 
+    private Object foundBeforeFailing;
+
     protected Services services() {
         return ((Main) spec.root().userObject()).services();
     }
@@ -23,6 +25,18 @@ public abstract class BaseCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         return execute();
+    }
+
+    /**
+     * What the command had found when it failed, such as the plan's refusal: with --json it is printed beside
+     * the error in the one object on stdout (see {@link ErrorReport}), instead of as a second document.
+     */
+    protected final void foundBeforeFailing(Object found) {
+        this.foundBeforeFailing = found;
+    }
+
+    final Object foundBeforeFailing() {
+        return foundBeforeFailing;
     }
 
     /** Runs the command and returns its exit code (see {@link dev.aitk.launcher.util.ExitCode}). */

@@ -5,7 +5,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Turns a size flag into a {@link ByteSize}; a bad one is a usage error (exit 2) naming the accepted forms. */
-public final class ByteSizeConverter implements ITypeConverter<ByteSize> {
+public class ByteSizeConverter implements ITypeConverter<ByteSize> {
     @Override
     public ByteSize convert(String value) {
         try {

@@ -46,7 +46,9 @@ public final class DetectCommand extends BaseCommand {
     protected int execute() {
         Services s = services();
         GpuInventory inventory = new GpuDetector(s.env(), s.processRunner()).detect(gpuOptions.gpuMemory(), gpuOptions.gpus());
-        if (output.json()) {
+        if (output.json() && inventory.isEmpty()) {
+            foundBeforeFailing(inventory);
+        } else if (output.json()) {
             s.out().println(Json.write(inventory));
         } else {
             printHuman(inventory, s.out());

@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /** --gpu-memory and --gpus: describe a machine, or override what detection finds. */
 public final class GpuOptions {
-    @Option(names = "--gpu-memory", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+    @Option(names = "--gpu-memory", paramLabel = "SIZE", converter = GpuMemoryConverter.class,
             description = "Total memory of each GPU, as cards are sold: 80GB, 24G, 81559MiB. "
                     + "Overrides detection; with --gpus it describes a machine that cannot be detected.")
     ByteSize gpuMemory;

@@ -1,7 +1,5 @@
 package dev.aitk.launcher.cli;
 
-import dev.aitk.launcher.util.ExitCode;
-import dev.aitk.launcher.util.LauncherException;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,7 +61,8 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         // No subcommand: teach instead of failing silently.
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: pick one of the commands below.");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: pick one of "
+                + String.join(", ", spec.commandLine().getSubcommands().keySet()));
     }
 
     public static void main(String[] args) {
@@ -99,23 +98,9 @@ public final class Main implements Runnable {
         cl.setOut(services.out());
         cl.setErr(services.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean verbose = commandLine.getCommand() instanceof BaseCommand b && b.output != null && b.output.verbose();
-            if (ex instanceof LauncherException le) {
-                commandLine.getErr().println("error: " + le.getMessage());
-                if (verbose) {
-                    ex.printStackTrace(commandLine.getErr());
-                }
-                return le.exitCode().code();
-            }
-            commandLine.getErr().println("error: internal error (" + ex.getClass().getSimpleName()
-                    + (ex.getMessage() == null ? "" : ": " + ex.getMessage())
-                    + "); this is a bug, please report it" + (verbose ? "" : " with the output of --verbose"));
-            if (verbose) {
-                ex.printStackTrace(commandLine.getErr());
-            }
-            return ExitCode.INTERNAL.code();
-        });
+        ErrorPrinter errors = new ErrorPrinter();
+        cl.setParameterExceptionHandler(errors);
+        cl.setExecutionExceptionHandler(errors);
         return cl;
     }
 

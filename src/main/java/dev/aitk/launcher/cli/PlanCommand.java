@@ -62,9 +62,7 @@ public final class PlanCommand extends BaseCommand {
         try {
             plan = new Planner(MemoryModel.standard()).plan(inventory, request);
         } catch (DoesNotFitException e) {
-            if (output.json()) {
-                out.println(Json.write(new Refused(inventory.gpus(), e.refusal())));
-            }
+            foundBeforeFailing(new Refused(inventory.gpus(), e.refusal()));
             throw e;
         }
         if (output.json()) {

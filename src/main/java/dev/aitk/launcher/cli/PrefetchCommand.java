@@ -93,7 +93,9 @@ public final class PrefetchCommand extends BaseCommand {
         try (PrefetchProgress progress = new PrefetchProgress(s.err(), s.terminal(), output.json() ? null : s.out())) {
             report = prefetcher.prefetch(request, progress);
         }
-        if (output.json()) {
+        if (output.json() && !report.complete()) {
+            foundBeforeFailing(report);
+        } else if (output.json()) {
             s.out().println(Json.write(report));
         } else if (report.repos().isEmpty()) {
             s.out().println("Nothing to prefetch: every model reference in " + target + " is a local path.");

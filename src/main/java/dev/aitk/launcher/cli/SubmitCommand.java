@@ -64,7 +64,7 @@ public final class SubmitCommand extends BaseCommand {
             description = "ai-toolkit configs, one array task each (config.name and training_folder are set per task).")
     List<Path> configs = new ArrayList<>();
 
-    @Option(names = "--gpu-memory", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+    @Option(names = "--gpu-memory", paramLabel = "SIZE", converter = GpuMemoryConverter.class,
             description = "Memory of each node GPU (80GB, 24G): shows the plan the nodes will make, and stops "
                     + "here (exit 4) if nothing fits. A preview: each node plans from its own GPUs.")
     ByteSize gpuMemory;
