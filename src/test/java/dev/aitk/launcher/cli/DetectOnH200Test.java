@@ -1,0 +1,58 @@
+package dev.aitk.launcher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aitk.launcher.hardware.Fixtures;
+import dev.aitk.launcher.util.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `detect` here, fed the H200's real nvidia-smi answer, says what the same jar said on that H200
+ * (fixtures/h200: the launcher's own output there, idle and with 18 GiB in use).
+ */
+class DetectOnH200Test {
+    @TempDir
+    Path home;
+
+    private CliRun onTheH200(String capture) throws IOException {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Files.writeString(bin.resolve("answer.csv"), Fixtures.h200(capture));
+        Path smi = bin.resolve("nvidia-smi");
+        Files.writeString(smi, "#!/bin/sh\nexec /bin/cat \"" + bin.resolve("answer.csv") + "\"\n");
+        Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return CliRun.in(home).env("PATH", bin.toString());
+    }
+
+    @Test
+    void jsonGpusMatchWhatTheLauncherPrintedOnTheH200() throws Exception {
+        for (String state : new String[] {"", "-busy"}) {
+            CliRun.Result r = onTheH200("nvidia-smi-query-noheader-nounits" + state + ".csv").run("detect", "--json");
+
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            JsonNode here = Json.mapper().readTree(r.out());
+            JsonNode there = Json.mapper().readTree(Fixtures.h200("detect" + state + ".json"));
+            assertThat(here.get("gpus")).as(state).isEqualTo(there.get("gpus"));
+            assertThat(here.get("gpuSource")).isEqualTo(there.get("gpuSource"));
+            assertThat(here.get("notes")).isEqualTo(there.get("notes"));
+            assertThat(here.get("tried")).isEqualTo(there.get("tried"));
+        }
+    }
+
+    @Test
+    void theTableRowsMatchWhatTheLauncherPrintedOnTheH200() throws Exception {
+        CliRun.Result r = onTheH200("nvidia-smi-query-noheader-nounits-busy.csv").run("detect");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String there = Fixtures.h200("detect-busy.txt");
+        // The host line differs (this machine's RAM and disk); the GPU table and the notes may not.
+        assertThat(r.out().lines().filter(l -> !l.startsWith("Host:")))
+                .containsExactlyElementsOf(there.lines().filter(l -> !l.startsWith("Host:")).toList());
+        assertThat(there).contains("0      NVIDIA H200                      143771     124814  00000000:00:06.0  nvidia-smi");
+    }
+}
