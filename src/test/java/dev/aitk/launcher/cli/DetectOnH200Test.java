@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aitk.launcher.hardware.Fixtures;
 import dev.aitk.launcher.util.Json;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,12 +17,9 @@ class DetectOnH200Test {
     @TempDir
     Path home;
 
-    private CliRun onTheH200(String capture) throws IOException {
-        Path bin = Files.createDirectories(home.resolve("bin"));
-        Files.writeString(bin.resolve("answer.csv"), Fixtures.h200(capture));
-        Path smi = bin.resolve("nvidia-smi");
-        Files.writeString(smi, "#!/bin/sh\nexec /bin/cat \"" + bin.resolve("answer.csv") + "\"\n");
-        Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
+    private CliRun onTheH200(String capture) {
+        Path bin = home.resolve("bin");
+        Fixtures.fakeNvidiaSmi(bin, Fixtures.h200(capture), "", 0);
         return CliRun.in(home).env("PATH", bin.toString());
     }
 

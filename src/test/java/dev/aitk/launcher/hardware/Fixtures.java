@@ -47,7 +47,7 @@ public final class Fixtures {
      * Writes a fake nvidia-smi into {@code bin} that prints {@code stdout}, {@code stderr} and exits with
      * {@code exitCode}; it also records that it ran (and its arguments) in {@code bin/nvidia-smi.calls}.
      */
-    static Path fakeNvidiaSmi(Path bin, String stdout, String stderr, int exitCode) {
+    public static Path fakeNvidiaSmi(Path bin, String stdout, String stderr, int exitCode) {
         try {
             Files.createDirectories(bin);
             Files.writeString(bin.resolve("nvidia-smi.stdout"), stdout + "\n");

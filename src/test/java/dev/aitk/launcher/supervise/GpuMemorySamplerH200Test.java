@@ -7,7 +7,6 @@ import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ZtProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,16 +18,15 @@ class GpuMemorySamplerH200Test {
     Path tmp;
 
     private String sample(String capture) throws Exception {
-        Path bin = Files.createDirectories(tmp.resolve("bin"));
-        Files.writeString(bin.resolve("answer.csv"), Fixtures.h200(capture));
-        Path smi = bin.resolve("nvidia-smi");
-        // Answers only the query the sampler was captured with, so a changed query fails here.
-        Files.writeString(smi, "#!/bin/sh\n[ \"$1 $2 $3\" = \"--query-gpu=memory.used,memory.total --format=csv,noheader,nounits \" ]"
-                + " || exit 9\nexec /bin/cat \"" + bin.resolve("answer.csv") + "\"\n");
-        Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path bin = tmp.resolve("bin-" + capture);
+        Fixtures.fakeNvidiaSmi(bin, Fixtures.h200(capture), "", 0);
         Environment env = Environment.of(Map.of("PATH", bin + ":/usr/bin:/bin"), tmp, tmp);
         try (GpuMemorySampler sampler = new GpuMemorySampler(new ZtProcessRunner(), env, null, Duration.ofSeconds(5))) {
-            return sampler.sampleOnce();
+            String figure = sampler.sampleOnce();
+            // The captures answer this query and no other.
+            assertThat(Files.readString(bin.resolve("nvidia-smi.calls")).strip())
+                    .isEqualTo("--query-gpu=memory.used,memory.total --format=csv,noheader,nounits");
+            return figure;
         }
     }
 
