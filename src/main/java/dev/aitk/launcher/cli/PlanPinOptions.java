@@ -1,6 +1,6 @@
 package dev.aitk.launcher.cli;
 
-import dev.aitk.launcher.launch.DatasetImages;
+import dev.aitk.launcher.images.DatasetFiles;
 import dev.aitk.launcher.plan.DatasetShape;
 import dev.aitk.launcher.plan.ModelVariant;
 import dev.aitk.launcher.plan.PlanRequest;
@@ -57,7 +57,7 @@ public final class PlanPinOptions {
 
     /** The plan request for {@code model}; a dataset's images (when they can be read) cap the batch and count epochs. */
     PlanRequest request(ModelVariant model, Environment env, Path dataset) {
-        Integer images = dataset == null ? null : DatasetImages.count(env.resolve(dataset));
+        Integer images = dataset == null ? null : DatasetFiles.countTrainingImages(env.resolve(dataset));
         return new PlanRequest(model == null ? ModelVariant.DEV : model,
                 transformerConfig == null ? null : TransformerShape.fromConfigJson(env.resolve(transformerConfig)),
                 resolutions, batchSize, quantize, gradientCheckpointing, rank, optimizer, effectiveBatch, steps, epochs,
