@@ -62,10 +62,10 @@ public final class LaunchCommand extends BaseCommand {
     @Override
     protected int execute() throws InterruptedException {
         Services s = services();
-        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
-                render.dataset, render.output, render.name, render.overrides, configs, render.toolkitDir, render.python);
-        LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner(),
-                pins.request(render.model, s.env(), render.dataset));
+        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(),
+                pins.request(render.model, s.env(), render.dataset), render.template, render.dataset, render.output,
+                render.name, render.overrides, configs, render.toolkitDir, render.python);
+        LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.gpuDetector());
         if (!dryRun) {
             return realRun(s, pipeline, request);
         }
