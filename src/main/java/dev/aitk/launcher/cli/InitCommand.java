@@ -58,9 +58,10 @@ public final class InitCommand extends BaseCommand {
                     + "aitk-launcher init --gpu-memory 24GB --gpus 1 --dataset ./data --output ./runs/my_lora");
         }
         Services s = services();
+        ModelSelection model = ModelSelection.of(render.model, render.template, render.dataset, s.env());
         LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(),
-                pins.request(render.model, s.env(), render.dataset), render.template, render.dataset, render.output,
-                render.name, render.overrides, List.of(), render.toolkitDir, render.python);
+                pins.request(model, s.env(), render.dataset), render.template, render.dataset, render.output, render.name, render.overrides, List.of(), render.toolkitDir,
+                render.python);
         LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.gpuDetector());
         LaunchPreparation preparation = pipeline.prepare(request);
         Path outputDir = Path.of(preparation.outputFolder());
