@@ -60,8 +60,8 @@ public final class InitCommand extends BaseCommand {
         Services s = services();
         ModelSelection model = ModelSelection.of(render.model, render.template, render.dataset, s.env());
         LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(),
-                pins.request(model, s.env(), render.dataset), render.template, render.dataset, render.output, render.name, render.overrides, List.of(), render.toolkitDir,
-                render.python);
+                pins.request(model, s.env(), render.dataset), render.template, render.dataset, render.output,
+                render.name, render.overrides, List.of(), render.toolkitDir, render.python);
         LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.gpuDetector());
         LaunchPreparation preparation = pipeline.prepare(request);
         Path outputDir = Path.of(preparation.outputFolder());

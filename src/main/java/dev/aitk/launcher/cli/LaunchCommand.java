@@ -64,8 +64,8 @@ public final class LaunchCommand extends BaseCommand {
         Services s = services();
         ModelSelection model = ModelSelection.of(render.model, render.template, render.dataset, s.env());
         LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(),
-                pins.request(model, s.env(), render.dataset), render.template, render.dataset, render.output, render.name, render.overrides, configs, render.toolkitDir,
-                render.python);
+                pins.request(model, s.env(), render.dataset), render.template, render.dataset, render.output,
+                render.name, render.overrides, configs, render.toolkitDir, render.python);
         LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.gpuDetector());
         if (!dryRun) {
             return realRun(s, pipeline, request);
