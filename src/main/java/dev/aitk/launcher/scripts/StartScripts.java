@@ -64,17 +64,11 @@ public final class StartScripts {
         String batch = null;
         String skipped = null;
         try {
-            batch = String.join("\r\n",
-                    "@echo off",
-                    "rem " + request.description(),
-                    "rem Written by aitk-launcher init. Secrets are read from the environment only:",
-                    "rem   set HF_TOKEN=...   (needed for gated models; never stored in this file)",
-                    "rem Extra arguments are passed on to the launcher, e.g.: " + BAT + " --dry-run",
-                    "rem Delayed expansion off: a ! in a path stays a literal character.",
-                    "setlocal DisableDelayedExpansion",
-                    "rem No CALL: it would expand percent signs a second time; the launcher's exit code is this script's.",
-                    ShellQuoting.cmdLine(batchWords, true) + " %*",
-                    "");
+            batch = BatchScript.render(batchWords, List.of(
+                    request.description(),
+                    "Written by aitk-launcher init. Secrets are read from the environment only:",
+                    "  set HF_TOKEN=...   (needed for gated models; never stored in this file)",
+                    "Extra arguments are passed on to the launcher, e.g.: " + BAT + " --dry-run"));
         } catch (IllegalArgumentException e) {
             skipped = BAT + " was not written: " + e.getMessage() + "; use " + SH + " or rename the folder";
         }
