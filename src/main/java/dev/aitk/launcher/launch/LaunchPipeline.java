@@ -12,7 +12,7 @@ import dev.aitk.launcher.hardware.GpuInventory;
 import dev.aitk.launcher.plan.MemoryModel;
 import dev.aitk.launcher.plan.PlanRequest;
 import dev.aitk.launcher.plan.Planner;
-import dev.aitk.launcher.scripts.ShellQuoting;
+import dev.aitk.launcher.util.ShellQuoting;
 import dev.aitk.launcher.supervise.ChildEnvironment;
 import dev.aitk.launcher.supervise.PlanningReplanner;
 import dev.aitk.launcher.supervise.Replanner;

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.scripts;
 
+import dev.aitk.launcher.util.ShellQuoting;
 import java.util.ArrayList;
 import java.util.List;
 

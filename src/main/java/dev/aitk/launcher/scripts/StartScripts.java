@@ -1,16 +1,12 @@
 package dev.aitk.launcher.scripts;
 
-import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.FileReplacement;
 import dev.aitk.launcher.util.LauncherException;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.aitk.launcher.util.ShellQuoting;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Generates start_training.sh and start_training.bat: each runs the launcher with the arguments init chose
@@ -75,26 +71,13 @@ public final class StartScripts {
         return new Scripts(shell, batch, skipped);
     }
 
-    /** Writes the scripts into {@code dir} (atomically; the .sh executable) and returns the paths written. */
-    public static List<Path> write(Path dir, Scripts scripts) {
-        List<Path> written = new ArrayList<>();
-        Path sh = dir.resolve(SH);
-        AtomicFiles.write(sh, scripts.shell());
-        try {
-            Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(sh));
-            perms.add(PosixFilePermission.OWNER_EXECUTE);
-            perms.add(PosixFilePermission.GROUP_EXECUTE);
-            perms.add(PosixFilePermission.OTHERS_EXECUTE);
-            Files.setPosixFilePermissions(sh, perms);
-        } catch (UnsupportedOperationException | IOException notPosix) {
-            // Windows file systems have no execute bit; sh start_training.sh still works.
-        }
-        written.add(sh);
+    /** The scripts as files to write into {@code dir} (the .sh executable); see {@link FileReplacement}. */
+    public static List<FileReplacement.Planned> files(Path dir, Scripts scripts) {
+        List<FileReplacement.Planned> files = new ArrayList<>();
+        files.add(new FileReplacement.Planned(dir.resolve(SH), scripts.shell(), true));
         if (scripts.batch() != null) {
-            Path bat = dir.resolve(BAT);
-            AtomicFiles.write(bat, scripts.batch());
-            written.add(bat);
+            files.add(new FileReplacement.Planned(dir.resolve(BAT), scripts.batch()));
         }
-        return written;
+        return files;
     }
 }

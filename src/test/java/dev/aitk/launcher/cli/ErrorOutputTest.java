@@ -102,6 +102,20 @@ class ErrorOutputTest {
     }
 
     @Test
+    void anOutputThatIsAFileIsCalledAFile() throws Exception {
+        Path file = java.nio.file.Files.writeString(home.resolve("notes.txt"), "x");
+        for (String output : new String[] {"notes.txt", "notes.txt/run"}) {
+            CliRun.Result r = cli().run("launch", "--gpu-memory", "24GB", "--gpus", "1", "--dry-run", "--output", output);
+
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.err()).contains(": " + file + " is a file, not a folder; give a folder path (e.g. for --output)")
+                    .doesNotContain("disk").doesNotContain("writable");
+        }
+        assertThat(cli().run("init", "--gpu-memory", "24GB", "--dataset", ".", "--output", "notes.txt").err())
+                .contains(file + " is a file, not a folder");
+    }
+
+    @Test
     void theFixIsTheSentencesSecondHalfOutsideParentheses() {
         assertThat(ErrorReport.fixIn("cannot write a (b; c); check the folder")).isEqualTo("check the folder");
         assertThat(ErrorReport.fixIn("ai-toolkit's location is not known; pass --toolkit-dir")).isEqualTo("pass --toolkit-dir");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.FileReplacement;
 import dev.aitk.launcher.util.LauncherException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ class StartScriptsTest {
         StartScripts.Scripts scripts = StartScripts.render(new StartScripts.Request(fake.toString(), "aitk-launcher.cmd",
                 List.of("launch", "--config", config, "--gpu-memory", "24GB", "--gpus", "1"), "Starts a test run."));
         Path out = dir.resolve("out");
-        StartScripts.write(out, scripts);
+        FileReplacement.writeAll(StartScripts.files(out, scripts), false, "");
         Path sh = out.resolve(StartScripts.SH);
         assertThat(Files.isExecutable(sh)).isTrue();
 
@@ -70,7 +71,7 @@ class StartScriptsTest {
         StartScripts.Scripts scripts = StartScripts.render(new StartScripts.Request("/opt/aitk launcher/aitk-launcher",
                 "aitk-launcher.cmd", List.of("launch", "--config", "/runs/it's $x `y`.yaml"), "Starts a test run."));
         Path out = dir.resolve("sc");
-        StartScripts.write(out, scripts);
+        FileReplacement.writeAll(StartScripts.files(out, scripts), false, "");
         Process p = new ProcessBuilder("shellcheck", "--severity=style", out.resolve(StartScripts.SH).toString())
                 .redirectErrorStream(true).start();
         String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -110,7 +111,7 @@ class StartScriptsTest {
         StartScripts.Scripts scripts = StartScripts.render(new StartScripts.Request("/opt/aitk-launcher",
                 "C:\\Users\\Jürgen\\aitk\\launchers\\aitk-launcher.cmd",
                 List.of("launch", "--config", "C:\\Users\\Jürgen\\Bilder\\Übung.yaml"), "Starts a test run."));
-        byte[] bytes = Files.readAllBytes(StartScripts.write(Files.createDirectories(dir.resolve("bat")), scripts).get(1));
+        byte[] bytes = Files.readAllBytes(FileReplacement.writeAll(StartScripts.files(dir.resolve("bat"), scripts), false, "").get(1).path());
         String raw = new String(bytes, StandardCharsets.ISO_8859_1);
         List<String> lines = List.of(raw.split("\r\n"));
 

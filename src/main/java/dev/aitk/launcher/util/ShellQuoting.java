@@ -1,4 +1,4 @@
-package dev.aitk.launcher.scripts;
+package dev.aitk.launcher.util;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -40,7 +40,7 @@ public final class ShellQuoting {
     }
 
     /** Whether cmd.exe reads {@code word} as it is, without quotes (plain ASCII only). */
-    static boolean cmdBare(String word) {
+    public static boolean cmdBare(String word) {
         return !word.isEmpty() && word.matches("[A-Za-z0-9_@+:./\\\\-]+") && !word.endsWith("\\");
     }
 
@@ -49,7 +49,7 @@ public final class ShellQuoting {
      *
      * @throws IllegalArgumentException for {@code "}, which cmd cannot quote, and for line breaks
      */
-    static String cmdQuotedBody(String word) {
+    public static String cmdQuotedBody(String word) {
         if (word.indexOf('"') >= 0) {
             throw new IllegalArgumentException("cmd.exe cannot quote a value containing a double quote (\")");
         }
