@@ -1,6 +1,5 @@
 package dev.aitk.launcher.cli;
 
-import dev.aitk.launcher.hardware.GpuDetector;
 import dev.aitk.launcher.hardware.GpuInfo;
 import dev.aitk.launcher.hardware.GpuInventory;
 import dev.aitk.launcher.hardware.HostInfo;
@@ -45,7 +44,7 @@ public final class DetectCommand extends BaseCommand {
     @Override
     protected int execute() {
         Services s = services();
-        GpuInventory inventory = new GpuDetector(s.env(), s.processRunner()).detect(gpuOptions.gpuMemory(), gpuOptions.gpus());
+        GpuInventory inventory = s.gpuDetector().detect(gpuOptions.gpuMemory(), gpuOptions.gpus());
         if (output.json() && inventory.isEmpty()) {
             foundBeforeFailing(inventory);
         } else if (output.json()) {

@@ -1,6 +1,5 @@
 package dev.aitk.launcher.cli;
 
-import dev.aitk.launcher.hardware.GpuDetector;
 import dev.aitk.launcher.hardware.GpuInfo;
 import dev.aitk.launcher.hardware.GpuInventory;
 import dev.aitk.launcher.plan.Choice;
@@ -54,7 +53,7 @@ public final class PlanCommand extends BaseCommand {
 
     @Override
     protected int execute() {
-        GpuInventory inventory = new GpuDetector(services().env(), services().processRunner())
+        GpuInventory inventory = services().gpuDetector()
                 .detect(gpuOptions.gpuMemory(), gpuOptions.gpus());
         PlanRequest request = pins.request(model, services().env(), null);
         PrintWriter out = services().out();

@@ -38,8 +38,12 @@ public final class GpuDetector {
     private final Supplier<SystemProbe> systemProbe;
 
     public GpuDetector(Environment env, ProcessRunner processRunner) {
-        // A lambda, not a method reference, so OshiSystemProbe (and OSHI) is not even linked until it is needed.
-        this(env, processRunner, Path.of("/"), DEFAULT_NVIDIA_SMI_TIMEOUT, () -> new OshiSystemProbe());
+        this(env, processRunner, MachineView.system());
+    }
+
+    /** Detection on {@code machine}: its file system root and OSHI view (a test folder in tests). */
+    public GpuDetector(Environment env, ProcessRunner processRunner, MachineView machine) {
+        this(env, processRunner, machine.fileSystemRoot(), DEFAULT_NVIDIA_SMI_TIMEOUT, machine.systemProbe());
     }
 
     /**

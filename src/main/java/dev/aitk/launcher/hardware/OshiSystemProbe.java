@@ -25,11 +25,6 @@ public final class OshiSystemProbe implements SystemProbe {
     }
 
     @Override
-    public int logicalProcessors() {
-        return hardware().getProcessor().getLogicalProcessorCount();
-    }
-
-    @Override
     public String osDescription() {
         return system.getOperatingSystem().toString();
     }

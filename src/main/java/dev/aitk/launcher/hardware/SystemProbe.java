@@ -15,9 +15,6 @@ public interface SystemProbe {
     /** Total physical memory in bytes, or 0 when unknown. */
     long totalMemoryBytes();
 
-    /** Logical processors, or 0 when unknown. */
-    int logicalProcessors();
-
     String osDescription();
 
     /** One card: {@code vramBytes} is 0 when the OS did not say. */

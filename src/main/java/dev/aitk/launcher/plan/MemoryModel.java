@@ -1,23 +1,19 @@
 package dev.aitk.launcher.plan;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Predicts peak GPU memory and step time from a run's structure, fitted to the measured H100 data shipped
- * in the jar (flux-lora-vram-h100.jsonl). Same input, same prediction.
+ * in the jar (flux-lora-vram-h100.jsonl; {@link MeasuredFit} fits it, {@link StepTime} times a step). Same
+ * input, same prediction.
  *
  * <p>Memory (PyTorch's reserved peak, what the card must hold): resident transformer weights from the
- * parameter count x bytes/param (bytes/param fitted per precision from the {@code model} rows), plus one
- * ordinary least-squares fit over every {@code step} row of: a constant (workspaces), the LoRA's bytes per
- * trainable parameter (weights + optimizer state + gradients), a constant for dequantized 8-bit weights, and
- * activations linear in batch x (image tokens + 512 text tokens) with separate slopes for checkpointing on
- * and off. Text encoders and VAE come from their parameter counts. The predicted peak is the largest of the
- * run's phases, in ai-toolkit's order: quantizing the transformer on the GPU (without low_vram), loading T5 in
- * bf16, caching latents and text embeddings, the training step. Step time: matmul work per sample (linear and
- * quadratic in tokens) fitted on compute-bound rows, combined with a fixed per-step overhead.
+ * parameter count x bytes/param, the LoRA with its optimizer state and gradients, workspaces, activations
+ * linear in batch x (image tokens + 512 text tokens); text encoders and VAE from their parameter counts. The
+ * predicted peak is the largest of the run's phases, in ai-toolkit's order: quantizing the transformer on the
+ * GPU (without low_vram), loading T5 in bf16, caching latents and text embeddings, the training step.
  */
 public final class MemoryModel {
     static final int TEXT_TOKENS = 512;
@@ -30,28 +26,12 @@ public final class MemoryModel {
     static final double BF16_BYTES = 2.0;
     /** fp32 LoRA weights, what ai-toolkit trains. */
     static final double LORA_WEIGHT_BYTES = 4.0;
-    /**
-     * With checkpointing, each block's recompute launches kernels from Python; that fixed cost overlaps GPU
-     * work, so the step is a smooth maximum of the two (a cube-norm fits the measured knee).
-     */
-    static final double OVERLAP_NORM = 3.0;
-    /** Without recomputation a step runs forward + backward (3 forward-equivalents) instead of 4. */
-    static final double NO_RECOMPUTE_WORK = 0.75;
     /** Splitting the blocks over GPUs runs them one after another, plus two device transfers (not measured). */
     static final double SPLIT_SLOWDOWN = 1.10;
     /** ai-toolkit's FLUX splitter counts text encoders + VAE + embedders as 2.5e9 parameters on GPU 0. */
     static final double SPLIT_OTHER_PARAMS = 2.5e9;
 
     private static final MemoryModel STANDARD = fit(MeasuredRow.shipped());
-
-    /** Fitted coefficients, in GiB, GiB per 1000 tokens and seconds. */
-    record Coefficients(double bf16BytesPerParam, double int8BytesPerParam,
-                        double workspaceGib, double loraBytesPerParam, double dequantGib,
-                        double ckptGibPerKiloToken, double noCkptGibPerKiloToken,
-                        double vaeEncodeGibPerMegapixel,
-                        double secondsPerKiloToken, double secondsPerKiloTokenSquared, double quantSecondsPerKiloToken,
-                        double ckptOverheadSeconds, double noCkptOverheadSeconds) {
-    }
 
     private final Coefficients c;
 
@@ -70,133 +50,7 @@ public final class MemoryModel {
 
     /** Fits the model to measured rows (closed-form least squares; a few microseconds). */
     public static MemoryModel fit(List<MeasuredRow> rows) {
-        long devParams = TransformerShape.FLUX_DEV.baseParams();
-        double bf16 = meanBytesPerParam(rows, "bf16", devParams);
-        double int8 = meanBytesPerParam(rows, "fp8", devParams);
-
-        List<MeasuredRow> steps = new ArrayList<>();
-        for (MeasuredRow r : rows) {
-            if (r.isStep()) {
-                steps.add(r);
-            }
-        }
-        double[][] x = new double[steps.size()][];
-        double[] y = new double[steps.size()];
-        for (int i = 0; i < steps.size(); i++) {
-            MeasuredRow r = steps.get(i);
-            double kTok = r.batchSize() * r.tokensPerSample() / 1000.0;
-            double lora = TransformerShape.FLUX_DEV.loraParams(r.rank()) / GIB;
-            x[i] = new double[] {1, lora, r.quantized() ? 1 : 0,
-                r.gradientCheckpointing() ? kTok : 0, r.gradientCheckpointing() ? 0 : kTok};
-            y[i] = r.peakReservedGib() - devParams * (r.quantized() ? int8 : bf16) / GIB;
-        }
-        double[] mem = Ols.fit(x, y);
-
-        double sxy = 0;
-        double sxx = 0;
-        for (MeasuredRow r : rows) {
-            if ("vae_encode".equals(r.kind())) {
-                double mpx = r.batchSize() * r.resolutionPx() * (double) r.resolutionPx() / 1e6;
-                sxy += mpx * r.extraPeakGib();
-                sxx += mpx * mpx;
-            }
-        }
-        double vae = sxx == 0 ? 0 : sxy / sxx;
-
-        double[] time = fitStepTime(steps);
-        return new MemoryModel(new Coefficients(bf16, int8, mem[0], mem[1], mem[2], mem[3], mem[4], vae,
-                time[0], time[1], time[2], time[3], time[4]));
-    }
-
-    private static double meanBytesPerParam(List<MeasuredRow> rows, String precision, long params) {
-        double sum = 0;
-        int n = 0;
-        for (MeasuredRow r : rows) {
-            if ("model".equals(r.kind()) && precision.equals(r.precision())) {
-                sum += (r.residentGib() * GIB - LORA_WEIGHT_BYTES * r.loraParams()) / params;
-                n++;
-            }
-        }
-        if (n == 0) {
-            throw new IllegalStateException("the measured data has no '" + precision + "' model row");
-        }
-        return sum / n;
-    }
-
-    /**
-     * Step time. With checkpointing: the batch-1 steps give the fixed overhead; steps well above it (1.5x) are
-     * compute-bound and fit work = a*t + b*t^2 (+ a dequantization term) per sample by least squares; the
-     * overhead is then refined on the overhead-bound rows. Without checkpointing: 3/4 of that work plus a
-     * fixed overhead, the mean of what the rows leave over.
-     */
-    private static double[] fitStepTime(List<MeasuredRow> steps) {
-        List<Double> batchOne = new ArrayList<>();
-        for (MeasuredRow r : steps) {
-            if (r.gradientCheckpointing() && r.batchSize() == 1) {
-                batchOne.add(r.stepSeconds());
-            }
-        }
-        double overhead = median(batchOne);
-        List<double[]> xs = new ArrayList<>();
-        List<Double> ys = new ArrayList<>();
-        for (MeasuredRow r : steps) {
-            if (r.gradientCheckpointing() && r.stepSeconds() >= 1.5 * overhead) {
-                xs.add(workFeatures(r.batchSize(), r.tokensPerSample() / 1000.0, r.quantized(), 1, 1));
-                ys.add(r.stepSeconds());
-            }
-        }
-        double[] yv = new double[ys.size()];
-        for (int i = 0; i < yv.length; i++) {
-            yv[i] = ys.get(i);
-        }
-        double[] w = Ols.fit(xs.toArray(new double[0][]), yv);
-        double sum = 0;
-        int n = 0;
-        for (MeasuredRow r : steps) {
-            double work = dot(w, workFeatures(r.batchSize(), r.tokensPerSample() / 1000.0, r.quantized(), 1, 1));
-            if (r.gradientCheckpointing() && work < overhead) {
-                sum += Math.max(0, Math.pow(r.stepSeconds(), OVERLAP_NORM) - Math.pow(work, OVERLAP_NORM));
-                n++;
-            }
-        }
-        double ckptOverhead = n == 0 ? overhead : Math.pow(sum / n, 1 / OVERLAP_NORM);
-        double offSum = 0;
-        int offN = 0;
-        for (MeasuredRow r : steps) {
-            if (!r.gradientCheckpointing()) {
-                double work = dot(w, workFeatures(r.batchSize(), r.tokensPerSample() / 1000.0, r.quantized(), 1, 1));
-                offSum += r.stepSeconds() - NO_RECOMPUTE_WORK * work;
-                offN++;
-            }
-        }
-        double noCkptOverhead = offN == 0 ? 0 : Math.max(0, offSum / offN);
-        return new double[] {w[0], w[1], w[2], ckptOverhead, noCkptOverhead};
-    }
-
-    private static double[] workFeatures(int batch, double kTokens, boolean quantized, double blockScale,
-                                         double activationScale) {
-        return new double[] {batch * kTokens * blockScale, batch * kTokens * kTokens * activationScale,
-            quantized ? batch * kTokens * blockScale : 0};
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
-
-    private static double median(List<Double> values) {
-        double[] v = new double[values.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = values.get(i);
-        }
-        Arrays.sort(v);
-        if (v.length == 0) {
-            throw new IllegalStateException("the measured data has no batch-1 checkpointed step");
-        }
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return new MemoryModel(MeasuredFit.fit(rows));
     }
 
     /** Prediction on one GPU with the standard CUDA context and no safety margin. */
@@ -227,7 +81,7 @@ public final class MemoryModel {
         }
         double step = 0;
         for (int res : s.resolutionsPx()) {
-            step += stepSeconds(s, shape, res);
+            step += StepTime.seconds(c, s, shape, res);
         }
         step = step / s.resolutionsPx().size() * (splitGpus > 1 ? SPLIT_SLOWDOWN : 1);
         MemoryBreakdown m = peak.memory();
@@ -303,18 +157,6 @@ public final class MemoryModel {
             }
         }
         return phases;
-    }
-
-    /** Step time at one resolution. */
-    private double stepSeconds(TrainingSettings s, TransformerShape shape, int res) {
-        double kTokens = tokens(s.model(), res) / 1000.0;
-        double work = dot(new double[] {c.secondsPerKiloToken(), c.secondsPerKiloTokenSquared(), c.quantSecondsPerKiloToken()},
-                workFeatures(s.batchSize(), kTokens, s.quantize(), shape.blockScale(), shape.activationScale()));
-        if (s.gradientCheckpointing()) {
-            return Math.pow(Math.pow(c.ckptOverheadSeconds(), OVERLAP_NORM) + Math.pow(work, OVERLAP_NORM),
-                    1 / OVERLAP_NORM);
-        }
-        return c.noCkptOverheadSeconds() + NO_RECOMPUTE_WORK * work;
     }
 
     /** Tokens per sample: Kontext concatenates the control image's tokens, doubling the image tokens. */

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.cli;
 
+import dev.aitk.launcher.hardware.MachineView;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ZtProcessRunner;
 import java.io.PrintWriter;
@@ -11,17 +12,21 @@ import java.util.Map;
 
 /**
  * Runs the launcher in-process as a user would from a shell, with an environment the test describes.
- * {@code CliRun.in(tempDir).env("PATH", fakeBin).run("detect", "--json")}.
+ * {@code CliRun.in(tempDir).env("PATH", fakeBin).run("detect", "--json")}. Detection reads /proc and /sys
+ * under {@code home/machine} (empty unless the test fills it) and OSHI sees nothing, so a test means the same
+ * on a machine with a GPU; only nvidia-smi on the test's PATH can find one.
  */
 public final class CliRun {
     private final Map<String, String> variables = new HashMap<>();
     private final Path home;
     private Path workingDirectory;
     private boolean terminal;
+    private MachineView machine;
 
     private CliRun(Path home) {
         this.home = home;
         this.workingDirectory = home;
+        this.machine = MachineView.under(home.resolve("machine"));
         variables.put("HOME", home.toString());
         variables.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     }
@@ -50,6 +55,12 @@ public final class CliRun {
         return this;
     }
 
+    /** Detection reads proc/ and sys/ under {@code root} (e.g. a sysfs tree rebuilt from a capture). */
+    public CliRun machineRoot(Path root) {
+        this.machine = MachineView.under(root);
+        return this;
+    }
+
     public Environment environment() {
         return Environment.of(variables, home, workingDirectory);
     }
@@ -58,7 +69,7 @@ public final class CliRun {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Services services = new Services(environment(), new PrintWriter(out, true), new PrintWriter(err, true),
-                Clock.systemUTC(), new ZtProcessRunner(), terminal);
+                Clock.systemUTC(), new ZtProcessRunner(), terminal, machine);
         int code = Main.run(services, args);
         return new Result(code, out.toString(), err.toString());
     }

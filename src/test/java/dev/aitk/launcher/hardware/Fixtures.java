@@ -13,11 +13,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The real H100 captures, and machines built from them in a temp dir. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
-    static String h100(String name) {
+    public static String h100(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/h100/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("missing test resource fixtures/h100/" + name);
@@ -68,7 +68,7 @@ final class Fixtures {
      * Rebuilds the H100 VM's /sys/bus/pci/devices (and, with {@code withProc}, /proc/driver/nvidia) under
      * {@code root} from the captured listing, one directory per device with vendor/device/class files.
      */
-    static Path sysfsFromCapture(Path root, String listing, boolean withProc) {
+    public static Path sysfsFromCapture(Path root, String listing, boolean withProc) {
         Pattern line = Pattern.compile("/sys/bus/pci/devices/(\\S+) vendor=(\\S+) device=(\\S+) class=(\\S+)");
         try {
             Files.createDirectories(root.resolve("sys/bus/pci/devices"));
@@ -126,11 +126,6 @@ final class Fixtures {
             @Override
             public long totalMemoryBytes() {
                 return memBytes;
-            }
-
-            @Override
-            public int logicalProcessors() {
-                return 16;
             }
 
             @Override

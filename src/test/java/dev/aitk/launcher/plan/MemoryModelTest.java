@@ -89,7 +89,7 @@ class MemoryModelTest {
 
     @Test
     void withoutCheckpointingActivationsCostMoreThanTenTimesAsMuch() {
-        MemoryModel.Coefficients c = MODEL.coefficients();
+        Coefficients c = MODEL.coefficients();
         assertThat(c.noCkptGibPerKiloToken()).isGreaterThan(10 * c.ckptGibPerKiloToken());
     }
 

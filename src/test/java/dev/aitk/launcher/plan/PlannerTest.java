@@ -134,7 +134,7 @@ class PlannerTest {
                     }
                     fitted = true;
                     double sps = plan.prediction().samplesPerSecond();
-                    assertThat(sps).as("%s %s on %s GiB", variant, res, card).isGreaterThanOrEqualTo(previous * Planner.TIE);
+                    assertThat(sps).as("%s %s on %s GiB", variant, res, card).isGreaterThanOrEqualTo(previous * SettingsSearch.TIE);
                     previous = Math.max(previous, sps);
                 }
                 assertThat(fitted).isTrue();

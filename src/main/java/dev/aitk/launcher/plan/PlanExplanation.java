@@ -1,0 +1,172 @@
+package dev.aitk.launcher.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns the chosen setting into the plan: every ai-toolkit key it sets, each with the reason in numbers
+ * (what it was compared against, what the alternative would have peaked at).
+ */
+final class PlanExplanation {
+    private final MemoryModel model;
+
+    PlanExplanation(MemoryModel model) {
+        this.model = model;
+    }
+
+    TrainingPlan build(PlanRequest r, Candidate c, MemoryBudget budget, GpuLayout layout, List<String> notes) {
+        TrainingSettings s = c.settings();
+        Prediction p = c.prediction();
+        Candidate.Alternatives a = c.alternatives();
+        int accumulation = r.effectiveBatch() == null ? 1 : r.effectiveBatch() / s.batchSize();
+        List<Choice> choices = new ArrayList<>();
+        choices.add(new Choice("train.batch_size", s.batchSize(), batchReason(r, s, p, a, budget), r.batchSize() != null));
+        choices.add(new Choice("train.gradient_accumulation", accumulation, r.effectiveBatch() == null
+                ? "no --effective-batch given: every step updates the LoRA"
+                : accumulation + " x batch " + s.batchSize() + " keeps the effective batch of " + r.effectiveBatch()
+                + " (true accumulation; the legacy gradient_accumulation_steps stays 1)", false));
+        choices.add(new Choice("train.gradient_checkpointing", s.gradientCheckpointing(), checkpointReason(s, p, a),
+                r.gradientCheckpointing() != null));
+        choices.add(new Choice("train.optimizer", s.optimizer(), optimizerReason(s), r.optimizer() != null));
+        choices.add(new Choice("network.linear", s.rank(), r.rank() == null ? "rank 16: the usual FLUX LoRA size ("
+                + millions(s.shape().loraParams(s.rank())) + " trainable parameters)"
+                : "rank " + s.rank() + " as asked (" + millions(s.shape().loraParams(s.rank())) + " parameters)",
+                r.rank() != null));
+        choices.add(new Choice("network.linear_alpha", s.rank(), "alpha = rank keeps the LoRA's scale at 1",
+                r.rank() != null));
+        choices.add(new Choice("model.quantize", s.quantize(), quantizeReason(s, a), r.quantize() != null));
+        choices.add(new Choice("model.qtype", SettingsSearch.QTYPE, s.quantize()
+                ? "8-bit float weights: what the measurements cover (ai-toolkit's default)"
+                : "unused while quantize is false; ai-toolkit's default", false));
+        choices.add(new Choice("model.quantize_te", s.quantizeTextEncoder(), quantizeTeReason(s, budget, layout),
+                false));
+        choices.add(new Choice("model.low_vram", s.lowVram(), lowVramReason(s, budget, layout), false));
+        choices.add(new Choice("train.cache_text_embeddings", true, "each caption is encoded once, then ai-toolkit "
+                + "unloads T5 and CLIP (" + gib(MemoryModel.T5_PARAMS * 2 / MemoryModel.GIB + MemoryModel.CLIP_PARAMS
+                * 2 / MemoryModel.GIB) + ") for training", false));
+        choices.add(new Choice("train.unload_text_encoder", false, "cache_text_embeddings already unloads them; "
+                + "unload_text_encoder alone trains on the trigger word only, ignoring captions", false));
+        choices.add(new Choice("datasets[*].cache_latents_to_disk", true, "each image is encoded once: no VAE encode "
+                + "peak or time in the training step", false));
+        choices.add(new Choice("datasets[*].resolution", s.resolutionsPx(), resolutionReason(r, s, a),
+                r.resolutionsPx() != null));
+        choices.add(new Choice("model.split_model_over_gpus", layout.mode() == GpuLayout.Mode.SPLIT_MODEL,
+                layout.reason(), false));
+        if (r.steps() != null) {
+            choices.add(new Choice("train.steps", r.steps(), "as asked", true));
+        }
+        return new TrainingPlan(s, accumulation, layout, p, budget, true, choices, notes);
+    }
+
+    private static String batchReason(PlanRequest r, TrainingSettings s, Prediction p, Candidate.Alternatives a,
+                                      MemoryBudget budget) {
+        String speed = Decimals.fixed(p.samplesPerSecond(), 2) + " samples/s";
+        if (a == null) {
+            return speed;
+        }
+        if (a.largestFitBatch() > s.batchSize()) {
+            return speed + "; batch " + a.largestFitBatch() + " also fits but adds under 1% ("
+                    + Decimals.fixed(a.largestFitSamplesPerSecond(), 2) + "), so the smaller one";
+        }
+        if (a.firstMiss() == null && r.datasetImages() != null && s.batchSize() == r.datasetImages()) {
+            return speed + "; the dataset has " + r.datasetImages() + " images, so a larger batch would only repeat them";
+        }
+        if (a.firstMiss() != null) {
+            return "fastest that fits: " + speed + "; batch " + a.firstMissBatch() + " would peak at "
+                    + gib(a.firstMiss().memory().processPeakGib()) + " of " + gib(budget.usableGib()) + " usable";
+        }
+        return speed + "; the largest batch allowed";
+    }
+
+    private static String checkpointReason(TrainingSettings s, Prediction p, Candidate.Alternatives a) {
+        String mine = Decimals.fixed(p.samplesPerSecond(), 2) + " samples/s";
+        if (a == null || a.otherCheckpointing() == null) {
+            return s.gradientCheckpointing()
+                    ? "on: " + mine + "; without it not even batch 1 fits (activations cost ~15x more)"
+                    : "off: " + mine + " (the other setting was not allowed)";
+        }
+        String other = Decimals.fixed(a.otherCheckpointing().samplesPerSecond(), 2) + " samples/s at batch "
+                + a.otherCheckpointingBatch();
+        return (s.gradientCheckpointing() ? "on: " : "off: ") + mine + " at batch " + s.batchSize() + " vs "
+                + other + (s.gradientCheckpointing() ? " without (off needs 5% more to be worth the risk)"
+                : " with recompute");
+    }
+
+    private static String optimizerReason(TrainingSettings s) {
+        double bytes = Optimizers.stateBytes(s.optimizer());
+        return s.optimizer() + ": " + trim(bytes) + " bytes of state per LoRA parameter (fp32 AdamW: 8), "
+                + gib(s.shape().loraParams(s.rank()) * bytes / MemoryModel.GIB) + " at rank " + s.rank();
+    }
+
+    private String quantizeReason(TrainingSettings s, Candidate.Alternatives a) {
+        double bf16 = s.shape().baseParams() * model.coefficients().bf16BytesPerParam() / MemoryModel.GIB;
+        if (!s.quantize()) {
+            return "bf16 weights (" + gib(bf16) + ") fit: full quality, no dequantization cost";
+        }
+        double q = s.shape().baseParams() * model.bytesPerParam(SettingsSearch.QTYPE) / MemoryModel.GIB;
+        if (a != null && a.bf16Closest() != null) {
+            return "bf16 weights (" + gib(bf16) + ") peak at " + gib(a.bf16Closest().memory().processPeakGib())
+                    + " (" + a.bf16Closest().peakPhase() + "); qfloat8 stores them in " + gib(q);
+        }
+        return "qfloat8 stores the weights in " + gib(q) + " instead of " + gib(bf16);
+    }
+
+    private String lowVramReason(TrainingSettings s, MemoryBudget budget, GpuLayout layout) {
+        double bf16 = s.shape().baseParams() * model.coefficients().bf16BytesPerParam() / MemoryModel.GIB;
+        if (!s.quantize()) {
+            return "no quantization to do; in the FLUX loader low_vram only moves quantizing to the CPU";
+        }
+        if (s.lowVram()) {
+            TrainingSettings onGpu = copy(s, false, s.quantizeTextEncoder());
+            return "quantizing on the GPU would peak at " + gib(peak(onGpu, budget, layout)) + " with the bf16 "
+                    + "transformer (" + gib(bf16) + ") there; low_vram quantizes on the CPU (slower start)";
+        }
+        return "the bf16 transformer (" + gib(bf16) + ") fits while it is quantized on the GPU (faster start)";
+    }
+
+    private String quantizeTeReason(TrainingSettings s, MemoryBudget budget, GpuLayout layout) {
+        if (s.quantizeTextEncoder()) {
+            TrainingSettings bf16 = copy(s, s.lowVram(), false);
+            return "an 8-bit T5 (quantized right after loading) brings the peak from " + gib(peak(bf16, budget, layout))
+                    + " to " + gib(peak(s, budget, layout)) + "; captions are encoded once, then T5 is unloaded";
+        }
+        return "bf16 T5 fits while captions are cached (full-quality embeddings), then it is unloaded; set "
+                + "explicitly because ai-toolkit defaults it to model.quantize";
+    }
+
+    private double peak(TrainingSettings s, MemoryBudget budget, GpuLayout layout) {
+        int split = layout.mode() == GpuLayout.Mode.SPLIT_MODEL ? layout.gpuIndices().size() : 1;
+        return model.predict(s, budget, split).memory().processPeakGib();
+    }
+
+    private static TrainingSettings copy(TrainingSettings s, boolean lowVram, boolean quantizeTe) {
+        return new TrainingSettings(s.model(), s.shape(), s.batchSize(), s.resolutionsPx(), s.rank(), s.optimizer(),
+                s.quantize(), s.qtype(), quantizeTe, s.gradientCheckpointing(), s.cacheLatentsToDisk(),
+                s.cacheTextEmbeddings(), s.unloadTextEncoder(), lowVram);
+    }
+
+    private static String resolutionReason(PlanRequest r, TrainingSettings s, Candidate.Alternatives a) {
+        if (r.resolutionsPx() != null) {
+            return "as asked";
+        }
+        if (a != null && a.largerResolutions() != null && a.largerResolution() != null) {
+            return "the largest list that fits; " + a.largerResolutions() + " would peak at "
+                    + gib(a.largerResolution().memory().processPeakGib()) + " even at batch 1";
+        }
+        return s.model() == ModelVariant.KONTEXT
+                ? "ai-toolkit's Kontext example: the control image doubles the tokens"
+                : "all of FLUX's usual training sizes fit";
+    }
+
+    static String gib(double value) {
+        return Decimals.fixed(value, 1) + " GiB";
+    }
+
+    static String trim(double value) {
+        return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
+    }
+
+    private static String millions(long params) {
+        return Decimals.fixed(params / 1e6, 1) + " M";
+    }
+}

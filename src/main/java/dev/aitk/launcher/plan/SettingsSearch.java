@@ -1,0 +1,159 @@
+package dev.aitk.launcher.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Where the batch size, checkpointing, quantization and resolutions are chosen: for one GPU budget, every
+ * combination the pins allow is predicted, and the one with the most samples per second whose peak fits wins
+ * (for the largest resolution list that fits at all). Start-up knobs (low_vram, an 8-bit T5) are switched on
+ * only when a setting needs them, since they cost no training speed.
+ */
+final class SettingsSearch {
+    static final int MAX_BATCH = 64;
+    /** A plan within 1% of the fastest is as fast; ties go to checkpointing on, bf16, smaller batches. */
+    static final double TIE = 0.99;
+    static final String QTYPE = "qfloat8";
+    /**
+     * Checkpointing goes off only when that is predicted at least 5% faster: without it activations grow ~15x
+     * faster per sample, so a prediction error becomes an out-of-memory failure instead of a slowdown.
+     */
+    static final double CHECKPOINTING_OFF_GAIN = 1.05;
+
+    private final MemoryModel model;
+
+    SettingsSearch(MemoryModel model) {
+        this.model = model;
+    }
+
+    static List<List<Integer>> resolutionLists(PlanRequest r) {
+        if (r.resolutionsPx() != null) {
+            return List.of(r.resolutionsPx());
+        }
+        // ai-toolkit's Kontext example trains at 512 and 768: the control image doubles the tokens.
+        List<Integer> full = r.model() == ModelVariant.KONTEXT ? List.of(512, 768) : List.of(512, 768, 1024);
+        List<List<Integer>> lists = new ArrayList<>();
+        for (int n = full.size(); n >= 1; n--) {
+            lists.add(full.subList(0, n));
+        }
+        return lists;
+    }
+
+    /** The fastest fitting setting for the largest resolution list that fits; else the closest miss. */
+    Candidate search(PlanRequest r, MemoryBudget budget, int splitGpus) {
+        Candidate closest = null;
+        List<List<Integer>> lists = resolutionLists(r);
+        Prediction largerResolution = null;
+        List<Integer> larger = null;
+        for (List<Integer> res : lists) {
+            Candidate best = null;
+            Prediction bf16Closest = null;
+            for (boolean quantize : r.quantize() == null ? new boolean[] {false, true} : new boolean[] {r.quantize()}) {
+                Candidate c = bestFor(r, res, quantize, budget, splitGpus);
+                if (!quantize && !c.fits()) {
+                    bf16Closest = c.prediction();
+                }
+                if (c.fits() && (best == null
+                        || c.prediction().samplesPerSecond() > best.prediction().samplesPerSecond() / TIE)) {
+                    best = c;
+                }
+                if (!c.fits() && (closest == null || c.prediction().memory().totalGib()
+                        < closest.prediction().memory().totalGib())) {
+                    closest = c;
+                }
+            }
+            if (best != null) {
+                return new Candidate(best.settings(), best.prediction(), true,
+                        best.alternatives().withResolution(largerResolution, larger, bf16Closest));
+            }
+            largerResolution = closest == null ? null : closest.prediction();
+            larger = res;
+        }
+        return closest;
+    }
+
+    /** Best batch and checkpointing for one resolution list and precision. */
+    private Candidate bestFor(PlanRequest r, List<Integer> res, boolean quantize, MemoryBudget budget, int splitGpus) {
+        Candidate[] chosen = new Candidate[2];
+        Candidate[] largest = new Candidate[2];
+        Candidate[] miss = new Candidate[2];
+        Candidate closest = null;
+        boolean[] ckpts = r.gradientCheckpointing() == null ? new boolean[] {true, false}
+                : new boolean[] {r.gradientCheckpointing()};
+        for (boolean ckpt : ckpts) {
+            int k = ckpt ? 0 : 1;
+            for (int batch : batches(r)) {
+                // Start-up knobs cost no training speed: try without them, then low_vram (quantized runs only),
+                // then an 8-bit T5, then both.
+                TrainingSettings s = null;
+                Prediction p = null;
+                for (int knobs = 0; knobs < 4; knobs++) {
+                    boolean lowVram = (knobs & 1) != 0;
+                    boolean quantizeTe = (knobs & 2) != 0;
+                    if (lowVram && !quantize) {
+                        continue;
+                    }
+                    s = settings(r, res, quantize, ckpt, batch, lowVram, quantizeTe);
+                    p = model.predict(s, budget, splitGpus);
+                    if (budget.fits(p.memory())) {
+                        break;
+                    }
+                }
+                Candidate c = new Candidate(s, p, budget.fits(p.memory()), null);
+                if (!c.fits()) {
+                    if (closest == null || p.memory().totalGib() < closest.prediction().memory().totalGib()) {
+                        closest = c;
+                    }
+                    miss[k] = c;
+                    // Memory grows with the batch: no larger batch fits either.
+                    break;
+                }
+                largest[k] = c;
+                if (chosen[k] == null || p.samplesPerSecond() * TIE > chosen[k].prediction().samplesPerSecond()) {
+                    chosen[k] = c;
+                }
+            }
+        }
+        if (chosen[0] == null && chosen[1] == null) {
+            return closest;
+        }
+        boolean pickOff = chosen[0] == null || (chosen[1] != null
+                && chosen[1].prediction().samplesPerSecond()
+                >= CHECKPOINTING_OFF_GAIN * chosen[0].prediction().samplesPerSecond());
+        int k = pickOff ? 1 : 0;
+        Candidate other = chosen[1 - k];
+        Candidate.Alternatives a = new Candidate.Alternatives(other == null ? null : other.prediction(),
+                other == null ? 0 : other.settings().batchSize(),
+                largest[k].settings().batchSize(), largest[k].prediction().samplesPerSecond(),
+                miss[k] == null ? 0 : miss[k].settings().batchSize(), miss[k] == null ? null : miss[k].prediction(),
+                null, null, null);
+        return new Candidate(chosen[k].settings(), chosen[k].prediction(), true, a);
+    }
+
+    private static List<Integer> batches(PlanRequest r) {
+        List<Integer> out = new ArrayList<>();
+        if (r.batchSize() != null) {
+            out.add(r.batchSize());
+            return out;
+        }
+        int max = r.effectiveBatch() == null ? MAX_BATCH : Math.min(MAX_BATCH, r.effectiveBatch());
+        if (r.datasetImages() != null) {
+            max = Math.min(max, r.datasetImages());
+        }
+        for (int b = 1; b <= max; b++) {
+            if (r.effectiveBatch() == null || r.effectiveBatch() % b == 0) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    private static TrainingSettings settings(PlanRequest r, List<Integer> res, boolean quantize, boolean ckpt,
+                                             int batch, boolean lowVram, boolean quantizeTe) {
+        return new TrainingSettings(r.model(), r.shapeOrDefault(), batch, res,
+                r.rank() == null ? PlanRequest.DEFAULT_RANK : r.rank(),
+                r.optimizer() == null ? PlanRequest.DEFAULT_OPTIMIZER : r.optimizer().toLowerCase(Locale.ROOT),
+                quantize, QTYPE, quantizeTe, ckpt, true, true, false, lowVram);
+    }
+}
