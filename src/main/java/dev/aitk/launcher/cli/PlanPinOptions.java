@@ -1,6 +1,6 @@
 package dev.aitk.launcher.cli;
 
-import dev.aitk.launcher.launch.DatasetImages;
+import dev.aitk.launcher.images.DatasetFiles;
 import dev.aitk.launcher.plan.ModelVariant;
 import dev.aitk.launcher.plan.PlanRequest;
 import dev.aitk.launcher.plan.TransformerShape;
@@ -52,6 +52,6 @@ public final class PlanPinOptions {
         return new PlanRequest(model == null ? ModelVariant.DEV : model,
                 transformerConfig == null ? null : TransformerShape.fromConfigJson(env.resolve(transformerConfig)),
                 resolutions, batchSize, quantize, gradientCheckpointing, rank, optimizer, effectiveBatch, steps, null, jobs,
-                dataset == null ? null : DatasetImages.count(env.resolve(dataset)));
+                dataset == null ? null : DatasetFiles.countTrainingImages(env.resolve(dataset)));
     }
 }

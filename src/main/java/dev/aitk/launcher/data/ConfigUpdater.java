@@ -3,8 +3,6 @@ package dev.aitk.launcher.data;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
 import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,15 +10,14 @@ import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
 import dev.aitk.launcher.config.AppliedSetting;
+import dev.aitk.launcher.config.ConfigReader;
+import dev.aitk.launcher.config.ConfigUnreadable;
 import dev.aitk.launcher.util.FileReplacement;
 import dev.aitk.launcher.config.ConfigRenderer;
 import dev.aitk.launcher.config.ConfigTemplate;
 import dev.aitk.launcher.config.RenderedConfig;
 import dev.aitk.launcher.config.Setting;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -35,8 +32,6 @@ import org.yaml.snakeyaml.nodes.Tag;
  * after the old file is kept as {@code <name>.bak}.
  */
 public final class ConfigUpdater {
-    private static final int MAX_CONFIG_BYTES = 5 * 1024 * 1024;
-
     /**
      * @param datasetPath the entry that was set, as {@code config.process[0].datasets[0]}
      * @param keysSet     the keys written into it (and {@code config.process[0].trigger_word} when set)
@@ -49,8 +44,7 @@ public final class ConfigUpdater {
 
     /** Checks that {@link #update} can work on this config, before anything is migrated. */
     public static void check(Path config, int datasetIndex) {
-        Node root = compose(config, read(config));
-        datasets(config, processZero(config, root), datasetIndex);
+        datasets(config, processZero(config, read(config)), datasetIndex);
     }
 
     /**
@@ -97,46 +91,22 @@ public final class ConfigUpdater {
         return datasets;
     }
 
-    private static String read(Path config) {
+    /** The config as written (placeholders kept: the file is written back), through the one config reader. */
+    private static MappingNode read(Path config) {
+        Node root;
         try {
-            if (!Files.isRegularFile(config)) {
-                throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config
-                        + (Files.isDirectory(config) ? " is a folder" : " does not exist") + "; give an ai-toolkit config file");
-            }
-            if (Files.size(config) > MAX_CONFIG_BYTES) {
-                throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config + " is larger than 5 MB; that is not an ai-toolkit config");
-            }
-            return Files.readString(config, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new LauncherException(ExitCode.INPUT_INVALID, "cannot read --config " + config + " (" + e.getMessage() + ")", e);
+            root = ConfigReader.readForEditing(config).root();
+        } catch (ConfigUnreadable e) {
+            throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + e.getMessage(), e);
         }
+        if (!(root instanceof MappingNode map)) {
+            throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config + " is not a YAML mapping with job and config keys");
+        }
+        return map;
     }
 
-    private static Node compose(Path config, String text) {
-        LoaderOptions options = new LoaderOptions();
-        options.setProcessComments(true);
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(50);
-        options.setNestingDepthLimit(100);
-        options.setCodePointLimit(MAX_CONFIG_BYTES);
-        try {
-            Node root = new Yaml(options).compose(new StringReader(text));
-            if (!(root instanceof MappingNode)) {
-                throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config + " is not a YAML mapping with job and config keys");
-            }
-            return root;
-        } catch (MarkedYAMLException e) {
-            throw invalid(config, e.getProblemMark(), "is not valid YAML (" + e.getProblem() + ")");
-        } catch (RuntimeException e) {
-            if (e instanceof LauncherException le) {
-                throw le;
-            }
-            throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config + " cannot be read as YAML (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static MappingNode processZero(Path config, Node root) {
-        Node cfg = get((MappingNode) root, "config");
+    private static MappingNode processZero(Path config, MappingNode root) {
+        Node cfg = get(root, "config");
         if (!(cfg instanceof MappingNode cfgMap)) {
             throw invalid(config, root.getStartMark(), "has no config mapping; is it an ai-toolkit config?");
         }

@@ -1,6 +1,8 @@
 package dev.aitk.launcher.data;
 
-import dev.aitk.launcher.data.AtomicFiles.Outcome;
+import dev.aitk.launcher.images.DatasetFiles;
+import dev.aitk.launcher.data.CopyOrLink.Outcome;
+import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.images.ImageHeader;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
@@ -265,12 +267,12 @@ public final class DatasetMigrator {
         Path partners = request.partnerDir();
         TransferMode mode = request.transfer();
         // ai-toolkit looks partners up with lower-case extensions only, so every output name gets one.
-        String targetName = t.name() + "." + ImageFiles.extension(t.target().getFileName().toString());
+        String targetName = t.name() + "." + DatasetFiles.extension(t.target().getFileName().toString());
         try {
             switch (request.layout()) {
                 case KONTEXT -> {
                     Path masked = t.masked().orElseThrow();
-                    Path dest = partners.resolve(t.name() + "." + ImageFiles.extension(masked.getFileName().toString()));
+                    Path dest = partners.resolve(t.name() + "." + DatasetFiles.extension(masked.getFileName().toString()));
                     tally.count(transfer(masked, dest, mode, request.dryRun()));
                 }
                 case MASK -> {
@@ -322,10 +324,10 @@ public final class DatasetMigrator {
 
     private static Outcome transfer(Path source, Path dest, TransferMode mode, boolean dryRun) throws IOException {
         if (dryRun) {
-            return AtomicFiles.isUpToDate(source, dest, mode) ? Outcome.UNCHANGED : Outcome.WRITTEN;
+            return CopyOrLink.isUpToDate(source, dest, mode) ? Outcome.UNCHANGED : Outcome.WRITTEN;
         }
         try {
-            return AtomicFiles.transfer(source, dest, mode);
+            return CopyOrLink.transfer(source, dest, mode);
         } catch (IOException e) {
             throw cannotWrite(dest, e);
         }
@@ -349,9 +351,9 @@ public final class DatasetMigrator {
         try {
             stamp = 0;
             for (Path s : sources) {
-                stamp = Math.max(stamp, AtomicFiles.millis(s));
+                stamp = Math.max(stamp, CopyOrLink.millis(s));
             }
-            if (Files.isRegularFile(dest) && AtomicFiles.millis(dest) == stamp) {
+            if (Files.isRegularFile(dest) && CopyOrLink.millis(dest) == stamp) {
                 return Outcome.UNCHANGED;
             }
         } catch (IOException e) {
@@ -369,12 +371,12 @@ public final class DatasetMigrator {
                 throw new SourceUnreadable(String.join(" or ", sources.stream().map(Path::toString).toList())
                         + " (" + e.getMessage() + ")");
             }
-            Path temp = AtomicFiles.tempFor(dest);
+            long newest = stamp;
             try {
-                Files.deleteIfExists(temp);
-                ImageFiles.writePng(image, temp);
-                AtomicFiles.stamp(temp, stamp);
-                AtomicFiles.commit(temp, dest);
+                AtomicFiles.replace(dest, temp -> {
+                    ImageFiles.writePng(image, temp);
+                    CopyOrLink.stamp(temp, newest);
+                });
             } catch (IOException e) {
                 throw cannotWrite(dest, e);
             }
@@ -388,10 +390,10 @@ public final class DatasetMigrator {
         Set<Path> expected = new HashSet<>();
         for (Planned p : planned) {
             Triple t = p.triple();
-            expected.add(request.imagesDir().resolve(t.name() + "." + ImageFiles.extension(t.target().getFileName().toString())));
+            expected.add(request.imagesDir().resolve(t.name() + "." + DatasetFiles.extension(t.target().getFileName().toString())));
             expected.add(request.imagesDir().resolve(t.name() + "." + request.captionExt()));
             String partnerExt = request.layout() == Layout.KONTEXT
-                    ? ImageFiles.extension(t.masked().orElseThrow().getFileName().toString()) : "png";
+                    ? DatasetFiles.extension(t.masked().orElseThrow().getFileName().toString()) : "png";
             expected.add(request.partnerDir().resolve(t.name() + "." + partnerExt));
         }
         List<String> foreign = new ArrayList<>();

@@ -8,8 +8,6 @@ import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Set;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -22,29 +20,10 @@ import javax.imageio.stream.ImageOutputStream;
  * {@code getRGB} on a gray image applies a linear-to-sRGB curve that would change every mid-gray mask value.
  */
 public final class ImageFiles {
-    /** The extensions ai-toolkit lists as images and looks partners up by (lower case). */
-    public static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp");
-
     /** PNG deflate effort: the JDK maps quality q to level round(9 * (1 - q)); ~level 3 is far faster than 9 and barely larger. */
     private static final float PNG_QUALITY = 0.66f;
 
     private ImageFiles() {
-    }
-
-    /** The lower-case extension of a file name, or "" when it has none. */
-    public static String extension(String fileName) {
-        int dot = fileName.lastIndexOf('.');
-        return dot <= 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
-    }
-
-    /** The name without its last extension, as Python's {@code os.path.splitext} gives it. */
-    public static String baseName(String fileName) {
-        int dot = fileName.lastIndexOf('.');
-        return dot <= 0 ? fileName : fileName.substring(0, dot);
-    }
-
-    public static boolean isImageName(String fileName) {
-        return IMAGE_EXTENSIONS.contains(extension(fileName));
     }
 
     /**

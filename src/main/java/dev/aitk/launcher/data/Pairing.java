@@ -1,5 +1,6 @@
 package dev.aitk.launcher.data;
 
+import dev.aitk.launcher.images.DatasetFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -114,10 +115,10 @@ final class Pairing {
                 if (fileName.startsWith(".") || !Files.isRegularFile(p)) {
                     continue;
                 }
-                String ext = ImageFiles.extension(fileName);
-                boolean wanted = role == Role.CAPTION ? ext.equals(captionExt) : ImageFiles.isImageName(fileName);
+                String ext = DatasetFiles.extension(fileName);
+                boolean wanted = role == Role.CAPTION ? ext.equals(captionExt) : DatasetFiles.hasExtension(fileName, DatasetFiles.IMAGE_EXTENSIONS);
                 if (wanted) {
-                    byName.computeIfAbsent(ImageFiles.baseName(fileName), k -> new ArrayList<>()).add(p);
+                    byName.computeIfAbsent(DatasetFiles.baseName(fileName), k -> new ArrayList<>()).add(p);
                 } else if (!(captionsAllowed && ext.equals(captionExt))) {
                     ignored.add(p.toString());
                 }
@@ -133,7 +134,7 @@ final class Pairing {
             for (Path p : entries) {
                 String fileName = p.getFileName().toString();
                 if (!fileName.startsWith(".") && Files.isRegularFile(p)) {
-                    byName.computeIfAbsent(ImageFiles.baseName(fileName), k -> new ArrayList<>()).add(p);
+                    byName.computeIfAbsent(DatasetFiles.baseName(fileName), k -> new ArrayList<>()).add(p);
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.aitk.launcher.submit;
 import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.hardware.GpuDetector;
 import dev.aitk.launcher.plan.Planner;
+import dev.aitk.launcher.config.ConfigReader;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
@@ -32,8 +33,11 @@ public final class Submitter {
     private final GpuDetector detector;
     private final Planner planner;
     private final ModelAccess access;
+    private final ConfigReader reader;
 
-    public Submitter(SlurmClient slurm, Clock clock, GpuDetector detector, Planner planner, ModelAccess access) {
+    public Submitter(SlurmClient slurm, Clock clock, GpuDetector detector, Planner planner, ModelAccess access,
+                     ConfigReader reader) {
+        this.reader = reader;
         this.slurm = slurm;
         this.clock = clock;
         this.detector = detector;
@@ -44,7 +48,7 @@ public final class Submitter {
     /** The standard submitter: the real planner, GPUs for the preview from --gpu-memory. */
     public static Submitter standard(Environment env, ProcessRunner runner, Clock clock) {
         return new Submitter(new SlurmClient(runner, env), clock, new GpuDetector(env, runner), PlanPreview.standardPlanner(),
-                ModelAccess.hub(env));
+                ModelAccess.hub(env), new ConfigReader(env));
     }
 
     public Submission submit(SubmitRequest request) {
@@ -164,7 +168,7 @@ public final class Submitter {
             throw new LauncherException(ExitCode.USAGE, "that is " + (long) points.size() * request.configs().size()
                     + " tasks, more than " + MAX_TASKS + "; sweep fewer values or split the submission");
         }
-        return TaskConfigs.fromConfigs(request.configs(), points, request.dataset(), request.outputDir(), configsDir, notes);
+        return TaskConfigs.fromConfigs(reader, request.configs(), points, request.dataset(), request.outputDir(), configsDir, notes);
     }
 
     private static void checkPaths(SubmitRequest request) {

@@ -1,6 +1,9 @@
 package dev.aitk.launcher.submit;
 
 import dev.aitk.launcher.util.AtomicFiles;
+import dev.aitk.launcher.config.ConfigDocument;
+import dev.aitk.launcher.config.ConfigReader;
+import dev.aitk.launcher.config.ConfigUnreadable;
 import dev.aitk.launcher.config.ConfigRenderer;
 import dev.aitk.launcher.config.ConfigTemplate;
 import dev.aitk.launcher.config.Overrides;
@@ -8,9 +11,6 @@ import dev.aitk.launcher.config.RenderedConfig;
 import dev.aitk.launcher.config.Setting;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,11 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
+import java.util.function.Supplier;
 
 /**
  * Turns the user's configs into one rendered config per array task, through the config stage's structural
@@ -39,22 +35,22 @@ final class TaskConfigs {
      * slowest); {@code dataset}, when given, replaces every dataset's folder. A swept run's name says its
      * values ({@code mylora-lr5e-5-linear32}); a name already taken gets the task's index.
      */
-    static List<TaskSpec> fromConfigs(List<Path> configs, List<List<SweepSetting>> points, Path dataset,
+    static List<TaskSpec> fromConfigs(ConfigReader reader, List<Path> configs, List<List<SweepSetting>> points, Path dataset,
                                       Path outputDir, Path configsDir, List<String> notes) {
         List<TaskSpec> tasks = new ArrayList<>();
         Set<String> names = new HashSet<>();
         int i = 0;
         for (Path source : configs) {
             for (List<SweepSetting> point : points) {
-                tasks.add(task(source, point, i++, names, dataset, outputDir, configsDir, notes));
+                tasks.add(task(reader, source, point, i++, names, dataset, outputDir, configsDir, notes));
             }
         }
         return tasks;
     }
 
-    private static TaskSpec task(Path source, List<SweepSetting> point, int i, Set<String> names, Path dataset,
+    private static TaskSpec task(ConfigReader reader, Path source, List<SweepSetting> point, int i, Set<String> names, Path dataset,
                                  Path outputDir, Path configsDir, List<String> notes) {
-        Map<String, Object> original = load(source);
+        Map<String, Object> original = map(read(source, () -> reader.read(source)), source, "the document");
         firstProcess(map(original.get("config"), source, "config"), source);
         List<Setting> settings = new ArrayList<>();
         for (SweepSetting s : point) {
@@ -85,37 +81,27 @@ final class TaskConfigs {
                 notes.add(located);
             }
         }
-        Map<String, Object> root = parse(rendered.yaml(), source);
+        // The rendered task keeps the user's ${VAR} placeholders (run.py fills them on the node); the model it
+        // names is read with them filled in, as run.py will.
+        Map<String, Object> root = map(read(source, () -> reader.read(rendered.yaml(), source.toString())), source, "the document");
         String model = modelOf(firstProcess(map(root.get("config"), source, "config"), source), source);
         Path target = configsDir.resolve(String.format(Locale.ROOT, "task-%03d.yaml", i));
         AtomicFiles.write(target, rendered.yaml(), false);
         return new TaskSpec(i, name, target, outputDir.resolve(name), model, point);
     }
 
-    static Map<String, Object> load(Path source) {
-        String text;
+    /** The config as Java values, its problems framed for submit: nothing is queued until it is fixed. */
+    private static Object read(Path source, Supplier<ConfigDocument> reading) {
         try {
-            text = Files.readString(source, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new LauncherException(ExitCode.INPUT_INVALID, "cannot read the config " + source + ": "
-                    + e.getMessage() + "; check the path");
+            return reading.get().plain();
+        } catch (ConfigUnreadable e) {
+            String where = e.line() == null ? source + ": " : source + ":" + e.line() + ": ";
+            throw new LauncherException(ExitCode.INPUT_INVALID, switch (e.kind()) {
+                case FILE -> "cannot read the config " + source + ": " + e.problem() + "; " + e.fix();
+                case SYNTAX -> where + "not valid YAML (" + e.problem() + "); fix the config and submit again";
+                case UNSET_VARIABLE -> e.getMessage();
+            }, e);
         }
-        return parse(text, source);
-    }
-
-    private static Map<String, Object> parse(String text, Path source) {
-        Object doc;
-        try {
-            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new LauncherException(ExitCode.INPUT_INVALID, source + ":" + line + ": not valid YAML ("
-                    + e.getProblem() + "); fix the config and submit again");
-        } catch (YAMLException e) {
-            throw new LauncherException(ExitCode.INPUT_INVALID, source + ": not valid YAML (" + e.getMessage()
-                    + "); fix the config and submit again");
-        }
-        return map(doc, source, "the document");
     }
 
     @SuppressWarnings("unchecked")

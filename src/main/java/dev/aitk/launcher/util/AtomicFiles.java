@@ -3,6 +3,7 @@ package dev.aitk.launcher.util;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,10 +12,60 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes files so that nothing half-written ever sits under its final name: a hidden temp file beside the
- * target, then a rename. Configs, start scripts, batch scripts and records all go through here.
+ * target, then a rename. Configs, start scripts, batch scripts, records and migrated datasets all go through here.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
+    }
+
+    /** Fills a temp file that will get the target's name once it is complete. */
+    @FunctionalInterface
+    public interface Filler {
+        void fill(Path temp) throws IOException;
+    }
+
+    /**
+     * The hidden temp name beside {@code target} ({@code .<name>.<pid>-<nanos>.tmp}): ai-toolkit ignores it (hidden,
+     * no image extension), and it is named by pid and clock rather than Files.createTempFile, whose SecureRandom
+     * costs a cold start ~20 ms.
+     */
+    public static Path tempFor(Path target) {
+        return target.toAbsolutePath().resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid()
+                + "-" + System.nanoTime() + ".tmp");
+    }
+
+    /**
+     * Lets {@code filler} write a temp file beside {@code target}, then gives it the target's name in one step; the
+     * temp file is removed when anything fails. The folder must exist.
+     */
+    public static void replace(Path target, Filler filler) throws IOException {
+        Path temp = tempFor(target);
+        try {
+            filler.fill(temp);
+            rename(temp, target);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the temp file is hidden and named after the target; the first failure is the one to report
+            }
+        }
+    }
+
+    /** Removes the temp files a killed earlier run left in {@code dir}; returns how many. */
+    public static int removeStaleTemps(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path p : entries) {
+                if (Files.isRegularFile(p) && Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     public static void write(Path target, String text) {
@@ -23,33 +74,22 @@ public final class AtomicFiles {
 
     /** Writes {@code text} as UTF-8; {@code executable} makes it runnable (rwxr-xr-x) before it gets its name. */
     public static void write(Path target, String text, boolean executable) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path temp = null;
         try {
-            Files.createDirectories(dir);
-            // Named by pid and clock rather than Files.createTempFile, whose SecureRandom costs a cold start ~20 ms.
-            temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".tmp");
-            Files.writeString(temp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            if (executable) {
-                try {
-                    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-                } catch (UnsupportedOperationException notPosix) {
-                    temp.toFile().setExecutable(true);
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            replace(target, temp -> {
+                Files.writeString(temp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                if (executable) {
+                    try {
+                        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+                    } catch (UnsupportedOperationException notPosix) {
+                        temp.toFile().setExecutable(true);
+                    }
                 }
-            }
-            rename(temp, target);
+            });
         } catch (IOException e) {
-            fileInTheWay(target, dir, e);
+            fileInTheWay(target, target.toAbsolutePath().getParent(), e);
             throw new LauncherException(ExitCode.ENVIRONMENT, "cannot write " + target + " (" + e.getMessage()
                     + "); check that the folder is writable and the disk has space", e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // the temp file is hidden and named after the target; nothing else to do
-                }
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.validate;
 
+import dev.aitk.launcher.images.DatasetFiles;
 import dev.aitk.launcher.images.ImageHeader;
 import dev.aitk.launcher.validate.ValidationReport.DatasetSummary;
 import java.io.IOException;
@@ -24,18 +25,14 @@ import java.util.function.Function;
 
 /**
  * Checks one dataset entry on disk the way ai-toolkit's data loader will see it: the images it trains on
- * (AiToolkitDataset: os.walk of folder_path for .jpg/.jpeg/.png/.webp, any case, skipping files in
- * "_controls"), each image's caption (image path without extension + caption_ext), and its mask, control
- * and inpaint partners (same base name in the partner folder; masks and controls as .jpg/.jpeg/.png/.webp,
- * inpaint images as .png/.webp, first found wins, names case-sensitive as os.path.exists is on Linux).
- * One directory listing per folder; image headers read in parallel.
+ * ({@link DatasetFiles}' listing rule), each image's caption (image path without extension + caption_ext), and its
+ * mask, control and inpaint partners (same base name in the partner folder, extensions in ai-toolkit's order, first
+ * found wins, names case-sensitive as os.path.exists is on Linux). One directory listing per folder; image headers
+ * read in parallel.
  */
 final class DatasetScan {
-    static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".webp");
-    static final List<String> INPAINT_EXTENSIONS = List.of(".png", ".webp");
     // Folders ai-toolkit writes into a dataset; they hold no training images and can be huge.
     private static final Set<String> CACHE_FOLDERS = Set.of("_latent_cache", "_t_e_cache", "_clip_vision_cache");
-    private static final int MAX_DEPTH = 64;
     static final int LATENT_CHANNELS = 16;
     static final int LATENT_BYTES_PER_VALUE = 2;
 
@@ -135,11 +132,11 @@ final class DatasetScan {
         }
 
         List<Partner> partners = new ArrayList<>();
-        dataset.get("mask_path").filter(n -> n.string() != null).ifPresent(n -> partner("mask", n, IMAGE_EXTENSIONS, folder, partners));
+        dataset.get("mask_path").filter(n -> n.string() != null).ifPresent(n -> partner("mask", n, DatasetFiles.IMAGE_EXTENSIONS, folder, partners));
         dataset.get("control_path").ifPresent(n -> {
             for (ConfigNode item : n.itemsOrSelf()) {
                 if (item.string() != null && !item.string().isEmpty()) {
-                    partner("control", item, IMAGE_EXTENSIONS, folder, partners);
+                    partner("control", item, DatasetFiles.IMAGE_EXTENSIONS, folder, partners);
                 }
             }
         });
@@ -149,7 +146,7 @@ final class DatasetScan {
                         "set inpaint_path to a single folder");
             } else if (n.string() != null && "flex2".equals(model.arch())) {
                 // Other archs ignore inpaint_path (a warning says so); its files are not worth errors then.
-                partner("inpaint", n, INPAINT_EXTENSIONS, folder, partners);
+                partner("inpaint", n, DatasetFiles.INPAINT_EXTENSIONS, folder, partners);
             }
         });
 
@@ -297,7 +294,7 @@ final class DatasetScan {
             return;
         }
         if (folder.normalize().startsWith(trainingFolder.normalize()) && !folder.normalize().equals(trainingFolder.normalize())
-                && !folder.getFileName().toString().equals("_controls")) {
+                && !folder.getFileName().toString().equals(DatasetFiles.CONTROLS_FOLDER)) {
             findings.warning(at, "the " + kind + " folder is inside folder_path, and ai-toolkit walks subfolders, so the " + kind
                     + " images are trained on as images too", "move the " + kind + " folder next to the training images folder, not inside it");
         }
@@ -352,8 +349,8 @@ final class DatasetScan {
     // os.walk without following links: symlinked folders are listed but not entered.
     private void walk(ConfigNode at, Path root, Path dir, String captionExt, List<Path> images, List<String> bases,
                       List<Boolean> captioned, int depth) {
-        if (depth > MAX_DEPTH) {
-            findings.error(at, "folder_path nests more than " + MAX_DEPTH + " folders deep at " + dir, "flatten the dataset folder");
+        if (depth > DatasetFiles.MAX_DEPTH) {
+            findings.error(at, "folder_path nests more than " + DatasetFiles.MAX_DEPTH + " folders deep at " + dir, "flatten the dataset folder");
             return;
         }
         List<String> names;
@@ -370,13 +367,12 @@ final class DatasetScan {
         }
         names.sort(null);
         Set<String> nameSet = captionExt.isEmpty() ? Set.of() : new HashSet<>(names);
-        boolean controlsFolder = dir.getFileName() != null && dir.getFileName().toString().equals("_controls");
+        boolean controlsFolder = dir.getFileName() != null && dir.getFileName().toString().equals(DatasetFiles.CONTROLS_FOLDER);
         TreeSet<String> subdirs = new TreeSet<>();
         for (String name : names) {
-            int dot = name.lastIndexOf('.');
-            if (dot >= 0 && isImageExtension(name, dot)) {
+            if (DatasetFiles.isTrainingImage(name)) {
                 if (!controlsFolder) {
-                    String base = name.substring(0, dot);
+                    String base = name.substring(0, name.lastIndexOf('.'));
                     images.add(dir.resolve(name));
                     bases.add(base);
                     captioned.add(!captionExt.isEmpty() && nameSet.contains(base + captionExt));
@@ -390,7 +386,9 @@ final class DatasetScan {
             try {
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (a.isDirectory()) {
-                    subdirs.add(name);
+                    if (DatasetFiles.isWalked(name)) {
+                        subdirs.add(name);
+                    }
                 } else if (a.isSymbolicLink()) {
                     symlink(at, root, p);
                 }
@@ -433,16 +431,6 @@ final class DatasetScan {
             }
         }
         return out;
-    }
-
-    private static boolean isImageExtension(String name, int dot) {
-        int len = name.length() - dot;
-        for (String ext : IMAGE_EXTENSIONS) {
-            if (len == ext.length() && name.regionMatches(true, dot, ext, 0, len)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static List<Integer> resolutions(ConfigNode dataset) {

@@ -1,5 +1,9 @@
 package dev.aitk.launcher.validate;
 
+import dev.aitk.launcher.config.ConfigDocument;
+import dev.aitk.launcher.config.ConfigReader;
+import dev.aitk.launcher.config.ConfigUnreadable;
+import dev.aitk.launcher.config.SourceText;
 import dev.aitk.launcher.hardware.GpuDetector;
 import dev.aitk.launcher.hardware.GpuInventory;
 import dev.aitk.launcher.plan.MemoryBudget;
@@ -53,33 +57,28 @@ public final class Validator {
 
     public ValidationReport validate(Path config, ValidateOptions options) {
         long started = System.nanoTime();
-        Path file = locate(config, options.toolkitRoot());
+        ConfigReader reader = new ConfigReader(env);
+        Path file = reader.locate(config, options.toolkitRoot());
         String shown = file.equals(env.resolve(config)) ? config.toString() : file.toString();
         Findings findings = new Findings(shown);
         List<String> notes = new ArrayList<>();
-        String text;
+        ConfigDocument document;
         try {
-            text = ConfigFile.read(file);
-        } catch (ConfigFile.Unusable e) {
-            findings.add(new Finding(Severity.ERROR, "", e.line(), null, e.getMessage(), e.fix(), shown));
-            return report(shown, findings, List.of(), List.of(), Fit.skipped("not checked: the config was not read"), notes, started);
+            document = reader.parse(file);
+        } catch (ConfigUnreadable e) {
+            boolean parsed = e.kind() != ConfigUnreadable.Kind.FILE;
+            if (parsed) {
+                extensionRule(file, findings, shown);
+                unsetVariables(e.unset(), null, findings, shown);
+            }
+            findings.add(new Finding(Severity.ERROR, "", e.line(), e.column(), e.problem(), e.fix(), shown));
+            return report(shown, findings, List.of(), List.of(),
+                    Fit.skipped(parsed ? "not checked: the config was not parsed" : "not checked: the config was not read"), notes, started);
         }
         extensionRule(file, findings, shown);
-        SourceText source = SourceText.substitute(text, env.variables(), env.isWindows());
-        String lowerName = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (lowerName.endsWith(".json") || lowerName.endsWith(".jsonc")) {
-            source = source.withJsonTabsAsSpaces();
-        }
-        ConfigTree tree;
-        try {
-            tree = ConfigTree.parse(source);
-        } catch (ConfigTree.ParseFailure e) {
-            unsetVariables(source, null, findings, shown);
-            findings.add(new Finding(Severity.ERROR, "", e.line(), e.column(), e.getMessage(), e.fix(), shown));
-            return report(shown, findings, List.of(), List.of(), Fit.skipped("not checked: the config was not parsed"), notes, started);
-        }
+        ConfigTree tree = new ConfigTree(document);
         ConfigNode root = tree.root();
-        unsetVariables(source, root, findings, shown);
+        unsetVariables(document.unset(), root, findings, shown);
         if (!root.isMapping()) {
             findings.error(root, "the top level of the config must be a mapping with job, config and meta, but it is " + root.kindName(),
                     "start the file with 'job: extension' and 'config:'");
@@ -148,26 +147,6 @@ public final class Validator {
         return report(shown, findings, new ArrayList<>(datasets.values()), disk, fit, notes, started);
     }
 
-    /**
-     * The file run.py would read (toolkit/config.py get_config): with ai-toolkit's folder known, a name is
-     * looked up in its config/ folder first, also with .json/.jsonc/.yaml/.yml added, before the path itself.
-     */
-    private Path locate(Path config, Path toolkitRoot) {
-        if (toolkitRoot != null && !config.isAbsolute()) {
-            Path inConfigFolder = env.resolve(toolkitRoot).resolve("config").resolve(config.toString());
-            if (Files.exists(inConfigFolder)) {
-                return inConfigFolder;
-            }
-            for (String ext : List.of(".json", ".jsonc", ".yaml", ".yml")) {
-                Path withExt = inConfigFolder.resolveSibling(inConfigFolder.getFileName() + ext);
-                if (Files.exists(withExt)) {
-                    return withExt;
-                }
-            }
-        }
-        return env.resolve(config);
-    }
-
     private static boolean splitsModel(ConfigNode p) {
         return p.get("model").flatMap(m -> m.get("split_model_over_gpus")).map(ConfigNode::bool).orElse(false) == Boolean.TRUE;
     }
@@ -182,13 +161,11 @@ public final class Validator {
         }
     }
 
-    private static void unsetVariables(SourceText source, ConfigNode root, Findings findings, String shown) {
-        for (SourceText.Placeholder p : source.unset()) {
+    private static void unsetVariables(List<SourceText.Placeholder> unset, ConfigNode root, Findings findings, String shown) {
+        for (SourceText.Placeholder p : unset) {
             String path = root == null ? "" : deepestAt(root, p.line(), p.column()).map(ConfigNode::path).orElse("");
-            findings.add(new Finding(Severity.ERROR, path, p.line(), p.column(),
-                    "the environment variable " + p.name() + " is not set, and run.py replaces ${" + p.name() + "} before reading the config (\"Environment variable "
-                            + p.name() + " not set\")",
-                    "export " + p.name() + "=... before running, or write the value into the config", shown));
+            ConfigUnreadable problem = ConfigUnreadable.unsetVariable(shown, p);
+            findings.add(new Finding(Severity.ERROR, path, p.line(), p.column(), problem.problem(), problem.fix(), shown));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.data;
 
+import dev.aitk.launcher.images.DatasetFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -55,7 +56,7 @@ class WebpInputTest {
     }
 
     private static void toWebp(Path png) throws Exception {
-        Path webp = png.resolveSibling(ImageFiles.baseName(png.getFileName().toString()) + ".webp");
+        Path webp = png.resolveSibling(DatasetFiles.baseName(png.getFileName().toString()) + ".webp");
         Process p = new ProcessBuilder("cwebp", "-quiet", "-lossless", png.toString(), "-o", webp.toString())
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes());

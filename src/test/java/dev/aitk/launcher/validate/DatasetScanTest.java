@@ -40,6 +40,19 @@ class DatasetScanTest {
     }
 
     @Test
+    void validateAndThePlannerCountTheSameImagesAsAiToolkitsLoader() throws IOException {
+        fx.maskDataset(3);
+        Path images = fx.data.resolve("images");
+        TestImages.write(images.resolve(".thumbs/0000.jpg"), TestImages.jpeg(768, 1024));
+        TestImages.write(images.resolve(".0001.jpg"), TestImages.jpeg(768, 1024));
+        TestImages.write(images.resolve("extra.avif"), TestImages.jpeg(768, 1024));
+        ValidationReport r = fx.validate(fx.config("flux-dev-mask.yaml"));
+        assertThat(r.summary().datasets().get(0).images()).isEqualTo(3)
+                .isEqualTo(dev.aitk.launcher.images.DatasetFiles.countTrainingImages(images));
+        assertThat(r.findings()).as("hidden files are not trained on, so they need no mask").isEmpty();
+    }
+
+    @Test
     void defaultCaptionCoversImagesWithoutCaptionFiles() {
         TestDatasets.images(fx.data.resolve("images"), 3, 768, 1024, false);
         TestDatasets.partners(fx.data.resolve("masks"), 3, TestImages.png(768, 1024, false), ".png");

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.validate;
 
+import dev.aitk.launcher.config.ConfigReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aitk.launcher.plan.MemoryBudget;
@@ -31,12 +32,7 @@ class FitWithMemoryModelTest {
 
     @Test
     void theSettingsReadFromTheConfigAreWhatThePlannerSizes() {
-        ConfigTree tree;
-        try {
-            tree = ConfigTree.parse(SourceText.substitute(java.nio.file.Files.readString(fx.config("flux-dev-mask.yaml")), fx.env, false));
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        ConfigTree tree = new ConfigTree(new ConfigReader(fx.environment()).read(fx.config("flux-dev-mask.yaml")));
         ConfigNode process = tree.root().get("config").orElseThrow().get("process").orElseThrow().items().get(0);
         TrainingSettings s = SettingsFromConfig.of(process);
         assertThat(s.model()).isEqualTo(dev.aitk.launcher.plan.ModelVariant.DEV);

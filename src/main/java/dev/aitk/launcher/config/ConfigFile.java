@@ -1,4 +1,4 @@
-package dev.aitk.launcher.validate;
+package dev.aitk.launcher.config;
 
 import dev.aitk.launcher.util.ByteSize;
 import java.io.IOException;
@@ -26,55 +26,35 @@ final class ConfigFile {
     private ConfigFile() {
     }
 
-    /** Thrown with one sentence and a fix when the file cannot be a config. */
-    static final class Unusable extends Exception {
-        private final String fix;
-        private final Integer line;
-
-        Unusable(String message, String fix, Integer line) {
-            super(message);
-            this.fix = fix;
-            this.line = line;
-        }
-
-        String fix() {
-            return fix;
-        }
-
-        Integer line() {
-            return line;
-        }
-    }
-
-    static String read(Path file) throws Unusable {
+    static String read(Path file) {
         if (!Files.exists(file)) {
-            throw new Unusable("the config file " + file + " does not exist", "check the path (ai-toolkit configs usually live in its config/ folder)", null);
+            throw unusable(file, "the config file " + file + " does not exist", "check the path (ai-toolkit configs usually live in its config/ folder)", null);
         }
         if (Files.isDirectory(file)) {
-            throw new Unusable(file + " is a folder, not a config file", "pass the .yaml or .json file inside it", null);
+            throw unusable(file, file + " is a folder, not a config file", "pass the .yaml or .json file inside it", null);
         }
         byte[] bytes;
         try {
             long size = Files.size(file);
             if (size > MAX_BYTES) {
-                throw new Unusable("the config file is " + new ByteSize(size).human() + ", but an ai-toolkit config is a few KiB; refusing to read more than "
+                throw unusable(file, "the config file is " + new ByteSize(size).human() + ", but an ai-toolkit config is a few KiB; refusing to read more than "
                         + new ByteSize(MAX_BYTES).human(), "check that this is the config you meant", null);
             }
             bytes = Files.readAllBytes(file);
         } catch (AccessDeniedException e) {
-            throw new Unusable("the config file " + file + " cannot be read (permission denied)", "give your user read access: chmod u+r " + file, null);
+            throw unusable(file, "the config file " + file + " cannot be read (permission denied)", "give your user read access: chmod u+r " + file, null);
         } catch (NoSuchFileException e) {
-            throw new Unusable("the config file " + file + " does not exist", "check the path", null);
+            throw unusable(file, "the config file " + file + " does not exist", "check the path", null);
         } catch (FileSystemException e) {
-            throw new Unusable("the config file " + file + " cannot be read: " + (e.getReason() == null ? e.getMessage() : e.getReason()), "check the path and its permissions", null);
+            throw unusable(file, "the config file " + file + " cannot be read: " + (e.getReason() == null ? e.getMessage() : e.getReason()), "check the path and its permissions", null);
         } catch (IOException e) {
-            throw new Unusable("the config file " + file + " cannot be read: " + e.getMessage(), "check the disk and the path", null);
+            throw unusable(file, "the config file " + file + " cannot be read: " + e.getMessage(), "check the disk and the path", null);
         } catch (OutOfMemoryError e) {
-            throw new Unusable("the config file is too large to read", "check that this is the config you meant", null);
+            throw unusable(file, "the config file is too large to read", "check that this is the config you meant", null);
         }
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == 0) {
-                throw new Unusable("the config file is binary data (it contains NUL bytes, first at line " + lineAt(bytes, i) + "), not YAML or JSON text",
+                throw unusable(file, "the config file is binary data (it contains NUL bytes, first at line " + lineAt(bytes, i) + "), not YAML or JSON text",
                         "pass the ai-toolkit config (.yaml or .json), not a model, image or archive", lineAt(bytes, i));
             }
         }
@@ -85,12 +65,16 @@ final class ConfigFile {
         CoderResult result = decoder.decode(in, out, true);
         if (result.isError()) {
             int at = in.position();
-            throw new Unusable("the config file is not UTF-8 text (invalid byte 0x" + String.format(Locale.ROOT, "%02X", bytes[at] & 0xFF)
+            throw unusable(file, "the config file is not UTF-8 text (invalid byte 0x" + String.format(Locale.ROOT, "%02X", bytes[at] & 0xFF)
                     + " at line " + lineAt(bytes, at) + "); run.py reads configs as UTF-8", "save the file as UTF-8 in your editor", lineAt(bytes, at));
         }
         decoder.flush(out);
         out.flip();
         return out.toString();
+    }
+
+    private static ConfigUnreadable unusable(Path file, String problem, String fix, Integer line) {
+        return new ConfigUnreadable(ConfigUnreadable.Kind.FILE, file.toString(), problem, line, null, fix);
     }
 
     private static int lineAt(byte[] bytes, int offset) {

@@ -1,4 +1,4 @@
-package dev.aitk.launcher.validate;
+package dev.aitk.launcher.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

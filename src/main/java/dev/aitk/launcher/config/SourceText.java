@@ -1,4 +1,4 @@
-package dev.aitk.launcher.validate;
+package dev.aitk.launcher.config;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,7 +9,7 @@ import java.util.Map;
  * A config's text before and after run.py's {@code ${VAR}} substitution, with the map between them so a
  * position the YAML parser reports in the substituted text points at the same place in the user's file.
  */
-final class SourceText {
+public final class SourceText {
     private final String original;
     private final String substituted;
     // Parallel arrays: segment i starts at substStart[i] in the substituted text and origStart[i] in the
@@ -22,7 +22,7 @@ final class SourceText {
     private final List<Placeholder> unset;
 
     /** One {@code ${NAME}} whose variable is not set, at its 1-based place in the original file. */
-    record Placeholder(String name, int offset, int line, int column) {
+    public record Placeholder(String name, int offset, int line, int column) {
     }
 
     private SourceText(String original, String substituted, int[] substStart, int[] origStart, boolean[] replaced,
@@ -48,7 +48,17 @@ final class SourceText {
      * an empty value counts as set. Unset placeholders stay as written and are listed in {@link #unset()}.
      * A leading byte-order mark is dropped, as the YAML and JSON readers do.
      */
-    static SourceText substitute(String original, Map<String, String> variables, boolean caseInsensitiveNames) {
+    public static SourceText substitute(String original, Map<String, String> variables, boolean caseInsensitiveNames) {
+        return substitute(original, variables, caseInsensitiveNames, true);
+    }
+
+    /** The text as written, placeholders kept and not listed: for a config that is edited and written back. */
+    public static SourceText verbatim(String original) {
+        return substitute(original, Map.of(), false, false);
+    }
+
+    private static SourceText substitute(String original, Map<String, String> variables, boolean caseInsensitiveNames,
+                                         boolean replace) {
         StringBuilder out = new StringBuilder(original.length());
         List<int[]> segments = new ArrayList<>();
         List<Placeholder> unset = new ArrayList<>();
@@ -61,7 +71,7 @@ final class SourceText {
         }
         int n = original.length();
         while (i < n - 1) {
-            if (original.charAt(i) == '$' && original.charAt(i + 1) == '{') {
+            if (replace && original.charAt(i) == '$' && original.charAt(i + 1) == '{') {
                 int close = original.indexOf('}', i + 2);
                 if (close > i + 2) {
                     String name = original.substring(i + 2, close);
@@ -114,7 +124,7 @@ final class SourceText {
      * JSON allows tabs between tokens, YAML does not; a tab outside a string becomes a space (same length, so
      * every position stays where it was). Tabs inside strings are invalid JSON and are left for the parser.
      */
-    SourceText withJsonTabsAsSpaces() {
+    public SourceText withJsonTabsAsSpaces() {
         if (substituted.indexOf('\t') < 0) {
             return this;
         }
@@ -137,15 +147,15 @@ final class SourceText {
         return new SourceText(original, sb.toString(), substStart, origStart, replaced, unset);
     }
 
-    String original() {
+    public String original() {
         return original;
     }
 
-    String substituted() {
+    public String substituted() {
         return substituted;
     }
 
-    List<Placeholder> unset() {
+    public List<Placeholder> unset() {
         return unset;
     }
 
@@ -153,7 +163,7 @@ final class SourceText {
      * Maps a 0-based line/column (in code points, as SnakeYAML's marks count) of the substituted text to a
      * 1-based {line, column} in the original file.
      */
-    int[] toOriginal(int line, int column) {
+    public int[] toOriginal(int line, int column) {
         int offset = offsetOf(substitutedLineStarts, substituted, line, column);
         int k = Arrays.binarySearch(substStart, offset);
         if (k < 0) {
@@ -166,11 +176,6 @@ final class SourceText {
         k = Math.max(k, 0);
         int originalOffset = replaced[k] ? origStart[k] : origStart[k] + (offset - substStart[k]);
         return lineColumn(originalLineStarts, original, Math.min(originalOffset, original.length()));
-    }
-
-    /** The 0-based offset in the original text of a 1-based line/column there. */
-    int originalOffset(int line, int column) {
-        return offsetOf(originalLineStarts, original, line - 1, column - 1);
     }
 
     private static int offsetOf(int[] lineStarts, String text, int line, int column) {
