@@ -61,6 +61,7 @@ public final class LaunchCommand extends BaseCommand {
 
     @Override
     protected int execute() throws InterruptedException {
+        LaunchFlagRules.refuseWithConfig(spec.commandLine().getParseResult(), pins.options());
         Services s = services();
         LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
                 render.dataset, render.output, render.name, render.overrides, configs, render.toolkitDir, render.python);

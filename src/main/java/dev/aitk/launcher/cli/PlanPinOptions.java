@@ -7,10 +7,16 @@ import dev.aitk.launcher.plan.TransformerShape;
 import dev.aitk.launcher.util.Environment;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The planner's pins, one spelling for plan, launch and init: each fixes one choice, and the plan says whether it still fits. */
 public final class PlanPinOptions {
+    @Spec
+    CommandSpec self;
+
     @Option(names = "--transformer-config", paramLabel = "PATH",
             description = "The model's transformer/config.json: sizes a FLUX-derived transformer from its blocks.")
     Path transformerConfig;
@@ -46,6 +52,11 @@ public final class PlanPinOptions {
     @Option(names = "--jobs", paramLabel = "N", converter = PositiveIntConverter.class,
             description = "Independent jobs to place, one per GPU (default 1).")
     int jobs = 1;
+
+    /** The pins' own options, for telling them apart from the command's other flags. */
+    List<OptionSpec> options() {
+        return self.options();
+    }
 
     /** The plan request for {@code model}; a dataset's image count (when it can be read) caps the batch. */
     PlanRequest request(ModelVariant model, Environment env, Path dataset) {

@@ -17,6 +17,9 @@ import java.util.List;
 public final class StartScripts {
     public static final String SH = "start_training.sh";
     public static final String BAT = "start_training.bat";
+    /** The scripts run launch --config, which refuses the flags that render or plan a config. */
+    private static final String PLAN_FLAGS_REFUSED =
+            "Flags that plan or render a config (--steps, --batch-size, --dataset, ...) are refused: edit the config.";
 
     /**
      * What to start.
@@ -52,6 +55,7 @@ public final class StartScripts {
                 + "# Written by aitk-launcher init. Secrets are read from the environment only:\n"
                 + "#   export HF_TOKEN=...   (needed for gated models; never stored in this file)\n"
                 + "# Extra arguments are passed on to the launcher, e.g.: ./" + SH + " --dry-run\n"
+                + "# " + PLAN_FLAGS_REFUSED + "\n"
                 + "set -eu\n"
                 + "exec " + ShellQuoting.posixLine(words) + " \"$@\"\n";
         List<String> batchWords = new ArrayList<>();
@@ -64,7 +68,8 @@ public final class StartScripts {
                     request.description(),
                     "Written by aitk-launcher init. Secrets are read from the environment only:",
                     "  set HF_TOKEN=...   (needed for gated models; never stored in this file)",
-                    "Extra arguments are passed on to the launcher, e.g.: " + BAT + " --dry-run"));
+                    "Extra arguments are passed on to the launcher, e.g.: " + BAT + " --dry-run",
+                    PLAN_FLAGS_REFUSED));
         } catch (IllegalArgumentException e) {
             skipped = BAT + " was not written: " + e.getMessage() + "; use " + SH + " or rename the folder";
         }

@@ -92,6 +92,7 @@ class StartScriptsTest {
                 "rem Written by aitk-launcher init. Secrets are read from the environment only:",
                 "rem   set HF_TOKEN=...   (needed for gated models; never stored in this file)",
                 "rem Extra arguments are passed on to the launcher, e.g.: start_training.bat --dry-run",
+                "rem Flags that plan or render a config (--steps, --batch-size, --dataset, ...) are refused: edit the config.",
                 "rem Delayed expansion off: a ! in a path stays a literal character.",
                 "setlocal DisableDelayedExpansion",
                 "rem The paths are UTF-8: read them under code page 65001, then give the console its code page back.",
