@@ -54,7 +54,7 @@ public final class InitCommand extends BaseCommand {
         LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
                 render.dataset, render.output, render.name, render.overrides, List.of(), render.toolkitDir, render.python);
         LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner(),
-                pins.request(render.model, s.env(), render.dataset));
+                pins.request(render.model, s.env(), render.dataset), false);
         StartFolder.Result result;
         try {
             result = new StartFolder(s.env(), pipeline).create(

@@ -55,6 +55,10 @@ public final class LaunchCommand extends BaseCommand {
             + "needs itself, online (reported).")
     boolean noPrefetch;
 
+    @Option(names = "--deep", description = "Validate as 'validate --deep' does: decode every image fully "
+            + "(slower; finds corrupt pixel data that headers do not show).")
+    boolean deep;
+
     @Option(names = "--ignore-validation", description = "Start even when validation finds errors (they are still "
             + "printed, and the override is reported).")
     boolean ignoreValidation;
@@ -66,7 +70,7 @@ public final class LaunchCommand extends BaseCommand {
         LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
                 render.dataset, render.output, render.name, render.overrides, configs, render.toolkitDir, render.python);
         LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner(),
-                pins.request(render.model, s.env(), render.dataset));
+                pins.request(render.model, s.env(), render.dataset), deep);
         if (!dryRun) {
             return realRun(s, pipeline, request);
         }
