@@ -43,17 +43,17 @@ public final class PlanPinOptions {
     @Option(names = "--optimizer", paramLabel = "NAME", description = "Pin the optimizer (default adamw8bit).")
     String optimizer;
 
-    @Option(names = "--effective-batch", paramLabel = "N", converter = PositiveIntConverter.class,
+    @Option(names = "--effective-batch", paramLabel = "N", converter = WholeNumberConverter.class,
             description = "Samples per LoRA update; the plan accumulates gradients to keep it.")
     Integer effectiveBatch;
 
-    @Option(names = "--steps", paramLabel = "N", converter = PositiveIntConverter.class,
+    @Option(names = "--steps", paramLabel = "N", converter = WholeNumberConverter.class,
             description = "Training length in steps at batch 1 (or at the pinned --batch-size/--effective-batch); "
                     + "the plan keeps those samples and scales train.steps with the batch it picks. Default: the "
                     + "template's steps.")
     Integer steps;
 
-    @Option(names = "--epochs", paramLabel = "N", converter = PositiveIntConverter.class,
+    @Option(names = "--epochs", paramLabel = "N", converter = WholeNumberConverter.class,
             description = "Training length in passes over the --dataset (every image at every resolution).")
     Integer epochs;
 

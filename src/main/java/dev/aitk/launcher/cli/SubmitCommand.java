@@ -85,7 +85,7 @@ public final class SubmitCommand extends BaseCommand {
             description = "GPUs each task asks for (--gres=gpu:N; default ${DEFAULT-VALUE}).")
     int gpusPerJob;
 
-    @Option(names = "--max-running", paramLabel = "N", converter = PositiveIntConverter.class,
+    @Option(names = "--max-running", paramLabel = "N", converter = WholeNumberConverter.class,
             description = "At most N tasks of the array run at once (--array=0-K%%N); default: as many as the cluster gives.")
     Integer maxRunning;
 

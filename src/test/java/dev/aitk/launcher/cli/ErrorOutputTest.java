@@ -52,6 +52,9 @@ class ErrorOutputTest {
         assertThat(cli().run("plan", "--gpus", "0").err()).contains("'0' is not a count; use a whole number from 1 to 64");
         assertThat(cli().run("plan", "--model", "fill").err()).contains("--model").contains("fill");
         assertThat(cli().run("plan", "--gpu-memory", "288GB", "--gpus", "1").exitCode()).isZero();
+        assertThat(cli().run("plan", "--gpu-memory", "80GB", "--gpus", "1", "--steps", "4000", "--effective-batch", "128")
+                .exitCode()).as("steps and samples per update have no ceiling of 64").isZero();
+        assertThat(cli().run("plan", "--steps", "0").err()).contains("'0' is not a whole number of 1 or more");
     }
 
     @Test
