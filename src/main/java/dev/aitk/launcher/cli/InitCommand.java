@@ -51,10 +51,11 @@ public final class InitCommand extends BaseCommand {
     @Override
     protected int execute() {
         Services s = services();
-        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
+        ModelSelection model = ModelSelection.of(render.model, render.template, render.dataset, s.env());
+        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), model.variant(), render.template,
                 render.dataset, render.output, render.name, render.overrides, List.of(), render.toolkitDir, render.python);
         LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner(),
-                pins.request(render.model, s.env(), render.dataset), false);
+                pins.request(model, s.env(), render.dataset), false);
         StartFolder.Result result;
         try {
             result = new StartFolder(s.env(), pipeline).create(

@@ -67,10 +67,11 @@ public final class LaunchCommand extends BaseCommand {
     protected int execute() throws InterruptedException {
         LaunchFlagRules.refuseWithConfig(spec.commandLine().getParseResult(), pins.options());
         Services s = services();
-        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
+        ModelSelection model = ModelSelection.of(render.model, render.template, render.dataset, s.env());
+        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), model.variant(), render.template,
                 render.dataset, render.output, render.name, render.overrides, configs, render.toolkitDir, render.python);
         LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner(),
-                pins.request(render.model, s.env(), render.dataset), deep);
+                pins.request(model, s.env(), render.dataset), deep);
         if (!dryRun) {
             return realRun(s, pipeline, request);
         }
