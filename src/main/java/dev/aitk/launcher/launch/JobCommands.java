@@ -1,7 +1,7 @@
 package dev.aitk.launcher.launch;
 
 import dev.aitk.launcher.config.RenderedConfig;
-import dev.aitk.launcher.scripts.ShellQuoting;
+import dev.aitk.launcher.util.ShellQuoting;
 import dev.aitk.launcher.toolkit.ChildEnvironment;
 import dev.aitk.launcher.toolkit.ToolkitLocation;
 import dev.aitk.launcher.util.Environment;

@@ -15,6 +15,7 @@ import dev.aitk.launcher.toolkit.ToolkitLocator;
 import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.FileReplacement;
 import dev.aitk.launcher.util.LauncherException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,10 +41,13 @@ public final class LaunchPipeline {
         this.check = check;
     }
 
-    /** The pipeline with this build's stages; {@code detector} reads the machine the command runs on. */
-    public static LaunchPipeline standard(Environment env, GpuDetector detector) {
+    /**
+     * The pipeline with this build's stages; {@code detector} reads the machine the command runs on, and
+     * {@code deepValidation} (--deep) decodes every image.
+     */
+    public static LaunchPipeline standard(Environment env, GpuDetector detector, boolean deepValidation) {
         return new LaunchPipeline(env, detector, new PlannedJobs(new Planner(MemoryModel.standard())),
-                new ValidatorCheck(env));
+                new ValidatorCheck(env, deepValidation));
     }
 
     /** Decides everything for a dry run, where the toolkit may still be unknown (shown as a placeholder). */
@@ -174,17 +178,21 @@ public final class LaunchPipeline {
                 });
     }
 
-    /** Writes each rendered config atomically; returns the paths written. */
+    /**
+     * Writes each rendered config atomically; returns the paths written. A config the user edited since the
+     * launcher wrote it is never replaced ({@link FileReplacement}): the launch stops first and says how to run it.
+     */
     public static List<Path> writeConfigs(LaunchPreparation preparation) {
-        List<Path> written = new ArrayList<>();
+        List<FileReplacement.Planned> configs = new ArrayList<>();
         for (PreparedJob job : preparation.jobs()) {
             if (job.rendered()) {
-                Path path = Path.of(job.config());
-                AtomicFiles.write(path, job.yaml());
-                written.add(path);
+                configs.add(new FileReplacement.Planned(Path.of(job.config()), job.yaml()));
             }
         }
-        return written;
+        String asItIs = String.join(" ", configs.stream().map(c -> "--config " + c.path()).toList());
+        FileReplacement.writeAll(configs, false, "launch your edits as they are with " + asItIs
+                + ", or move the file away (or pick another --name or --output) to render a new config");
+        return configs.stream().map(FileReplacement.Planned::path).toList();
     }
 
     /** ai-toolkit makes a folder and files from the name, so it must be a valid file name everywhere. */

@@ -31,7 +31,7 @@ final class Launches {
                              boolean noPrefetch, RecoveryPolicy policy) throws InterruptedException {
         LaunchRequest request = new LaunchRequest(ByteSize.parse("24GB"), configs.size(), null, null, null, null,
                 null, List.of(), configs, toolkitDir, python);
-        return ParallelRuns.overall(realRun(s).launch(LaunchPipeline.standard(s.env(), s.gpuDetector()), request,
+        return ParallelRuns.overall(realRun(s).launch(LaunchPipeline.standard(s.env(), s.gpuDetector(), false), request,
                 new RealRun.Options(noPrefetch, true, policy), new LaunchPrinter(s, json))).code();
     }
 }
