@@ -59,6 +59,11 @@ public final class LaunchCommand extends BaseCommand {
             + "(slower; finds corrupt pixel data that headers do not show).")
     boolean deep;
 
+    @Option(names = "--offline", description = "Use no network: check that the cache holds every model the config(s) "
+            + "need (exit 5 naming what is missing), run run.py with HF_HUB_OFFLINE=1, and never send it online to "
+            + "recover.")
+    boolean offline;
+
     @Option(names = "--ignore-validation", description = "Start even when validation finds errors (they are still "
             + "printed, and the override is reported).")
     boolean ignoreValidation;
@@ -90,7 +95,7 @@ public final class LaunchCommand extends BaseCommand {
     /** The real run (see {@link RealRun#launch}); the exit code is the worst of the runs'. */
     private int realRun(Services s, LaunchPipeline pipeline, LaunchRequest request) throws InterruptedException {
         List<RunRecord> records = new RealRun(s.env(), s.clock(), s.processRunner()).launch(pipeline, request,
-                new RealRun.Options(noPrefetch, ignoreValidation, supervise.policy()), new LaunchPrinter(s, output.json()));
+                new RealRun.Options(noPrefetch, offline, ignoreValidation, supervise.policy()), new LaunchPrinter(s, output.json()));
         return ParallelRuns.overall(records).code();
     }
 

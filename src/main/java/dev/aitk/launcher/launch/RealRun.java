@@ -1,6 +1,7 @@
 package dev.aitk.launcher.launch;
 
 import dev.aitk.launcher.hub.DownloadTuning;
+import dev.aitk.launcher.hub.GlobPatterns;
 import dev.aitk.launcher.hub.ModelReference;
 import dev.aitk.launcher.hub.ModelReferences;
 import dev.aitk.launcher.hub.PrefetchReport;
@@ -68,8 +69,11 @@ public final class RealRun {
         void finished(List<RunRecord> records);
     }
 
-    /** --no-prefetch, --ignore-validation and the recovery budget. */
-    public record Options(boolean noPrefetch, boolean ignoreValidation, RecoveryPolicy policy) {
+    /**
+     * --no-prefetch, --offline (no network: the cache must hold everything, run.py runs with HF_HUB_OFFLINE=1 and
+     * is never sent online to recover), --ignore-validation and the recovery budget.
+     */
+    public record Options(boolean noPrefetch, boolean offline, boolean ignoreValidation, RecoveryPolicy policy) {
     }
 
     /** The toolkit, its interpreter and what that interpreter has. */
@@ -105,15 +109,16 @@ public final class RealRun {
                     + " config(s) have validation errors");
         }
         boolean complete = prefetch(checked.jobs().stream().map(j -> Path.of(j.config())).toList(),
-                options.noPrefetch(), reporter);
+                options.noPrefetch(), options.offline(), reporter) || options.offline();
         List<RunSpec> specs = new ArrayList<>();
         List<Recovery> recoveries = new ArrayList<>();
         for (PreparedJob job : checked.jobs()) {
             ChildEnvironment.Request r = ChildEnvironment.Request.forInterpreter(job.gpuIndices(), toolkit.python(),
                     complete);
             specs.add(RunSpecs.forJob(toolkit.install(), job, ChildEnvironment.build(env, r).toMap()));
-            recoveries.add(new RecoveryDecision(options.policy().retryBackoff(), LaunchPipeline.replanner(checked, job),
-                    ChildEnvironment.fastDownloadOff()));
+            RecoveryDecision recovery = new RecoveryDecision(options.policy().retryBackoff(),
+                    LaunchPipeline.replanner(checked, job), ChildEnvironment.fastDownloadOff());
+            recoveries.add(options.offline() ? recovery.offline() : recovery);
         }
         return run(specs, recoveries, options.policy(), reporter);
     }
@@ -135,10 +140,11 @@ public final class RealRun {
     /**
      * Downloads every model the configs name (model, extras, assistant LoRA, qtype adapter) into the cache the
      * child reads, and returns whether the cache now holds everything (then run.py may run with
-     * HF_HUB_OFFLINE=1). {@code skip} (--no-prefetch) leaves it to run.py. A gated or missing model fails here
-     * in seconds (exit 5), not after the trainer started.
+     * HF_HUB_OFFLINE=1). {@code skip} (--no-prefetch) leaves it to run.py; {@code offline} (--offline) only checks
+     * the cache, without the network. A gated or missing model fails here in seconds (exit 5), not after the
+     * trainer started.
      */
-    public boolean prefetch(List<Path> configs, boolean skip, Reporter reporter) {
+    public boolean prefetch(List<Path> configs, boolean skip, boolean offline, Reporter reporter) {
         if (skip) {
             reporter.note("prefetch skipped (--no-prefetch): run.py downloads what it needs itself, online, with "
                     + "huggingface_hub");
@@ -158,9 +164,17 @@ public final class RealRun {
         ProgressListener progress = reporter.prefetchStarted();
         PrefetchReport report = null;
         try {
-            report = prefetcher.prefetch(PrefetchRequest.of(List.copyOf(refs.values())), progress);
+            report = prefetcher.prefetch(new PrefetchRequest(List.copyOf(refs.values()), List.of(), GlobPatterns.all(),
+                    offline), progress);
         } finally {
             reporter.prefetchFinished(progress, report);
+        }
+        if (!report.complete() && offline) {
+            List<String> missing = report.missingDescriptions();
+            throw new LauncherException(ExitCode.DOWNLOAD_FAILED, missing.size() + " item(s) the run needs are not in "
+                    + "the cache " + report.cacheDir() + " (first: " + missing.get(0) + "), and --offline uses no "
+                    + "network; run 'aitk-launcher prefetch' on the config(s) with network access first, or launch "
+                    + "without --offline");
         }
         if (!report.complete()) {
             List<String> missing = report.missingDescriptions();

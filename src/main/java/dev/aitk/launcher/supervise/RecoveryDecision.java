@@ -22,6 +22,7 @@ public final class RecoveryDecision implements Recovery {
     private final Duration retryBackoff;
     private final Replanner replanner;
     private final Map<String, String> fastDownloadOff;
+    private final boolean stayOffline;
     private int waits;
 
     /**
@@ -31,9 +32,20 @@ public final class RecoveryDecision implements Recovery {
      *                        builder knows which huggingface_hub reads)
      */
     public RecoveryDecision(Duration retryBackoff, Replanner replanner, Map<String, String> fastDownloadOff) {
+        this(retryBackoff, replanner, fastDownloadOff, false);
+    }
+
+    private RecoveryDecision(Duration retryBackoff, Replanner replanner, Map<String, String> fastDownloadOff,
+                             boolean stayOffline) {
         this.retryBackoff = retryBackoff;
         this.replanner = replanner;
         this.fastDownloadOff = Collections.unmodifiableMap(new LinkedHashMap<>(fastDownloadOff));
+        this.stayOffline = stayOffline;
+    }
+
+    /** The same decisions, except that a file missing from the cache never sends run.py online (--offline). */
+    public RecoveryDecision offline() {
+        return new RecoveryDecision(retryBackoff, replanner, fastDownloadOff, true);
     }
 
     @Override
@@ -42,7 +54,8 @@ public final class RecoveryDecision implements Recovery {
         return switch (cause.recovery()) {
             case REPLAN_SMALLER -> replanSmaller(failed, attempt);
             case FAST_PATH_OFF -> fastPathOff(failed, attempt);
-            case GO_ONLINE -> failed.environment().containsKey(OFFLINE_VARIABLE) ? goOnline(failed, cause)
+            case GO_ONLINE -> stayOffline ? giveUp(attempt, "--offline keeps run.py off the network")
+                    : failed.environment().containsKey(OFFLINE_VARIABLE) ? goOnline(failed, cause)
                     : backoff(failed, cause);
             case RETRY_WITH_BACKOFF -> backoff(failed, cause);
             case NONE -> giveUp(attempt, null);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aitk.launcher.hub.FakeHub;
+import dev.aitk.launcher.launch.RealRun;
 import dev.aitk.launcher.supervise.FakeToolkit;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.LauncherException;
@@ -119,5 +120,41 @@ class LaunchPrefetchTest {
         assertThat(out.toString()).contains("the hf_transfer fast download failed: restarting with the fast download "
                 + "path off").contains("job: succeeded after 2 attempt(s)");
         assertThat(err.toString()).contains("prefetch skipped (--no-prefetch)");
+    }
+
+    @Test
+    void offlineRunsFromAFilledCacheWithoutTheNetwork() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("job.yaml", "job", 1, 20, 10);
+        Services s = services(Map.of());
+        assertThat(Launches.prefetch(s, false, List.of(config), false)).isTrue();
+        hub.close();
+        out.getBuffer().setLength(0);
+
+        int code = Launches.launchConfigs(s, true, kit.root, kit.python, List.of(config),
+                new RealRun.Options(false, true, true, dev.aitk.launcher.supervise.RecoveryPolicy.defaults()));
+
+        assertThat(code).as(err.toString()).isZero();
+        com.fasterxml.jackson.databind.JsonNode record = dev.aitk.launcher.util.Json.mapper().readTree(out.toString());
+        assertThat(record.get("environment").get("HF_HUB_OFFLINE").asText()).isEqualTo("1");
+    }
+
+    @Test
+    void offlineWithAModelMissingFromTheCacheIsExit5AndDownloadsNothing() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("job.yaml", "job", 1, 20, 10);
+        Services s = services(Map.of());
+
+        assertThatThrownBy(() -> Launches.launchConfigs(s, false, kit.root, kit.python, List.of(config),
+                new RealRun.Options(false, true, true, dev.aitk.launcher.supervise.RecoveryPolicy.defaults())))
+                .isInstanceOf(LauncherException.class)
+                .hasMessageContaining("are not in the cache").hasMessageContaining("--offline uses no network")
+                .satisfies(e -> assertThat(((LauncherException) e).exitCode().code()).isEqualTo(5));
+        assertThat(kit.output.resolve("job")).as("run.py never started").doesNotExist();
+        if (Files.exists(tmp.resolve("hf/hub"))) {
+            try (var files = Files.walk(tmp.resolve("hf/hub"))) {
+                assertThat(files.map(Path::toString)).noneMatch(p -> p.endsWith(".safetensors"));
+            }
+        }
     }
 }

@@ -19,7 +19,7 @@ final class Launches {
     }
 
     static boolean prefetch(Services s, boolean json, List<Path> configs, boolean skip) {
-        return realRun(s).prefetch(configs, skip, new LaunchPrinter(s, json));
+        return realRun(s).prefetch(configs, skip, false, new LaunchPrinter(s, json));
     }
 
     /**
@@ -29,9 +29,15 @@ final class Launches {
      */
     static int launchConfigs(Services s, boolean json, Path toolkitDir, String python, List<Path> configs,
                              boolean noPrefetch, RecoveryPolicy policy) throws InterruptedException {
+        return launchConfigs(s, json, toolkitDir, python, configs, new RealRun.Options(noPrefetch, false, true, policy));
+    }
+
+    /** The same with every option given (--no-prefetch, --offline, --ignore-validation, the policy). */
+    static int launchConfigs(Services s, boolean json, Path toolkitDir, String python, List<Path> configs,
+                             RealRun.Options options) throws InterruptedException {
         LaunchRequest request = new LaunchRequest(ByteSize.parse("24GB"), configs.size(), null, null, null, null,
                 null, List.of(), configs, toolkitDir, python);
         return ParallelRuns.overall(realRun(s).launch(LaunchPipeline.standard(s.env(), s.gpuDetector(), false), request,
-                new RealRun.Options(noPrefetch, true, policy), new LaunchPrinter(s, json))).code();
+                options, new LaunchPrinter(s, json))).code();
     }
 }

@@ -59,6 +59,13 @@ class RecoveryDecisionTest {
     }
 
     @Test
+    void offlineAFileMissingFromTheCacheEndsTheRunInsteadOfGoingOnline() {
+        assertThat(decision(Replanner.none()).offline().after(spec, failed(FailureKind.MODEL_NOT_CACHED, "x")))
+                .isEqualTo(new Recovery.GiveUp(ExitCode.DOWNLOAD_FAILED,
+                        "a file is missing from the offline cache and --offline keeps run.py off the network (x)"));
+    }
+
+    @Test
     void networkErrorsWaitThreeTimesLongerEachTime() {
         RecoveryDecision recovery = decision(Replanner.none());
 
