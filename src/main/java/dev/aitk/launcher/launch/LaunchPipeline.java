@@ -128,12 +128,17 @@ public final class LaunchPipeline {
                     : List.of(inventory.gpus().get(i % inventory.count()).index());
             RenderedConfig asIs = new RenderedConfig(config.toString(), existing.name(), null, List.of(),
                     List.of("launching " + config + " as it is: no planning or rendering (--config)"));
-            jobs.add(commands.job(existing.name(), config, existing.trainingFolder(), config.toString(), gpus, asIs));
+            PreparedJob job = commands.job(existing.name(), config, existing.trainingFolder(), config.toString(), gpus,
+                    asIs);
+            Replanning replanning = existing.plain() == null ? null
+                    : ConfigReplanning.of(new Planner(MemoryModel.standard()), existing.plain(), config, inventory, gpus);
+            jobs.add(replanning == null ? job : job.withReplanning(replanning));
         }
         return new LaunchPreparation(inventory, List.of("no planning: --config files run as they are, one job per "
                 + "GPU in order (all GPUs for a config with model.split_model_over_gpus: true)",
-                "no plan behind a --config file, so an out-of-memory run stops (exit 6) instead of being re-planned "
-                + "smaller; lower train.batch_size or set model.quantize: true, or launch without --config"), null,
+                "an out-of-memory run is re-planned within the config's own settings (train.batch_size, "
+                + "gradient accumulation and checkpointing, model.quantize, model.low_vram; never the model, rank or "
+                + "resolutions) into <training_folder>/<name>/<name>.attempt-N.yaml and resumes"), null,
                 toolkit.directory(), jobs, notes);
     }
 
@@ -160,9 +165,9 @@ public final class LaunchPipeline {
     }
 
     /**
-     * The OOM re-planner of a planned job (none for an existing --config file): plans again under a lower
-     * memory cap for the same GPUs and writes the smaller plan atomically next to the first config as
-     * {@code <name>.attempt-N.yaml}.
+     * The OOM re-planner of a job ({@link Replanner#none()} for a config whose model the planner cannot size): plans
+     * again from the evidence and writes the smaller plan atomically as {@code <name>.attempt-N.yaml}, next to a
+     * rendered config, or in the job's log folder for a --config file (the user's folder stays the user's).
      */
     public static Replanner replanner(LaunchPreparation preparation, PreparedJob job) {
         Replanning r = job.replanning();
@@ -170,9 +175,11 @@ public final class LaunchPipeline {
             return Replanner.none();
         }
         Path first = Path.of(job.config());
-        return new PlanningReplanner(new Planner(MemoryModel.standard()), preparation.inventory(), r.request(), r.plan(),
+        return new OomReplanner(new Planner(MemoryModel.standard()), preparation.inventory(), job.gpuIndices(),
+                r.request(), r.plan(),
                 (failed, plan, attempt) -> {
-                    Path next = first.resolveSibling(job.name() + ".attempt-" + attempt + ".yaml");
+                    String file = job.name() + ".attempt-" + attempt + ".yaml";
+                    Path next = job.rendered() ? first.resolveSibling(file) : failed.logDirectory().resolve(file);
                     AtomicFiles.write(next, r.rerender().apply(plan));
                     return next;
                 });

@@ -84,4 +84,40 @@ class LaunchOomReplanTest {
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }
+
+    @Test
+    void aConfigJobIsReplannedWithinItsOwnSettingsAndResumesToTheEnd() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("mine.yaml", "own_lora", 4, 30, 10);
+        String before = Files.readString(config);
+        CliRun cli = CliRun.in(tmp).env("HF_HOME", tmp.resolve("hf").toString()).env("FAKE_AITK_OOM_ABOVE_BATCH", "1");
+
+        CliRun.Result r = cli.run("launch", "--config", config.toString(), "--gpu-memory", "80GB", "--gpus", "1",
+                "--toolkit-dir", kit.root.toString(), "--python", kit.python, "--no-prefetch", "--ignore-validation",
+                "--json");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        JsonNode record = Json.mapper().readTree(r.out());
+        JsonNode attempts = record.get("attempts");
+        assertThat(attempts.size()).as("within the default budget of 4 starts").isBetween(2, 4);
+        assertThat(attempts.get(0).get("cause").asText()).isEqualTo("OUT_OF_MEMORY");
+        assertThat(attempts.get(attempts.size() - 1).get("resumedFromStep").asInt()).isEqualTo(10);
+        Path last = Path.of(record.get("command").get(2).asText());
+        assertThat(last).as("the re-planned copy lives in the run's folder").startsWith(kit.output.resolve("own_lora"));
+        String replanned = Files.readString(last);
+        assertThat(replanned).contains("batch_size: 1").contains("name: own_lora")
+                .contains("name_or_path: black-forest-labs/FLUX.1-dev").contains("save_every: 10");
+        assertThat(Files.readString(config)).as("the user's config is never touched").isEqualTo(before);
+        int previous = 4;
+        for (JsonNode a : attempts) {
+            if (a.hasNonNull("nextAction")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("train.batch_size (\\d+) -> (\\d+)")
+                        .matcher(a.get("nextAction").asText());
+                if (m.find()) {
+                    assertThat(Integer.parseInt(m.group(2))).as("never a larger batch").isLessThan(previous);
+                    previous = Integer.parseInt(m.group(2));
+                }
+            }
+        }
+    }
 }

@@ -43,7 +43,7 @@ class LaunchRealRunTest {
         assertThat(record.get("environment").get("CUDA_VISIBLE_DEVICES").asText()).isEqualTo("0");
         assertThat(record.get("environment").get("PYTHONUNBUFFERED").asText()).isEqualTo("1");
         assertThat(r.err()).contains("prefetch skipped (--no-prefetch)")
-                .contains("an out-of-memory run stops (exit 6) instead of being re-planned smaller");
+                .contains("an out-of-memory run is re-planned within the config's own settings");
         assertThat(kit.output.resolve("real_a/real_a.safetensors")).exists();
     }
 

@@ -11,6 +11,7 @@ import dev.aitk.launcher.supervise.RunSpec;
 import dev.aitk.launcher.supervise.Supervisor;
 import dev.aitk.launcher.supervise.SupervisorListener;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.aitk.launcher.hardware.GpuDetector;
 import dev.aitk.launcher.hardware.GpuInventory;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * resumes from its newest checkpoint -> finished. The run.py double OOMs while model.quantize is off.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class PlanningReplannerTest {
+class OomReplannerTest {
     @TempDir
     Path tmp;
 
@@ -56,7 +57,7 @@ class PlanningReplannerTest {
         TrainingPlan first = planner.plan(inventory, request);
         int firstBatch = first.settings().batchSize();
         assertThat(first.settings().quantize()).as("80 GB needs no quantization at 512 px").isFalse();
-        PlanningReplanner.ConfigWriter writer = (failed, plan, attempt) -> {
+        OomReplanner.ConfigWriter writer = (failed, plan, attempt) -> {
             try {
                 return kit.config("planned.attempt-" + attempt + ".yaml", "planned", plan.settings().batchSize(), 30, 10,
                         plan.settings().quantize());
@@ -72,7 +73,7 @@ class PlanningReplannerTest {
 
         RunRecord record = new Supervisor(FakeToolkit.launcherEnvironment(tmp), Clock.systemUTC(),
                 SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy().withMaxAttempts(8),
-                FakeToolkit.recovery(new PlanningReplanner(planner, inventory, request, first, writer)));
+                FakeToolkit.recovery(new OomReplanner(planner, inventory, List.of(0), request, first, writer)));
 
         assertThat(record.exit()).as(record.attempts().stream().map(AttemptRecord::nextAction).toList() + " / first batch " + firstBatch).isEqualTo(ExitCode.OK);
         AttemptRecord oom = record.attempts().get(0);
@@ -92,7 +93,7 @@ class PlanningReplannerTest {
         GpuInventory inventory = card("24GB");
         PlanRequest request = PlanRequest.of(ModelVariant.DEV).withResolutions(List.of(512));
         TrainingPlan first = planner.plan(inventory, request);
-        PlanningReplanner replanner = new PlanningReplanner(planner, inventory, request, first,
+        OomReplanner replanner = new OomReplanner(planner, inventory, List.of(0), request, first,
                 (failed, plan, attempt) -> tmp.resolve("never.yaml"));
         RunSpec spec = new RunSpec("x", List.of("python", "run.py", "c.yaml"), tmp, Map.of(), tmp, null, tmp,
                 Json.mapper().valueToTree(first));
@@ -108,5 +109,95 @@ class PlanningReplannerTest {
                 .hasMessageContaining("no plan fits under")
                 .extracting(e -> ((dev.aitk.launcher.util.LauncherException) e).exitCode())
                 .isEqualTo(ExitCode.DOES_NOT_FIT);
+    }
+
+    private static List<String> traceback(String resource) throws IOException {
+        try (var in = OomReplannerTest.class.getResourceAsStream("/oom/" + resource)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+
+    private static AttemptRecord oomAt(Long step, List<String> traceback) {
+        return new AttemptRecord(1, null, null, 1, FailureKind.OUT_OF_MEMORY, traceback.get(traceback.size() - 1),
+                null, null, step, 2000L, null, null, 0, "first start", Map.of(), null, traceback);
+    }
+
+    private OomReplanner replanner(GpuInventory inventory, PlanRequest request, TrainingPlan first, List<TrainingPlan> seen) {
+        return new OomReplanner(planner, inventory, List.of(0), request, first, (failed, plan, attempt) -> {
+            seen.add(plan);
+            return tmp.resolve("next-" + attempt + ".yaml");
+        });
+    }
+
+    private RunSpec spec(TrainingPlan plan) {
+        return new RunSpec("x", List.of("python", "run.py", "c.yaml"), tmp, Map.of(), tmp, null, tmp,
+                Json.mapper().valueToTree(plan));
+    }
+
+    @Test
+    void aCardSmallerThanTheUserSaidIsReplannedForTheCardTheMessageNames() throws Exception {
+        GpuInventory told80 = card("80GB");
+        PlanRequest request = PlanRequest.of(ModelVariant.DEV);
+        TrainingPlan first = planner.plan(told80, request);
+        List<TrainingPlan> seen = new java.util.ArrayList<>();
+
+        var replan = replanner(told80, request, first, seen)
+                .afterOutOfMemory(spec(first), oomAt(3L, traceback("24gb-training-step.stderr"))).orElseThrow();
+
+        TrainingPlan next = seen.get(0);
+        assertThat(next.budget().cardTotalGib()).as("the card the message names").isCloseTo(23.55, within(0.01));
+        assertThat(next.prediction().peakGib()).isLessThanOrEqualTo(next.budget().usableGib());
+        assertThat(next.settings().batchSize()).isLessThanOrEqualTo(first.settings().batchSize());
+        assertThat(replan.reason()).contains("training step predicted at").contains("on GPU 0 (23.6 GiB as CUDA reports it)");
+    }
+
+    @Test
+    void aTrainingStepOomOnA24GbCardIsNotRefusedForTheLoadPhaseItGotPast() throws Exception {
+        GpuInventory card24 = card("24GB");
+        PlanRequest request = PlanRequest.of(ModelVariant.DEV).withBatchSize(2);
+        TrainingPlan first = planner.plan(card24, request);
+        List<TrainingPlan> seen = new java.util.ArrayList<>();
+
+        replanner(card24, request, first, seen)
+                .afterOutOfMemory(spec(first), oomAt(1L, traceback("24gb-training-step.stderr")));
+
+        TrainingPlan next = seen.get(0);
+        assertThat(next.settings().batchSize()).isEqualTo(1);
+        assertThat(next.prediction().phase(dev.aitk.launcher.plan.Phase.TRAINING_STEP).peakGib())
+                .isLessThan(first.prediction().phase(dev.aitk.launcher.plan.Phase.TRAINING_STEP).peakGib());
+    }
+
+    @Test
+    void theRealH100MessageCapsTheStepByHowFarThePredictionWasFromTheTruthAndNeverRaisesTheBatch() throws Exception {
+        GpuInventory card80 = card("80GB");
+        PlanRequest request = PlanRequest.of(ModelVariant.DEV);
+        TrainingPlan first = planner.plan(card80, request);
+        List<TrainingPlan> seen = new java.util.ArrayList<>();
+        OomReplanner replanner = replanner(card80, request, first, seen);
+        RunSpec spec = spec(first);
+
+        for (int i = 0; i < 2; i++) {
+            replanner.afterOutOfMemory(spec, oomAt(10L, traceback("h100-80gb.stderr")));
+        }
+
+        // 70.51 GiB in use + 40 GiB asked for, against about 74.7 GiB usable: the step must shrink by a third.
+        double step0 = first.prediction().phase(dev.aitk.launcher.plan.Phase.TRAINING_STEP).peakGib();
+        double step1 = seen.get(0).prediction().phase(dev.aitk.launcher.plan.Phase.TRAINING_STEP).peakGib();
+        assertThat(step1).isLessThanOrEqualTo(step0 * 74.8 / 110.51);
+        assertThat(seen).extracting(p -> p.settings().batchSize())
+                .allSatisfy(b -> assertThat(b).isLessThanOrEqualTo(first.settings().batchSize()));
+        assertThat(seen.get(1).settings().batchSize()).isLessThanOrEqualTo(seen.get(0).settings().batchSize());
+    }
+
+    @Test
+    void theFailedPhaseIsReadFromTheStepAndTheTracebackFrames() {
+        assertThat(OomReplanner.failedPhase(oomAt(5L, List.of("torch.OutOfMemoryError: x"))))
+                .isEqualTo(dev.aitk.launcher.plan.Phase.TRAINING_STEP);
+        assertThat(OomReplanner.failedPhase(oomAt(null, List.of("  File \"toolkit/util/quantize.py\", line 40, in quantize",
+                "torch.OutOfMemoryError: x")))).isEqualTo(dev.aitk.launcher.plan.Phase.QUANTIZE);
+        assertThat(OomReplanner.failedPhase(oomAt(null, List.of("    embeds = self.sd.encode_prompt(prompt)",
+                "torch.OutOfMemoryError: x")))).isEqualTo(dev.aitk.launcher.plan.Phase.TEXT_ENCODER_CACHING);
+        assertThat(OomReplanner.failedPhase(oomAt(null, List.of("torch.OutOfMemoryError: x"))))
+                .isEqualTo(dev.aitk.launcher.plan.Phase.LOAD);
     }
 }
