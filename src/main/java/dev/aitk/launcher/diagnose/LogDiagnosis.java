@@ -67,7 +67,7 @@ final class LogDiagnosis {
     }
 
     private Diagnosis explain(String file, RunSnapshot s, TrainerStages stages, TrainedModel model) {
-        AttemptVerdict verdict = AttemptVerdict.of(null, null, null, s);
+        AttemptVerdict verdict = AttemptVerdict.of(null, s);
         FailureKind kind = verdict.cause();
         String outcome = verdict.finished() ? "finished" : kind == FailureKind.INTERRUPTED ? "interrupted"
                 : kind == null ? "unfinished" : "failed";

@@ -17,14 +17,13 @@ public record AttemptVerdict(FailureKind cause, String detail, boolean finished)
     private static final Set<FailureKind> STOPPED_FOR = EnumSet.of(FailureKind.STALLED, FailureKind.XET_STALLED,
             FailureKind.NAN_LOSS);
 
-    /**
-     * The verdict on an attempt. {@code exitCode} is null when only the log is known; {@code forced} is what
-     * the supervisor ended the attempt for (a stop, a stall, a NaN loss), null when run.py ended by itself.
-     */
-    public static AttemptVerdict of(Integer exitCode, FailureKind forced, String forcedDetail, RunSnapshot s) {
-        if (forced != null) {
-            return failed(forced, forcedDetail);
-        }
+    /** The supervisor ended the attempt itself: a stop, a stall, a NaN loss. */
+    public static AttemptVerdict endedBySupervisor(FailureKind cause, String detail) {
+        return failed(cause, detail);
+    }
+
+    /** The verdict on an attempt that ended by itself; {@code exitCode} is null when only the log is known. */
+    public static AttemptVerdict of(Integer exitCode, RunSnapshot s) {
         boolean stoppedForAFailure = STOPPED_FOR.contains(s.failure());
         if (s.failure() == FailureKind.INTERRUPTED || (s.jobStopped() && !s.jobError() && !stoppedForAFailure)) {
             return failed(FailureKind.INTERRUPTED, s.failure() == FailureKind.INTERRUPTED

@@ -9,6 +9,7 @@ import dev.aitk.launcher.supervise.RunRecord;
 import dev.aitk.launcher.supervise.RunSpec;
 import dev.aitk.launcher.supervise.Supervisor;
 import dev.aitk.launcher.supervise.SupervisorListener;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +46,33 @@ class LaunchAndDiagnoseAgreeTest {
     }
 
     @Test
+    void sigkillWithNoPythonErrorIsTheHostOomKillerForBoth() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("lora.yaml", "oomkill", 1, 100, 50);
+        Path pids = tmp.resolve("pids");
+        RunSpec spec = kit.spec("oomkill", config, Map.of("FAKE_AITK_HANG_AT_STEP", "3", "FAKE_AITK_WORKER", "1",
+                "FAKE_AITK_PID_FILE", pids.toString()));
+        Thread killer = new Thread(() -> {
+            try {
+                long main = FakeToolkit.awaitPids(pids, Duration.ofSeconds(60))[0];
+                Thread.sleep(300);
+                new ProcessBuilder("kill", "-KILL", Long.toString(main)).start().waitFor();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        killer.start();
+
+        RunRecord record = supervisor().run(spec, FakeToolkit.fastPolicy(), FakeToolkit.recovery(Replanner.none()));
+
+        assertAgree(record, spec, FailureKind.HOST_OUT_OF_MEMORY);
+        assertThat(record.attempts()).hasSize(1);
+        assertThat(record.exitCode()).isEqualTo(6);
+        assertThat(Files.readString(spec.logDirectory().resolve("log.txt")))
+                .contains("[aitk-launcher] killed by signal 9 (SIGKILL) with no Python error");
+    }
+
+    @Test
     void aStopIsTheUsersForBoth() throws Exception {
         FakeToolkit kit = FakeToolkit.in(tmp);
         Path config = kit.config("lora.yaml", "stopped", 1, 100000, 10);
@@ -63,7 +91,7 @@ class LaunchAndDiagnoseAgreeTest {
         });
         stopper.start();
 
-        RunRecord record = supervisor.run(spec, FakeToolkit.fastPolicy(), Replanner.none());
+        RunRecord record = supervisor.run(spec, FakeToolkit.fastPolicy(), FakeToolkit.recovery(Replanner.none()));
 
         assertAgree(record, spec, FailureKind.INTERRUPTED);
         for (Diagnosis d : diagnosed(spec)) {
@@ -78,7 +106,7 @@ class LaunchAndDiagnoseAgreeTest {
         Path config = kit.config("lora.yaml", "gated", 1, 100, 50);
         RunSpec spec = kit.spec("gated", config, Map.of("FAKE_AITK_GATED", "1"));
 
-        assertAgree(supervisor().run(spec, FakeToolkit.fastPolicy(), Replanner.none()), spec, FailureKind.GATED_REPO);
+        assertAgree(supervisor().run(spec, FakeToolkit.fastPolicy(), FakeToolkit.recovery(Replanner.none())), spec, FailureKind.GATED_REPO);
     }
 
     @Test
@@ -88,7 +116,7 @@ class LaunchAndDiagnoseAgreeTest {
         RunSpec spec = kit.spec("stall", config, Map.of("FAKE_AITK_HANG_AT_STEP", "3"));
 
         RunRecord record = supervisor().run(spec,
-                FakeToolkit.fastPolicy().withMaxAttempts(1).withStallTimeout(Duration.ofSeconds(1)), Replanner.none());
+                FakeToolkit.fastPolicy().withMaxAttempts(1).withStallTimeout(Duration.ofSeconds(1)), FakeToolkit.recovery(Replanner.none()));
 
         assertAgree(record, spec, FailureKind.STALLED);
     }
@@ -99,6 +127,6 @@ class LaunchAndDiagnoseAgreeTest {
         Path config = kit.config("lora.yaml", "crash", 1, 100, 50);
         RunSpec spec = kit.spec("crash", config, Map.of("FAKE_AITK_EXIT_AFTER_STEP", "3"));
 
-        assertAgree(supervisor().run(spec, FakeToolkit.fastPolicy(), Replanner.none()), spec, FailureKind.CRASHED);
+        assertAgree(supervisor().run(spec, FakeToolkit.fastPolicy(), FakeToolkit.recovery(Replanner.none())), spec, FailureKind.CRASHED);
     }
 }

@@ -23,9 +23,9 @@ class AttemptVerdictTest {
     void sigkillWithoutAPythonErrorIsTheHostOomKiller() {
         RunSnapshot quiet = output("Loading transformer\nQuantizing transformer\n");
 
-        assertThat(AttemptVerdict.of(137, null, null, quiet).cause()).isEqualTo(FailureKind.HOST_OUT_OF_MEMORY);
-        assertThat(AttemptVerdict.of(-9, null, null, quiet).cause()).isEqualTo(FailureKind.HOST_OUT_OF_MEMORY);
-        assertThat(AttemptVerdict.of(137, null, null, quiet).detail()).contains("out-of-memory killer");
+        assertThat(AttemptVerdict.of(137, quiet).cause()).isEqualTo(FailureKind.HOST_OUT_OF_MEMORY);
+        assertThat(AttemptVerdict.of(-9, quiet).cause()).isEqualTo(FailureKind.HOST_OUT_OF_MEMORY);
+        assertThat(AttemptVerdict.of(137, quiet).detail()).contains("out-of-memory killer");
     }
 
     @Test
@@ -33,40 +33,34 @@ class AttemptVerdictTest {
         RunSnapshot traceback = output("Traceback (most recent call last):\n  File \"run.py\", line 9, in <module>\n"
                 + "ValueError: bad\n");
 
-        assertThat(AttemptVerdict.of(137, null, null, traceback).cause()).isEqualTo(FailureKind.KILLED);
-        assertThat(AttemptVerdict.of(139, null, null, output(TRAINING)).cause()).isEqualTo(FailureKind.KILLED);
-        assertThat(AttemptVerdict.of(139, null, null, output(TRAINING)).detail()).contains("signal 11");
+        assertThat(AttemptVerdict.of(137, traceback).cause()).isEqualTo(FailureKind.KILLED);
+        assertThat(AttemptVerdict.of(139, output(TRAINING)).cause()).isEqualTo(FailureKind.KILLED);
+        assertThat(AttemptVerdict.of(139, output(TRAINING)).detail()).contains("signal 11");
     }
 
     @Test
     void sigintAndSigtermFromOutsideAreAStopNotAFailure() {
-        assertThat(AttemptVerdict.of(143, null, null, output(TRAINING)).cause()).isEqualTo(FailureKind.INTERRUPTED);
-        assertThat(AttemptVerdict.of(130, null, null, output(TRAINING)).cause()).isEqualTo(FailureKind.INTERRUPTED);
+        assertThat(AttemptVerdict.of(143, output(TRAINING)).cause()).isEqualTo(FailureKind.INTERRUPTED);
+        assertThat(AttemptVerdict.of(130, output(TRAINING)).cause()).isEqualTo(FailureKind.INTERRUPTED);
         String jobStopped = TRAINING + "\n========================================\nJob stopped\n"
                 + "========================================\n";
-        assertThat(AttemptVerdict.of(0, null, null, output(jobStopped)).cause()).isEqualTo(FailureKind.INTERRUPTED);
-        assertThat(AttemptVerdict.of(null, null, null, output(jobStopped)).cause()).isEqualTo(FailureKind.INTERRUPTED);
-        assertThat(AttemptVerdict.of(1, null, null, output(TRAINING + "Error running job: Job stopped\n")).cause())
+        assertThat(AttemptVerdict.of(0, output(jobStopped)).cause()).isEqualTo(FailureKind.INTERRUPTED);
+        assertThat(AttemptVerdict.of(null, output(jobStopped)).cause()).isEqualTo(FailureKind.INTERRUPTED);
+        assertThat(AttemptVerdict.of(1, output(TRAINING + "Error running job: Job stopped\n")).cause())
                 .isEqualTo(FailureKind.INTERRUPTED);
     }
 
     @Test
     void aLogAloneIsFinishedFailedOrUnfinished() {
-        AttemptVerdict finished = AttemptVerdict.of(null, null, null, output(TRAINING + "Result:\n - 1 completed job\n"));
-        AttemptVerdict unfinished = AttemptVerdict.of(null, null, null, output(TRAINING));
-        AttemptVerdict failed = AttemptVerdict.of(null, null, null, output(TRAINING + "Error running job: x\n"));
+        AttemptVerdict finished = AttemptVerdict.of(null, output(TRAINING + "Result:\n - 1 completed job\n"));
+        AttemptVerdict unfinished = AttemptVerdict.of(null, output(TRAINING));
+        AttemptVerdict failed = AttemptVerdict.of(null, output(TRAINING + "Error running job: x\n"));
 
         assertThat(finished.finished()).isTrue();
         assertThat(finished.cause()).isNull();
         assertThat(unfinished.finished()).isFalse();
         assertThat(unfinished.cause()).isNull();
         assertThat(failed.cause()).isEqualTo(FailureKind.CRASHED);
-    }
-
-    @Test
-    void whatTheSupervisorEndedTheAttemptForWins() {
-        assertThat(AttemptVerdict.of(0, FailureKind.NAN_LOSS, "loss nan at step 3", output(TRAINING)))
-                .isEqualTo(new AttemptVerdict(FailureKind.NAN_LOSS, "loss nan at step 3", false));
     }
 
     @Test
@@ -88,8 +82,8 @@ class AttemptVerdictTest {
         String warnedThenStopped = "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='hub.invalid', "
                 + "port=443): Max retries exceeded\n" + TRAINING + "Job stopped\n";
 
-        assertThat(AttemptVerdict.of(null, null, null, output(stalled)).cause()).isEqualTo(FailureKind.STALLED);
-        assertThat(AttemptVerdict.of(null, null, null, output(warnedThenStopped)).cause())
+        assertThat(AttemptVerdict.of(null, output(stalled)).cause()).isEqualTo(FailureKind.STALLED);
+        assertThat(AttemptVerdict.of(null, output(warnedThenStopped)).cause())
                 .isEqualTo(FailureKind.INTERRUPTED);
     }
 }
