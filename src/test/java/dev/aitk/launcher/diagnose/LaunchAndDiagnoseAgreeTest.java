@@ -116,7 +116,7 @@ class LaunchAndDiagnoseAgreeTest {
         RunSpec spec = kit.spec("stall", config, Map.of("FAKE_AITK_HANG_AT_STEP", "3"));
 
         RunRecord record = supervisor().run(spec,
-                FakeToolkit.fastPolicy().withMaxAttempts(1).withStallTimeout(Duration.ofSeconds(1)), FakeToolkit.recovery(Replanner.none()));
+                FakeToolkit.fastPolicy().withMaxAttempts(1).withStallTimeout(Duration.ofSeconds(3)), FakeToolkit.recovery(Replanner.none()));
 
         assertAgree(record, spec, FailureKind.STALLED);
     }
