@@ -58,7 +58,7 @@ public final class RecoveryDecision implements Recovery {
                     : failed.environment().containsKey(OFFLINE_VARIABLE) ? goOnline(failed, cause)
                     : backoff(failed, cause);
             case RETRY_WITH_BACKOFF -> backoff(failed, cause);
-            case NONE -> giveUp(attempt, null);
+            case STOP, NONE -> giveUp(attempt, null);
         };
     }
 
