@@ -5,6 +5,7 @@ import dev.aitk.launcher.hub.ProgressListener;
 import dev.aitk.launcher.launch.LaunchPreparation;
 import dev.aitk.launcher.launch.RealRun;
 import dev.aitk.launcher.supervise.GpuMemorySampler;
+import dev.aitk.launcher.supervise.AttemptRecord;
 import dev.aitk.launcher.supervise.RunRecord;
 import dev.aitk.launcher.supervise.RunSpec;
 import dev.aitk.launcher.supervise.SupervisorListener;
@@ -81,6 +82,12 @@ final class LaunchPrinter implements RealRun.Reporter {
         if (r.stepsDone() != null) {
             out.println("  steps " + r.stepsDone() + "/" + r.totalSteps() + (r.secondsPerStep() == null ? ""
                     : String.format(Locale.ROOT, ", %.2f s/step", r.secondsPerStep())));
+        }
+        int skipped = r.attempts().stream().mapToInt(AttemptRecord::oomSkippedBatches).sum();
+        if (skipped > 0) {
+            // ai-toolkit's own "# OOM during training step, skipping batch N/3 #": it retried and went on.
+            out.println("  ai-toolkit skipped " + skipped + " batch(es) after an out-of-memory in a training step and "
+                    + "went on (not a failure; many of them mean the plan is tight for this GPU)");
         }
         if (r.finalCheckpoint() != null) {
             out.println((r.exit() == ExitCode.OK ? "  LoRA: " : "  newest checkpoint: ") + r.finalCheckpoint());

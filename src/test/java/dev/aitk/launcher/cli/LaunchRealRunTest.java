@@ -62,6 +62,23 @@ class LaunchRealRunTest {
     }
 
     @Test
+    void aiToolkitsOwnSkippedBatchesAreCountedAndReportedNotAFailure() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = configWithDataset(kit, "real_d");
+
+        CliRun.Result r = cli(kit).env("FAKE_AITK_OOM_SKIPS", "2").run("launch", "--config", config.toString(),
+                "--gpu-memory", "80GB", "--gpus", "1", "--python", kit.python, "--no-prefetch", "--ignore-validation");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("real_d: succeeded after 1 attempt(s)")
+                .contains("ai-toolkit skipped 2 batch(es) after an out-of-memory in a training step and went on");
+        Path runJson = Path.of(r.out().replaceAll("(?s).*  record: (\\S+run\\.json) .*", "$1"));
+        JsonNode record = Json.mapper().readTree(runJson.toFile());
+        assertThat(record.get("attempts").get(0).get("oomSkippedBatches").asInt()).isEqualTo(2);
+        assertThat(record.get("attempts").get(0).get("cause").isNull()).isTrue();
+    }
+
+    @Test
     void aMissingToolkitStopsBeforeAnythingRunsWithExit7() throws Exception {
         FakeToolkit kit = FakeToolkit.in(tmp);
         Path config = configWithDataset(kit, "real_c");

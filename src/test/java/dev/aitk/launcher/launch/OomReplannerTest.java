@@ -6,6 +6,7 @@ import dev.aitk.launcher.util.Json;
 import dev.aitk.launcher.supervise.AttemptRecord;
 import dev.aitk.launcher.supervise.FailureKind;
 import dev.aitk.launcher.supervise.FakeToolkit;
+import dev.aitk.launcher.supervise.RecoveryPolicy;
 import dev.aitk.launcher.supervise.RunRecord;
 import dev.aitk.launcher.supervise.RunSpec;
 import dev.aitk.launcher.supervise.Supervisor;
@@ -112,7 +113,7 @@ class OomReplannerTest {
     }
 
     private static List<String> traceback(String resource) throws IOException {
-        try (var in = OomReplannerTest.class.getResourceAsStream("/oom/" + resource)) {
+        try (var in = OomReplannerTest.class.getResourceAsStream("/" + resource)) {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
         }
     }
@@ -142,7 +143,7 @@ class OomReplannerTest {
         List<TrainingPlan> seen = new java.util.ArrayList<>();
 
         var replan = replanner(told80, request, first, seen)
-                .afterOutOfMemory(spec(first), oomAt(3L, traceback("24gb-training-step.stderr"))).orElseThrow();
+                .afterOutOfMemory(spec(first), oomAt(3L, traceback("oom/24gb-training-step.stderr"))).orElseThrow();
 
         TrainingPlan next = seen.get(0);
         assertThat(next.budget().cardTotalGib()).as("the card the message names").isCloseTo(23.55, within(0.01));
@@ -159,7 +160,7 @@ class OomReplannerTest {
         List<TrainingPlan> seen = new java.util.ArrayList<>();
 
         replanner(card24, request, first, seen)
-                .afterOutOfMemory(spec(first), oomAt(1L, traceback("24gb-training-step.stderr")));
+                .afterOutOfMemory(spec(first), oomAt(1L, traceback("oom/24gb-training-step.stderr")));
 
         TrainingPlan next = seen.get(0);
         assertThat(next.settings().batchSize()).isEqualTo(1);
@@ -177,7 +178,7 @@ class OomReplannerTest {
         RunSpec spec = spec(first);
 
         for (int i = 0; i < 2; i++) {
-            replanner.afterOutOfMemory(spec, oomAt(10L, traceback("h100-80gb.stderr")));
+            replanner.afterOutOfMemory(spec, oomAt(10L, traceback("fixtures/h100/torch-oom.stderr")));
         }
 
         // 70.51 GiB in use + 40 GiB asked for, against about 74.7 GiB usable: the step must shrink by a third.
@@ -187,6 +188,75 @@ class OomReplannerTest {
         assertThat(seen).extracting(p -> p.settings().batchSize())
                 .allSatisfy(b -> assertThat(b).isLessThanOrEqualTo(first.settings().batchSize()));
         assertThat(seen.get(1).settings().batchSize()).isLessThanOrEqualTo(seen.get(0).settings().batchSize());
+    }
+
+    @Test
+    void aMessageWithoutFiguresCapsTheFailedPhaseAtNinetyPercentOfItsPrediction() throws Exception {
+        GpuInventory card80 = card("80GB");
+        PlanRequest request = PlanRequest.of(ModelVariant.DEV);
+        TrainingPlan first = planner.plan(card80, request);
+        List<TrainingPlan> seen = new java.util.ArrayList<>();
+
+        var replan = replanner(card80, request, first, seen).afterOutOfMemory(spec(first),
+                oomAt(12L, List.of("RuntimeError: CUDA error: out of memory"))).orElseThrow();
+
+        double step0 = first.prediction().phase(dev.aitk.launcher.plan.Phase.TRAINING_STEP).peakGib();
+        double step1 = seen.get(0).prediction().phase(dev.aitk.launcher.plan.Phase.TRAINING_STEP).peakGib();
+        assertThat(step1).isLessThanOrEqualTo(step0 * OomReplanner.CAP_FRACTION + 1e-6);
+        assertThat(seen.get(0).budget().cardTotalGib()).as("no capacity in the message: the card stays as detected")
+                .isEqualTo(first.budget().cardTotalGib());
+        assertThat(replan.reason()).contains(String.format(java.util.Locale.ROOT, "under a %.1f GiB cap",
+                step0 * OomReplanner.CAP_FRACTION)).doesNotContain("as CUDA reports it");
+    }
+
+    @Test
+    void anOomWhileLoadingOnACardSmallerThanTheUserSaidCapsTheLoadPhase() throws Exception {
+        GpuInventory told80 = card("80GB");
+        PlanRequest request = PlanRequest.of(ModelVariant.DEV);
+        TrainingPlan first = planner.plan(told80, request);
+        List<TrainingPlan> seen = new java.util.ArrayList<>();
+        List<String> loading = List.of("Traceback (most recent call last):",
+                "  File \"/home/user/ai-toolkit/toolkit/stable_diffusion_model.py\", line 700, in load_model",
+                "    transformer.to(self.device_torch, dtype=dtype)",
+                "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 90.00 MiB. GPU 0 has a total capacity "
+                        + "of 23.55 GiB of which 20.00 MiB is free. Including non-PyTorch memory, this process has "
+                        + "23.52 GiB memory in use.");
+
+        var replan = replanner(told80, request, first, seen).afterOutOfMemory(spec(first), oomAt(null, loading))
+                .orElseThrow();
+
+        double load0 = first.prediction().phase(dev.aitk.launcher.plan.Phase.LOAD).peakGib();
+        double load1 = seen.get(0).prediction().phase(dev.aitk.launcher.plan.Phase.LOAD).peakGib();
+        assertThat(load1).as("the loading peak must come down").isLessThan(load0);
+        assertThat(first.settings().quantize()).as("80 GB loads the transformer in bf16").isFalse();
+        assertThat(seen.get(0).settings().quantize()).as("23.55 GiB needs it quantized").isTrue();
+        assertThat(seen.get(0).prediction().peakGib()).isLessThanOrEqualTo(seen.get(0).budget().usableGib());
+        assertThat(replan.reason()).contains(dev.aitk.launcher.plan.Phase.LOAD.description() + " predicted at");
+    }
+
+    @Test
+    void aRunThatOomsAboveBatchOneOnA24GbCardToldEightyGbReachesBatchOneWithinTheAttemptBudget() throws Exception {
+        GpuInventory told80 = card("80GB");
+        PlanRequest request = PlanRequest.of(ModelVariant.DEV).withResolutions(List.of(512, 768, 1024));
+        TrainingPlan first = planner.plan(told80, request);
+        assertThat(first.settings().batchSize()).as("80 GB batches several images").isGreaterThan(1);
+        List<TrainingPlan> seen = new java.util.ArrayList<>();
+        OomReplanner replanner = replanner(told80, request, first, seen);
+        RunSpec spec = spec(first);
+        List<String> oom = traceback("oom/24gb-training-step.stderr");
+
+        int starts = 1;
+        TrainingPlan running = first;
+        // The card OOMs at any batch above 1, each time with the same figures of a full 24 GB card.
+        while (running.settings().batchSize() > 1 && starts < RecoveryPolicy.defaults().maxAttempts()) {
+            spec = replanner.afterOutOfMemory(spec, oomAt(10L, oom)).orElseThrow().spec();
+            running = seen.get(seen.size() - 1);
+            starts++;
+            assertThat(running.prediction().peakGib()).isLessThanOrEqualTo(running.budget().usableGib());
+            assertThat(running.budget().cardTotalGib()).isCloseTo(23.55, within(0.01));
+        }
+        assertThat(running.settings().batchSize()).as(seen.stream().map(p -> p.settings().batchSize()).toList()
+                + " within " + RecoveryPolicy.defaults().maxAttempts() + " starts").isEqualTo(1);
     }
 
     @Test
