@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
@@ -112,6 +113,8 @@ public final class MigrateDataCommand extends BaseCommand {
 
     @Override
     protected int execute() {
+        FlagConflicts.refuseWithout(spec.commandLine().getParseResult(), "--config", List.of("--dataset-index"),
+                "it picks the datasets[] entry of the --config file to update");
         Services s = services();
         MigrationRequest request = new MigrationRequest(resolve(targets), Optional.ofNullable(resolve(masked)),
                 Optional.ofNullable(resolve(masks)), Optional.ofNullable(resolve(captions)), resolve(outputDir), layout,
