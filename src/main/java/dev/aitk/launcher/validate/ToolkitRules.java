@@ -128,6 +128,7 @@ final class ToolkitRules {
                     "add 'network: {type: lora, linear: 16, linear_alpha: 16}'");
         }
         triggerRule(p);
+        SampleImages.requireKontextControl(p, model, findings);
         p.get("save").filter(ConfigNode::isMapping).ifPresent(this::saveRules);
         p.get("train").filter(ConfigNode::isMapping).ifPresent(this::trainRules);
         datasetRules(p, model);
