@@ -48,14 +48,14 @@ final class LaunchPrinter implements RealRun.Reporter {
 
     @Override
     public ProgressListener prefetchStarted() {
-        return new PrefetchCommand.ProgressPrinter(services.err(), services.terminal(), json ? null : services.out());
+        return new PrefetchProgress(services.err(), services.terminal(), json ? null : services.out());
     }
 
     @Override
     public void prefetchFinished(ProgressListener listener, PrefetchReport report) {
-        ((PrefetchCommand.ProgressPrinter) listener).stop();
+        ((PrefetchProgress) listener).stop();
         if (report != null && !json) {
-            PrefetchCommand.printSummary(services.out(), report);
+            PrefetchSummary.print(services.out(), report);
         }
     }
 

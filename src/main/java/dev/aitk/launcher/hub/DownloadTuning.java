@@ -1,5 +1,6 @@
 package dev.aitk.launcher.hub;
 
+import dev.aitk.launcher.util.Retry;
 import java.time.Duration;
 
 /**
@@ -49,10 +50,8 @@ public record DownloadTuning(int connections, long chunkBytes, Duration idleTime
         return new DownloadTuning(connections, chunkBytes, idleTimeout, connectTimeout, maxAttempts, backoffBase, backoffMax, rateLimitBudget, value);
     }
 
-    /** Exponential backoff with jitter: half fixed, half random, so many chunks do not retry in lockstep. */
-    Duration backoff(int attempt, double random) {
-        double base = backoffBase.toMillis() * Math.pow(2, Math.max(0, attempt - 1));
-        double capped = Math.min(base, backoffMax.toMillis());
-        return Duration.ofMillis((long) (capped * (0.5 + 0.5 * random)));
+    /** Tries, backoff and the 429 wait budget, as the one retry loop takes them. */
+    public Retry.Policy retryPolicy() {
+        return new Retry.Policy(maxAttempts, backoffBase, backoffMax, rateLimitBudget);
     }
 }

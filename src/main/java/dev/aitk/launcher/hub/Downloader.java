@@ -2,6 +2,7 @@ package dev.aitk.launcher.hub;
 
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
+import dev.aitk.launcher.util.Retry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs many {@link FileTransfer}s over one bounded pool of connections: chunks of all files share the pool, so a
+ * Runs many {@link BlobTransfer}s over one bounded pool of connections: chunks of all files share the pool, so a
  * large shard and many small files progress together. The first failure that retries cannot fix stops the rest
  * (their completed chunks stay journalled for the next run).
  */
@@ -25,6 +26,7 @@ final class Downloader implements AutoCloseable {
     final HubCache cache;
     final DownloadTuning tuning;
     final ProgressListener listener;
+    final Retry retry;
     final AtomicBoolean cancelled = new AtomicBoolean();
     final ExecutorService waiters;
     private final ExecutorService pool;
@@ -37,6 +39,7 @@ final class Downloader implements AutoCloseable {
         this.cache = cache;
         this.tuning = tuning;
         this.listener = listener;
+        this.retry = new Retry(tuning.retryPolicy());
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(tuning.connections(), r -> {
             Thread t = new Thread(r, "hub-download-" + n.incrementAndGet());
@@ -73,8 +76,8 @@ final class Downloader implements AutoCloseable {
     }
 
     /** Starts every transfer and waits for all; throws the first unrecoverable failure as the user should see it. */
-    List<PrefetchReport.FileResult> runAll(List<FileTransfer> transfers) {
-        for (FileTransfer t : transfers) {
+    List<PrefetchReport.FileResult> runAll(List<BlobTransfer> transfers) {
+        for (BlobTransfer t : transfers) {
             t.start();
         }
         CompletableFuture<?> all = CompletableFuture.allOf(transfers.stream().map(t -> t.result).toArray(CompletableFuture[]::new));
@@ -107,7 +110,7 @@ final class Downloader implements AutoCloseable {
                     + "); completed chunks are kept, run again to resume", t);
         }
         List<PrefetchReport.FileResult> out = new ArrayList<>();
-        for (FileTransfer t : transfers) {
+        for (BlobTransfer t : transfers) {
             out.add(t.result.join());
         }
         return out;

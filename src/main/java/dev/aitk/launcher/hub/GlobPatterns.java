@@ -18,10 +18,6 @@ public record GlobPatterns(List<String> include, List<String> exclude) {
         return new GlobPatterns(List.of(), List.of());
     }
 
-    public boolean isEmpty() {
-        return include.isEmpty() && exclude.isEmpty();
-    }
-
     public boolean keeps(String path) {
         if (!include.isEmpty() && include.stream().noneMatch(p -> matches(p, path))) {
             return false;

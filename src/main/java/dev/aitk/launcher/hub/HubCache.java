@@ -2,17 +2,18 @@ package dev.aitk.launcher.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -162,8 +163,26 @@ public final class HubCache {
         }
     }
 
+    /**
+     * Points every snapshot path of one verified blob at it; without symlinks the blob itself moves into the first
+     * path (copies for the others), as huggingface_hub does.
+     */
+    void linkAll(String repoId, String commit, List<String> repoPaths, String etag) throws IOException {
+        Path blob = blobPath(repoId, etag);
+        if (symlinksDisabled && Files.isRegularFile(blob)) {
+            for (String path : repoPaths.subList(1, repoPaths.size())) {
+                linkSnapshot(repoId, commit, path, etag);
+            }
+            placeWithoutSymlink(repoId, commit, repoPaths.get(0), blob);
+            return;
+        }
+        for (String path : repoPaths) {
+            linkSnapshot(repoId, commit, path, etag);
+        }
+    }
+
     /** Moves a verified download straight into the snapshot (no blob kept), for caches without symlinks. */
-    public void placeWithoutSymlink(String repoId, String commit, String repoPath, Path verified) throws IOException {
+    private void placeWithoutSymlink(String repoId, String commit, String repoPath, Path verified) throws IOException {
         Path target = snapshotPath(repoId, commit, repoPath);
         Files.createDirectories(target.getParent());
         Files.deleteIfExists(target);
@@ -241,10 +260,6 @@ public final class HubCache {
     }
 
     static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.rename(from, to);
     }
 }

@@ -15,9 +15,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.HttpsURLConnection;
@@ -76,10 +74,6 @@ final class HubHttp {
             return Optional.ofNullable(connection.getHeaderField(name)).filter(v -> !v.isEmpty());
         }
 
-        Map<String, List<String>> headers() {
-            return connection.getHeaderFields();
-        }
-
         long contentLength() {
             return connection.getContentLengthLong();
         }
@@ -87,15 +81,6 @@ final class HubHttp {
         InputStream body() throws IOException {
             return status >= 400 ? Objects.requireNonNullElse(connection.getErrorStream(), InputStream.nullInputStream())
                     : connection.getInputStream();
-        }
-
-        String bodyText(int maxChars) {
-            try (InputStream in = body()) {
-                byte[] bytes = in.readNBytes(maxChars);
-                return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "";
-            }
         }
 
         /** Drops the connection instead of draining it: used when a body is abandoned mid-way. */

@@ -126,10 +126,6 @@ public final class HubSettings {
         return caBundle;
     }
 
-    public HubSettings withOffline(boolean value) {
-        return new HubSettings(endpoint, token, tokenSource, value, symlinksDisabled, proxies, caBundle);
-    }
-
     /** Removes the token from any text a server or exception produced, before it is shown anywhere. */
     String redact(String text) {
         if (text == null || token == null || token.isEmpty()) {

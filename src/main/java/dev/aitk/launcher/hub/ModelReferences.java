@@ -1,21 +1,15 @@
 package dev.aitk.launcher.hub;
 
+import dev.aitk.launcher.config.ConfigReader;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The Hub downloads an ai-toolkit config will trigger: {@code model.name_or_path}, {@code model.extras_name_or_path},
@@ -26,19 +20,33 @@ public final class ModelReferences {
     private ModelReferences() {
     }
 
-    public static List<ModelReference> fromConfig(Path config, Environment env) {
-        Object doc;
-        try (Reader in = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
-            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
-        } catch (IOException e) {
-            throw new LauncherException(ExitCode.INPUT_INVALID, "cannot read the config " + config + " ("
-                    + e.getClass().getSimpleName() + "); check the path and its permissions");
-        } catch (YAMLException e) {
-            String where = e instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null
-                    ? ":" + (m.getProblemMark().getLine() + 1) : "";
-            throw new LauncherException(ExitCode.INPUT_INVALID, "the config " + config + where
-                    + " is not valid YAML; run 'aitk-launcher validate " + config + "' for details");
+    /**
+     * What {@code prefetch TARGET} means: the Hub references of an ai-toolkit config when TARGET is a file (a
+     * {@code revision} then applies to its main model), else TARGET itself as {@code org/name[/file]}.
+     */
+    public static List<ModelReference> forTarget(String target, Optional<String> revision, Environment env) {
+        Path asPath;
+        try {
+            asPath = env.resolve(Path.of(target));
+        } catch (java.nio.file.InvalidPathException e) {
+            asPath = null;
         }
+        String lower = target.toLowerCase(java.util.Locale.ROOT);
+        boolean looksLikeConfig = lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json");
+        if (asPath != null && Files.isRegularFile(asPath)) {
+            List<ModelReference> refs = fromConfig(asPath, env);
+            return revision.map(rev -> refs.stream().map(r -> r.source().equals("model.name_or_path")
+                    ? new ModelReference(r.repoId(), r.filePath(), rev, r.source()) : r).toList()).orElse(refs);
+        }
+        if (looksLikeConfig) {
+            throw new LauncherException(ExitCode.INPUT_INVALID, "the config " + target + " does not exist; check the path");
+        }
+        return List.of(ModelReference.parse(target, revision.orElse(ModelReference.DEFAULT_REVISION), "MODEL"));
+    }
+
+    /** The Hub references of an ai-toolkit config, read as run.py reads it ({@code ${VAR}} substituted first). */
+    public static List<ModelReference> fromConfig(Path config, Environment env) {
+        Object doc = new ConfigReader(env).read(config).plain();
         List<?> processes = Optional.ofNullable(asMap(doc).get("config")).map(c -> asMap(c).get("process"))
                 .filter(List.class::isInstance).map(List.class::cast).orElse(List.of());
         if (processes.isEmpty()) {

@@ -32,7 +32,10 @@ public record PrefetchReport(String cacheDir, boolean offlineCheck, boolean comp
         return out;
     }
 
-    public List<FileResult> missing() {
-        return repos.stream().flatMap(r -> r.files().stream()).filter(f -> f.status() == Status.MISSING).toList();
+    /** "N item(s) missing from the cache at DIR (first: ...)", for the caller to finish with its own advice. */
+    public String missingSentence() {
+        List<String> missing = missingDescriptions();
+        return missing.size() + " item(s) missing from the cache at " + cacheDir
+                + (missing.isEmpty() ? "" : " (first: " + missing.get(0) + ")");
     }
 }

@@ -17,10 +17,6 @@ import java.util.Optional;
  */
 public record ProxyRules(Optional<URI> httpsProxy, Optional<URI> httpProxy, List<String> noProxy) {
 
-    public static ProxyRules none() {
-        return new ProxyRules(Optional.empty(), Optional.empty(), List.of());
-    }
-
     static ProxyRules from(Environment env) {
         Optional<URI> https = first(env, "HTTPS_PROXY", "https_proxy").or(() -> first(env, "ALL_PROXY", "all_proxy"))
                 .map(v -> parse(v, "HTTPS_PROXY"));

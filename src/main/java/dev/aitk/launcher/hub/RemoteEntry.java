@@ -10,8 +10,4 @@ public record RemoteEntry(String path, long sizeBytes, String gitOid, String lfs
     public String etag() {
         return lfsSha256 != null ? lfsSha256 : gitOid;
     }
-
-    public boolean isLfs() {
-        return lfsSha256 != null;
-    }
 }

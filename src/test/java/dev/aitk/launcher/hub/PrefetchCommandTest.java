@@ -112,6 +112,20 @@ class PrefetchCommandTest {
     }
 
     @Test
+    void aConfigNamingItsModelThroughAVariableIsReadAsRunPyReadsIt() throws IOException {
+        Path config = home.resolve("vars.yaml");
+        Files.writeString(config, "config:\n  process:\n    - model:\n        name_or_path: ${MODEL}\n");
+
+        CliRun.Result r = cli().env("MODEL", FLUX).run("prefetch", config.toString(), "--endpoint", hub.endpoint(), "--components", "vae", "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Json.mapper().readTree(r.out()).path("repos").get(0).path("repoId").asText()).isEqualTo(FLUX);
+        CliRun.Result unset = cli().run("prefetch", config.toString(), "--endpoint", hub.endpoint());
+        assertThat(unset.exitCode()).isEqualTo(3);
+        assertThat(unset.err()).contains(config + ":4", "MODEL");
+    }
+
+    @Test
     void aConfigWithOnlyLocalPathsNeedsNothing() throws IOException {
         Files.createDirectories(home.resolve("models/flux"));
         Path config = home.resolve("local.yaml");

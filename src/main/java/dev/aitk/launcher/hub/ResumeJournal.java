@@ -15,12 +15,12 @@ import java.util.BitSet;
  * chunk is on disk and only the chunks in flight are fetched again. Power loss could drop data the journal lists;
  * the checksum before the rename catches that and the file is fetched again. A torn last line is ignored.
  */
-final class ChunkJournal implements AutoCloseable {
+final class ResumeJournal implements AutoCloseable {
     private final FileChannel channel;
     private final BitSet done;
     private final int chunkCount;
 
-    private ChunkJournal(FileChannel channel, BitSet done, int chunkCount) {
+    private ResumeJournal(FileChannel channel, BitSet done, int chunkCount) {
         this.channel = channel;
         this.done = done;
         this.chunkCount = chunkCount;
@@ -34,7 +34,7 @@ final class ChunkJournal implements AutoCloseable {
      * Opens the journal for a download of this size and chunking; a journal for another size or chunk size, or
      * one whose data file is gone, is started afresh.
      */
-    static ChunkJournal open(Path journal, Path data, long sizeBytes, long chunkBytes) throws IOException {
+    static ResumeJournal open(Path journal, Path data, long sizeBytes, long chunkBytes) throws IOException {
         int count = chunkCount(sizeBytes, chunkBytes);
         String header = header(sizeBytes, chunkBytes);
         BitSet done = new BitSet(count);
@@ -70,7 +70,7 @@ final class ChunkJournal implements AutoCloseable {
             ch.write(ByteBuffer.wrap(header.getBytes(StandardCharsets.US_ASCII)));
             ch.force(true);
         }
-        return new ChunkJournal(ch, done, count);
+        return new ResumeJournal(ch, done, count);
     }
 
     /** Bytes an earlier run already completed for this download, read without changing anything (for the disk check). */

@@ -2,7 +2,7 @@ package dev.aitk.launcher.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aitk.launcher.cli.PrefetchCommand.ProgressPrinter;
+import dev.aitk.launcher.cli.PrefetchProgress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Progress a person can read: bars on a terminal, periodic plain lines elsewhere, notices as their own lines. */
-class ProgressPrinterTest {
+class PrefetchProgressTest {
     private static PrefetchPlan plan() {
         return PrefetchPlan.of(List.of(new PrefetchPlan.RepoPlan("model.name_or_path", "black-forest-labs/FLUX.1-dev", "main",
                 "0123456789abcdef0123456789abcdef01234567", List.of("transformer"), "diffusers repo: model_index.json and the components transformer",
@@ -35,7 +35,7 @@ class ProgressPrinterTest {
     void withoutATerminalItPrintsThePlanThenPlainPeriodicLinesAndNotices() throws InterruptedException {
         StringWriter err = new StringWriter();
         StringWriter out = new StringWriter();
-        ProgressPrinter p = new ProgressPrinter(new PrintWriter(err, true), false, new PrintWriter(out, true), Duration.ofMillis(20));
+        PrefetchProgress p = new PrefetchProgress(new PrintWriter(err, true), false, new PrintWriter(out, true), Duration.ofMillis(20));
         try {
             p.planned(plan());
             p.fileStarted("black-forest-labs/FLUX.1-dev", "transformer/a.safetensors", 4 << 20, 1 << 20);
@@ -56,7 +56,7 @@ class ProgressPrinterTest {
     @Test
     void onATerminalItDrawsABarPerActiveFileAndATotal() throws InterruptedException {
         StringWriter err = new StringWriter();
-        ProgressPrinter p = new ProgressPrinter(new PrintWriter(err, true), true, null, Duration.ofMillis(20));
+        PrefetchProgress p = new PrefetchProgress(new PrintWriter(err, true), true, null, Duration.ofMillis(20));
         try {
             p.planned(plan());
             p.fileStarted("black-forest-labs/FLUX.1-dev", "transformer/a.safetensors", 4 << 20, 0);
