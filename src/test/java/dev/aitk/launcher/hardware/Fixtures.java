@@ -12,15 +12,25 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The real H100 captures, and machines built from them in a temp dir. */
+/** The real H100 and H200 captures, and machines built from them in a temp dir. */
 public final class Fixtures {
     private Fixtures() {
     }
 
     public static String h100(String name) {
-        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/h100/" + name)) {
+        return capture("h100", name);
+    }
+
+    /** Captured on an H200 by src/bench/gpu/measure.sh (fixtures/h200/README.md says how). */
+    public static String h200(String name) {
+        return capture("h200", name);
+    }
+
+    private static String capture(String machine, String name) {
+        String path = "fixtures/" + machine + "/" + name;
+        try (InputStream in = Fixtures.class.getResourceAsStream("/" + path)) {
             if (in == null) {
-                throw new IllegalStateException("missing test resource fixtures/h100/" + name);
+                throw new IllegalStateException("missing test resource " + path);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -37,7 +47,7 @@ public final class Fixtures {
      * Writes a fake nvidia-smi into {@code bin} that prints {@code stdout}, {@code stderr} and exits with
      * {@code exitCode}; it also records that it ran (and its arguments) in {@code bin/nvidia-smi.calls}.
      */
-    static Path fakeNvidiaSmi(Path bin, String stdout, String stderr, int exitCode) {
+    public static Path fakeNvidiaSmi(Path bin, String stdout, String stderr, int exitCode) {
         try {
             Files.createDirectories(bin);
             Files.writeString(bin.resolve("nvidia-smi.stdout"), stdout + "\n");
