@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class ConfigRenderer {
     /** Scalars in the shipped templates that a user must replace (folders we cannot guess). */
-    static final String PLACEHOLDER_PREFIX = "/path/to/";
+    public static final String PLACEHOLDER_PREFIX = "/path/to/";
 
     public RenderedConfig render(ConfigTemplate template, List<Setting> settings) {
         Node root = compose(template);

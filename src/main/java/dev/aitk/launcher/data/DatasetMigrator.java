@@ -1,5 +1,6 @@
 package dev.aitk.launcher.data;
 
+import dev.aitk.launcher.images.DatasetFiles;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
 import java.io.IOException;
@@ -68,8 +69,11 @@ public final class DatasetMigrator {
             ConfigUpdater.check(config, datasetIndex);
         }
         MigrationReport report = migrate(request);
+        // The first migrated masked image is the preview samples' input where the config still has a placeholder.
+        Path sampleControl = request.layout() == Layout.KONTEXT
+                ? DatasetFiles.trainingImages(request.partnerDir()).stream().findFirst().orElse(null) : null;
         ConfigUpdater.Result updated = config != null && report.status() == MigrationReport.Status.MIGRATED && !request.dryRun()
-                ? ConfigUpdater.update(config, report.datasetBlock(), datasetIndex) : null;
+                ? ConfigUpdater.update(config, report.datasetBlock(), datasetIndex, sampleControl) : null;
         return new MigrationOutcome(report, updated);
     }
 
