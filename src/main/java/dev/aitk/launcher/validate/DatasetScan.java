@@ -69,13 +69,19 @@ final class DatasetScan {
 
         List<PartnerFolder> partners = new ArrayList<>();
         dataset.get("mask_path").filter(n -> n.string() != null).ifPresent(n -> addPartner("mask", n, DatasetFiles.IMAGE_EXTENSIONS, folder, partners));
-        dataset.get("control_path").ifPresent(n -> {
-            for (ConfigNode item : n.itemsOrSelf()) {
-                if (item.string() != null && !item.string().isEmpty()) {
-                    addPartner("control", item, DatasetFiles.IMAGE_EXTENSIONS, folder, partners);
-                }
+        // DatasetConfig: control_path_1..3 (the UI's multi-control folders) replace control_path when any is set.
+        List<ConfigNode> controls = new ArrayList<>();
+        for (String key : List.of("control_path_1", "control_path_2", "control_path_3")) {
+            dataset.get(key).ifPresent(controls::add);
+        }
+        if (controls.isEmpty()) {
+            dataset.get("control_path").ifPresent(n -> controls.addAll(n.itemsOrSelf()));
+        }
+        for (ConfigNode item : controls) {
+            if (item.string() != null && !item.string().isEmpty()) {
+                addPartner("control", item, DatasetFiles.IMAGE_EXTENSIONS, folder, partners);
             }
-        });
+        }
         dataset.get("inpaint_path").ifPresent(n -> {
             if (n.isSequence()) {
                 findings.error(n, "inpaint_path must be one folder; ai-toolkit joins it with each file name, which fails for a list",

@@ -44,12 +44,18 @@ record ModelFacts(String arch, boolean archGiven, boolean isFlux, String nameOrP
         }
     }
 
-    /** The arch the model's name suggests (Kontext, Flex.2, FLUX.1), or null when the name says nothing. */
+    /** The arch the model's name suggests (FLUX.2, Kontext, Flex.2, FLUX.1), or null when the name says nothing. */
     String archSuggestedByName() {
         if (nameOrPath == null) {
             return null;
         }
         String n = nameOrPath.toLowerCase(Locale.ROOT);
+        if (n.contains("flux.2-klein") || n.contains("flux2-klein")) {
+            return n.contains("9b") ? "flux2_klein_9b" : n.contains("4b") ? "flux2_klein_4b" : null;
+        }
+        if (n.contains("flux.2") || n.contains("flux2")) {
+            return "flux2";
+        }
         if (n.contains("kontext")) {
             return "flux_kontext";
         }

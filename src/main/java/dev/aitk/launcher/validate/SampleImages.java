@@ -25,6 +25,12 @@ final class SampleImages {
      */
     static void requireKontextControl(ConfigNode process, ModelFacts model, Findings findings) {
         ConfigNode sample = process.get("sample").filter(ConfigNode::isMapping).orElse(null);
+        // The UI names its section multi_ctrl_imgs; SampleItem reads ctrl_img_1..3.
+        if (sample != null) {
+            sample.get("multi_ctrl_imgs").ifPresent(n -> findings.warning(n,
+                    "multi_ctrl_imgs is the name of a section in ai-toolkit's UI, not a SampleConfig key, so ai-toolkit ignores it",
+                    "give each samples entry ctrl_img_1, ctrl_img_2 and ctrl_img_3 (SampleItem)"));
+        }
         boolean samplingOff = process.get("train").flatMap(t -> t.get("disable_sampling")).map(ConfigNode::bool).orElse(false) == Boolean.TRUE;
         if (!"flux_kontext".equals(model.arch()) || sample == null || samplingOff) {
             return;
@@ -56,6 +62,7 @@ final class SampleImages {
         if (sample == null) {
             return;
         }
+
         sample.get("prompts").filter(ConfigNode::isSequence).ifPresent(list -> list.items().forEach(p -> flagged(p, resolver, findings)));
         sample.get("samples").filter(ConfigNode::isSequence).ifPresent(list -> {
             for (ConfigNode item : list.items()) {

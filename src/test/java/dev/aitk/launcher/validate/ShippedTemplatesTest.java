@@ -21,13 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShippedTemplatesTest {
     private static final Pattern FOLDER_KEY = Pattern.compile(
-            "(?m)^(\\s*(?:-\\s+)?)(?:#\\s*)?(folder_path|mask_path|control_path|inpaint_path|training_folder|ctrl_img):\\s*\\S+(.*)$");
+            "(?m)^(\\s*(?:-\\s+)?)(?:#\\s*)?(folder_path|mask_path|control_path|inpaint_path|training_folder|ctrl_img|ctrl_img_1):\\s*\\S+(.*)$");
 
     @TempDir
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"flux-dev-inpaint", "flux-kontext-inpaint", "flex2-inpaint"})
+    @ValueSource(strings = {"flux-dev-inpaint", "flux-kontext-inpaint", "flex2-inpaint", "flux2-klein-4b-inpaint",
+            "flux2-klein-9b-inpaint", "flux2-dev-inpaint"})
     void templateRenderedAgainstAGeneratedDatasetIsClean(String name) throws IOException {
         String template;
         try (InputStream in = ShippedTemplatesTest.class.getResourceAsStream("/config-templates/" + name + ".yaml")) {
@@ -48,7 +49,7 @@ class ShippedTemplatesTest {
                 case "mask_path" -> data.resolve("masks").toString();
                 case "control_path" -> data.resolve("control").toString();
                 case "inpaint_path" -> data.resolve("inpaint").toString();
-                case "ctrl_img" -> data.resolve("control/0000.jpg").toString();
+                case "ctrl_img", "ctrl_img_1" -> data.resolve("control/0000.jpg").toString();
                 default -> fx.output.toString();
             };
             m.appendReplacement(rendered, Matcher.quoteReplacement(m.group(1) + m.group(2) + ": " + folder + m.group(3)));
