@@ -2,8 +2,8 @@ package dev.aitk.launcher.cli;
 
 import dev.aitk.launcher.plan.MemoryModel;
 import dev.aitk.launcher.plan.Planner;
-import dev.aitk.launcher.supervise.Diagnoser;
-import dev.aitk.launcher.supervise.Diagnosis;
+import dev.aitk.launcher.diagnose.Diagnoser;
+import dev.aitk.launcher.diagnose.Diagnosis;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package dev.aitk.launcher.cli;
 
-import dev.aitk.launcher.supervise.Doctor;
-import dev.aitk.launcher.supervise.DoctorReport;
+import dev.aitk.launcher.toolkit.Doctor;
+import dev.aitk.launcher.toolkit.DoctorReport;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
 import java.io.PrintWriter;

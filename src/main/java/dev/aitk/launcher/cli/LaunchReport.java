@@ -5,7 +5,7 @@ import dev.aitk.launcher.config.YamlNodes;
 import dev.aitk.launcher.hardware.GpuInfo;
 import dev.aitk.launcher.launch.LaunchPreparation;
 import dev.aitk.launcher.launch.PreparedJob;
-import dev.aitk.launcher.supervise.ChildEnvironment;
+import dev.aitk.launcher.toolkit.ChildEnvironment;
 import java.io.PrintWriter;
 import java.util.List;
 

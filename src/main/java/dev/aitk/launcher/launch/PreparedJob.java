@@ -2,7 +2,7 @@ package dev.aitk.launcher.launch;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.aitk.launcher.config.AppliedSetting;
-import dev.aitk.launcher.supervise.ChildEnvironment;
+import dev.aitk.launcher.toolkit.ChildEnvironment;
 import java.util.List;
 
 /**

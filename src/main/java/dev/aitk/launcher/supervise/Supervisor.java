@@ -1,5 +1,7 @@
 package dev.aitk.launcher.supervise;
 
+import dev.aitk.launcher.toolkit.ChildEnvironment;
+import dev.aitk.launcher.util.Redaction;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.Executables;
 import dev.aitk.launcher.util.AtomicFiles;

@@ -50,8 +50,8 @@ class RealRunTest {
         Services s = services(Map.of("PATH", System.getenv("PATH"), "AITK_HOME", kit.root.toString()));
         RealRun.InstalledToolkit toolkit = Launches.toolkit(s, null, Path.of(kit.python));
 
-        Map<String, String> childEnv = dev.aitk.launcher.supervise.ChildEnvironment.build(s.env(),
-                dev.aitk.launcher.supervise.ChildEnvironment.Request.forInterpreter(List.of(0), toolkit.python(), false))
+        Map<String, String> childEnv = dev.aitk.launcher.toolkit.ChildEnvironment.build(s.env(),
+                dev.aitk.launcher.toolkit.ChildEnvironment.Request.forInterpreter(List.of(0), toolkit.python(), false))
                 .toMap();
         int code = Launches.run(s, true, toolkit, List.of(new RealRun.Job(config, "job_a",
                 kit.output, childEnv, Map.of("batch_size", 1), null)),

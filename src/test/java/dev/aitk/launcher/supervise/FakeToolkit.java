@@ -57,7 +57,7 @@ public final class FakeToolkit {
         }
     }
 
-    static Environment launcherEnvironment(Path home) {
+    public static Environment launcherEnvironment(Path home) {
         return Environment.of(Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")), home, home);
     }
 
@@ -91,7 +91,7 @@ public final class FakeToolkit {
         return path;
     }
 
-    RunSpec spec(String name, Path config, Map<String, String> knobs) {
+    public RunSpec spec(String name, Path config, Map<String, String> knobs) {
         Map<String, String> env = new HashMap<>();
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("PYTHONUNBUFFERED", "1");
@@ -102,7 +102,7 @@ public final class FakeToolkit {
                 dir.resolve("run.json"), dir, Map.of("config", config.getFileName().toString()));
     }
 
-    static RecoveryPolicy fastPolicy() {
+    public static RecoveryPolicy fastPolicy() {
         return new RecoveryPolicy(4, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMillis(10),
                 Duration.ofSeconds(10));
     }

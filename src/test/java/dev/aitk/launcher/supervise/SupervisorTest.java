@@ -1,5 +1,6 @@
 package dev.aitk.launcher.supervise;
 
+import dev.aitk.launcher.util.Redaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,11 @@
-package dev.aitk.launcher.supervise;
+package dev.aitk.launcher.diagnose;
 
+import dev.aitk.launcher.supervise.AttemptRecord;
+import dev.aitk.launcher.supervise.FailureKind;
+import dev.aitk.launcher.supervise.LineSplitter;
+import dev.aitk.launcher.supervise.LogWatcher;
+import dev.aitk.launcher.supervise.RunRecord;
+import dev.aitk.launcher.supervise.RunSnapshot;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;

@@ -1,5 +1,6 @@
-package dev.aitk.launcher.supervise;
+package dev.aitk.launcher.diagnose;
 
+import dev.aitk.launcher.supervise.FailureKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

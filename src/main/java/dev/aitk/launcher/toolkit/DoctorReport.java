@@ -1,4 +1,4 @@
-package dev.aitk.launcher.supervise;
+package dev.aitk.launcher.toolkit;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.aitk.launcher.supervise;
+package dev.aitk.launcher.toolkit;
 
 /**
  * What the toolkit's interpreter has, from one short probe: versions are null when the package is missing;

@@ -1,4 +1,4 @@
-package dev.aitk.launcher.supervise;
+package dev.aitk.launcher.util;
 
 import java.util.Locale;
 import java.util.Map;

@@ -1,5 +1,8 @@
-package dev.aitk.launcher.supervise;
+package dev.aitk.launcher.launch;
 
+import dev.aitk.launcher.supervise.AttemptRecord;
+import dev.aitk.launcher.supervise.Replanner;
+import dev.aitk.launcher.supervise.RunSpec;
 import dev.aitk.launcher.hardware.GpuInventory;
 import dev.aitk.launcher.plan.Choice;
 import dev.aitk.launcher.plan.DoesNotFitException;

@@ -1,7 +1,7 @@
-package dev.aitk.launcher.supervise;
+package dev.aitk.launcher.toolkit;
 
-import dev.aitk.launcher.supervise.DoctorReport.Check;
-import dev.aitk.launcher.supervise.DoctorReport.Status;
+import dev.aitk.launcher.toolkit.DoctorReport.Check;
+import dev.aitk.launcher.toolkit.DoctorReport.Status;
 import dev.aitk.launcher.util.ByteSize;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.LauncherException;

@@ -1,5 +1,12 @@
-package dev.aitk.launcher.supervise;
+package dev.aitk.launcher.launch;
 
+import dev.aitk.launcher.supervise.AttemptRecord;
+import dev.aitk.launcher.supervise.FailureKind;
+import dev.aitk.launcher.supervise.FakeToolkit;
+import dev.aitk.launcher.supervise.RunRecord;
+import dev.aitk.launcher.supervise.RunSpec;
+import dev.aitk.launcher.supervise.Supervisor;
+import dev.aitk.launcher.supervise.SupervisorListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aitk.launcher.hardware.GpuDetector;

@@ -1,4 +1,4 @@
-package dev.aitk.launcher.supervise;
+package dev.aitk.launcher.toolkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,7 @@
-package dev.aitk.launcher.supervise;
+package dev.aitk.launcher.launch;
 
+import dev.aitk.launcher.supervise.RunSpec;
+import dev.aitk.launcher.toolkit.ToolkitInstall;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

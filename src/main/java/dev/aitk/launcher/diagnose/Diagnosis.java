@@ -1,5 +1,6 @@
-package dev.aitk.launcher.supervise;
+package dev.aitk.launcher.diagnose;
 
+import dev.aitk.launcher.supervise.FailureKind;
 import java.util.List;
 
 /**

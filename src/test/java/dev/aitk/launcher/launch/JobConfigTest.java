@@ -1,4 +1,4 @@
-package dev.aitk.launcher.supervise;
+package dev.aitk.launcher.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
