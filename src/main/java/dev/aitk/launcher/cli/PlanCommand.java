@@ -9,13 +9,16 @@ import dev.aitk.launcher.plan.MemoryBreakdown;
 import dev.aitk.launcher.plan.MemoryBudget;
 import dev.aitk.launcher.plan.MemoryModel;
 import dev.aitk.launcher.plan.ModelVariant;
+import dev.aitk.launcher.plan.PhasePeak;
 import dev.aitk.launcher.plan.PlanRefusal;
 import dev.aitk.launcher.plan.PlanRequest;
 import dev.aitk.launcher.plan.Planner;
 import dev.aitk.launcher.plan.TrainingPlan;
+import dev.aitk.launcher.plan.TrainingSchedule;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -48,6 +51,10 @@ public final class PlanCommand extends BaseCommand {
     @Option(names = "--model", paramLabel = "VARIANT", description = "dev, kontext or flex2 (default: dev).")
     ModelVariant model = ModelVariant.DEV;
 
+    @Option(names = "--dataset", paramLabel = "DIR", description = "The training images: the batch is capped by "
+            + "ai-toolkit's buckets of them, and epochs are counted over them.")
+    Path dataset;
+
     @Mixin
     PlanPinOptions pins;
 
@@ -55,7 +62,7 @@ public final class PlanCommand extends BaseCommand {
     protected int execute() {
         GpuInventory inventory = services().gpuDetector()
                 .detect(gpuOptions.gpuMemory(), gpuOptions.gpus());
-        PlanRequest request = pins.request(model, services().env(), null);
+        PlanRequest request = pins.request(model, services().env(), dataset);
         PrintWriter out = services().out();
         TrainingPlan plan;
         try {
@@ -105,9 +112,19 @@ public final class PlanCommand extends BaseCommand {
         row(out, "cuda_context", m.cudaContextGib(), "");
         row(out, "margin", m.marginGib(), "");
         row(out, "total", m.totalGib(), " of " + Decimals.fixed(b.cardTotalGib(), 1));
+        wrap(out, "Fit: " + plan.peakFit().sentence(), "");
+        StringBuilder phases = new StringBuilder("Each phase's peak:");
+        for (PhasePeak p : plan.prediction().phases()) {
+            phases.append(' ').append(p.description()).append(' ').append(gib(p.peakGib())).append(',');
+        }
+        wrap(out, phases.substring(0, phases.length() - 1), "");
         out.println();
-        wrap(out, "Speed: " + Decimals.fixed(plan.prediction().stepSeconds(), 2) + " s/step, "
-                + Decimals.fixed(plan.prediction().samplesPerSecond(), 2) + " samples/s, effective batch "
+        TrainingSchedule t = plan.schedule();
+        wrap(out, "Training: " + t.steps() + " steps of " + plan.effectiveBatch() + " = " + t.samples() + " samples"
+                + (t.epochs() == null ? "" : ", " + Decimals.fixed(t.epochs(), 1) + " epochs") + ", about "
+                + t.totalTime() + " (" + t.budget() + ")", "");
+        wrap(out, "Speed: " + Decimals.fixed(plan.prediction().stepSeconds(), 2) + " s/batch, "
+                + Decimals.fixed(t.samplesPerSecond(), 2) + " samples/s, effective batch "
                 + plan.effectiveBatch() + " (mean over " + plan.settings().resolutionsPx() + " px)", "");
         wrap(out, "Layout: " + plan.layout().mode().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " on GPU "
                 + plan.layout().gpuIndices() + " (CUDA_VISIBLE_DEVICES=" + plan.layout().cudaVisibleDevices() + ")", "");

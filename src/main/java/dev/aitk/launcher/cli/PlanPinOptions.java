@@ -1,6 +1,7 @@
 package dev.aitk.launcher.cli;
 
 import dev.aitk.launcher.images.DatasetFiles;
+import dev.aitk.launcher.plan.DatasetShape;
 import dev.aitk.launcher.plan.ModelVariant;
 import dev.aitk.launcher.plan.PlanRequest;
 import dev.aitk.launcher.plan.TransformerShape;
@@ -40,18 +41,26 @@ public final class PlanPinOptions {
             description = "Samples per LoRA update; the plan accumulates gradients to keep it.")
     Integer effectiveBatch;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Training steps (the plan's train.steps).")
+    @Option(names = "--steps", paramLabel = "N", converter = PositiveIntConverter.class,
+            description = "Training length in steps at batch 1 (or at the pinned --batch-size/--effective-batch); "
+                    + "the plan keeps those samples and scales train.steps with the batch it picks. Default: the "
+                    + "template's steps.")
     Integer steps;
+
+    @Option(names = "--epochs", paramLabel = "N", converter = PositiveIntConverter.class,
+            description = "Training length in passes over the --dataset (every image at every resolution).")
+    Integer epochs;
 
     @Option(names = "--jobs", paramLabel = "N", converter = PositiveIntConverter.class,
             description = "Independent jobs to place, one per GPU (default 1).")
     int jobs = 1;
 
-    /** The plan request for {@code model}; a dataset's image count (when it can be read) caps the batch. */
+    /** The plan request for {@code model}; a dataset's images (when they can be read) cap the batch and count epochs. */
     PlanRequest request(ModelVariant model, Environment env, Path dataset) {
+        Integer images = dataset == null ? null : DatasetFiles.countTrainingImages(env.resolve(dataset));
         return new PlanRequest(model == null ? ModelVariant.DEV : model,
                 transformerConfig == null ? null : TransformerShape.fromConfigJson(env.resolve(transformerConfig)),
-                resolutions, batchSize, quantize, gradientCheckpointing, rank, optimizer, effectiveBatch, steps, null, jobs,
-                dataset == null ? null : DatasetFiles.countTrainingImages(env.resolve(dataset)));
+                resolutions, batchSize, quantize, gradientCheckpointing, rank, optimizer, effectiveBatch, steps, epochs,
+                null, null, jobs, images == null ? null : DatasetShape.ofCount(images), null);
     }
 }

@@ -37,6 +37,15 @@ public record GpuInventory(List<GpuInfo> gpus, Source gpuSource, HostInfo host, 
         return !gpus.isEmpty() && gpus.stream().allMatch(GpuInfo::memoryKnown);
     }
 
+    /**
+     * This inventory with GPU {@code index}'s total memory set to {@code totalMib} (what an out-of-memory message
+     * says the card really holds), as --gpu-memory would set it.
+     */
+    public GpuInventory withTotalMib(int index, long totalMib) {
+        List<GpuInfo> changed = gpus.stream().map(g -> g.index() == index ? g.withFlagMemory(totalMib) : g).toList();
+        return new GpuInventory(changed, gpuSource, host, notes, tried);
+    }
+
     /** This inventory, or exit 7 with what was tried when no GPU was found and no flags described one. */
     public GpuInventory requireGpus() {
         if (isEmpty()) {

@@ -53,10 +53,8 @@ public final class PlannedJobs implements JobPlanner {
             case ONE_JOB_PER_GPU -> "one job per GPU on GPUs ";
         };
         notes.add(mode + layout.cudaVisibleDevices() + ": " + layout.reason());
-        notes.add(String.format(Locale.ROOT, "predicted peak %.1f GiB per GPU (%.1f GiB usable of %.0f GiB), "
-                        + "%.2f samples/s, %.2f s per step", plan.prediction().memory().totalGib(),
-                plan.budget().usableGib(), plan.budget().cardTotalGib(), plan.prediction().samplesPerSecond(),
-                plan.prediction().stepSeconds()));
+        notes.add(plan.peakFit().sentence() + String.format(Locale.ROOT, "; %.2f samples/s, %s for %d steps",
+                plan.schedule().samplesPerSecond(), plan.schedule().totalTime(), plan.schedule().steps()));
         notes.addAll(plan.notes());
         return new JobPlan(jobs, notes);
     }

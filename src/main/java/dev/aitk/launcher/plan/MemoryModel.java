@@ -72,9 +72,22 @@ public final class MemoryModel {
         if (s.batchSize() < 1 || s.resolutionsPx().isEmpty() || s.rank() < 1) {
             throw new IllegalArgumentException("batch size, rank and at least one resolution are needed: " + s);
         }
-        List<Phase> phases = phases(s, budget, splitGpus);
-        Phase peak = phases.get(0);
-        for (Phase p : phases) {
+        List<PhasePeak> perGpu = phases(s, budget, splitGpus);
+        List<PhasePeak> phases = new ArrayList<>();
+        for (Phase phase : Phase.values()) {
+            PhasePeak fullest = null;
+            for (PhasePeak p : perGpu) {
+                if (p.phase() == phase && (fullest == null || p.memory().totalGib() > fullest.memory().totalGib())) {
+                    fullest = p;
+                }
+            }
+            if (fullest != null) {
+                phases.add(PhasePeak.of(phase, rounded(fullest.memory())));
+            }
+        }
+        // The first phase in the run's order wins a tie, as ai-toolkit reaches it first.
+        PhasePeak peak = perGpu.get(0);
+        for (PhasePeak p : perGpu) {
             if (p.memory().totalGib() > peak.memory().totalGib() + 1e-12) {
                 peak = p;
             }
@@ -84,19 +97,22 @@ public final class MemoryModel {
             step += StepTime.seconds(c, s, shape, res);
         }
         step = step / s.resolutionsPx().size() * (splitGpus > 1 ? SPLIT_SLOWDOWN : 1);
-        MemoryBreakdown m = peak.memory();
-        return new Prediction(MemoryBreakdown.of(Decimals.round(m.transformerWeightsGib(), 3),
+        return new Prediction(rounded(peak.memory()), Decimals.round(step, 4), Decimals.round(s.batchSize() / step, 4),
+                peak.phase().description(), phases);
+    }
+
+    private static MemoryBreakdown rounded(MemoryBreakdown m) {
+        return MemoryBreakdown.of(Decimals.round(m.transformerWeightsGib(), 3),
                 Decimals.round(m.loraAndOptimizerGib(), 3), Decimals.round(m.activationsGib(), 3),
                 Decimals.round(m.textEncodersGib(), 3), Decimals.round(m.vaeGib(), 3), m.cudaContextGib(),
-                m.marginGib()), Decimals.round(step, 4), Decimals.round(s.batchSize() / step, 4), peak.name());
+                m.marginGib());
     }
 
-    /** One moment of the run and its memory on the fullest GPU. */
-    record Phase(String name, MemoryBreakdown memory) {
-    }
-
-    /** Every phase whose peak could be the run's: the training step, loading the encoders, quantizing. */
-    List<Phase> phases(TrainingSettings s, MemoryBudget budget, int splitGpus) {
+    /**
+     * Every phase whose peak could be the run's, on each GPU (GPU 0 first; with the blocks split, one more
+     * entry per phase for the other GPUs): the training step, loading the encoders, caching, quantizing.
+     */
+    List<PhasePeak> phases(TrainingSettings s, MemoryBudget budget, int splitGpus) {
         TransformerShape shape = s.shape() == null ? TransformerShape.defaultFor(s.model()) : s.shape();
         int maxRes = 0;
         for (int res : s.resolutionsPx()) {
@@ -132,27 +148,27 @@ public final class MemoryModel {
         }
         double ctx = budget.cudaContextGib();
         double margin = budget.marginGib();
-        List<Phase> phases = new ArrayList<>();
+        List<PhasePeak> phases = new ArrayList<>();
         double[] shares = splitGpus > 1 ? new double[] {f0, fOther} : new double[] {1};
         for (int gpu = 0; gpu < shares.length; gpu++) {
             double f = shares[gpu];
             // Text encoders, VAE and embedders stay on GPU 0 when the blocks are split.
             double here = gpu == 0 ? 1 : 0;
-            phases.add(new Phase("training step", MemoryBreakdown.of(weights * f, loraGib * f,
+            phases.add(PhasePeak.of(Phase.TRAINING_STEP, MemoryBreakdown.of(weights * f, loraGib * f,
                     c.workspaceGib() + blockActivations * f, trainEncoders * here, trainVae * here, ctx, margin)));
             // ai-toolkit's FLUX loader (stable_diffusion_model.py, load_model) moves T5 to the GPU in bf16 and only
             // then quantizes it (quantize_te), next to the already placed transformer.
-            phases.add(new Phase("loading text encoders", MemoryBreakdown.of(weights * f, 0, c.workspaceGib(),
+            phases.add(PhasePeak.of(Phase.LOAD, MemoryBreakdown.of(weights * f, 0, c.workspaceGib(),
                     t5 * here, 0, ctx, margin)));
             // Caching latents and embeddings runs the VAE and the encoders beside the transformer and the LoRA,
             // one image at a time.
             double residentEncoders = (s.quantizeTextEncoder() ? T5_PARAMS * c.int8BytesPerParam() / GIB : t5) + clip;
-            phases.add(new Phase("caching latents and text embeddings", MemoryBreakdown.of(weights * f,
+            phases.add(PhasePeak.of(Phase.TEXT_ENCODER_CACHING, MemoryBreakdown.of(weights * f,
                     lora * LORA_WEIGHT_BYTES / GIB * f, c.workspaceGib(), residentEncoders * here,
                     (vaeResident + (s.cacheLatentsToDisk() ? encodeImage : 0)) * here, ctx, margin)));
             if (s.quantize() && !s.lowVram()) {
                 // Without low_vram the bf16 transformer goes to the GPU first and is quantized there.
-                phases.add(new Phase("quantizing the transformer", MemoryBreakdown.of(bf16Weights * f, 0,
+                phases.add(PhasePeak.of(Phase.QUANTIZE, MemoryBreakdown.of(bf16Weights * f, 0,
                         c.workspaceGib(), 0, 0, ctx, margin)));
             }
         }

@@ -41,10 +41,12 @@ final class PlanExplanation {
         choices.add(new Choice("model.quantize_te", s.quantizeTextEncoder(), quantizeTeReason(s, budget, layout),
                 false));
         choices.add(new Choice("model.low_vram", s.lowVram(), lowVramReason(s, budget, layout), false));
-        choices.add(new Choice("train.cache_text_embeddings", true, "each caption is encoded once, then ai-toolkit "
-                + "unloads T5 and CLIP (" + gib(MemoryModel.T5_PARAMS * 2 / MemoryModel.GIB + MemoryModel.CLIP_PARAMS
-                * 2 / MemoryModel.GIB) + ") for training", false));
-        choices.add(new Choice("train.unload_text_encoder", false, "cache_text_embeddings already unloads them; "
+        choices.add(new Choice("train.cache_text_embeddings", s.cacheTextEmbeddings(), s.cacheTextEmbeddings()
+                ? "each caption is encoded once, then ai-toolkit unloads T5 and CLIP (" + gib(MemoryModel.T5_PARAMS * 2
+                / MemoryModel.GIB + MemoryModel.CLIP_PARAMS * 2 / MemoryModel.GIB) + ") for training"
+                : s.model().noTextEmbeddingCacheReason() + "; T5 and CLIP stay on the GPU", false));
+        choices.add(new Choice("train.unload_text_encoder", false, (s.cacheTextEmbeddings()
+                ? "cache_text_embeddings already unloads them; " : "kept off: ")
                 + "unload_text_encoder alone trains on the trigger word only, ignoring captions", false));
         choices.add(new Choice("datasets[*].cache_latents_to_disk", true, "each image is encoded once: no VAE encode "
                 + "peak or time in the training step", false));
@@ -52,10 +54,22 @@ final class PlanExplanation {
                 r.resolutionsPx() != null));
         choices.add(new Choice("model.split_model_over_gpus", layout.mode() == GpuLayout.Mode.SPLIT_MODEL,
                 layout.reason(), false));
-        if (r.steps() != null) {
-            choices.add(new Choice("train.steps", r.steps(), "as asked", true));
+        TrainingSchedule schedule = TrainingBudget.schedule(r, s, p, accumulation);
+        choices.add(new Choice("train.steps", schedule.steps(), stepsReason(r, s, schedule), r.steps() != null));
+        return new TrainingPlan(s, accumulation, layout, p, schedule, budget, true, choices, notes, r);
+    }
+
+    private static String stepsReason(PlanRequest r, TrainingSettings s, TrainingSchedule t) {
+        String per = t.gradientAccumulation() > 1 ? "batch " + s.batchSize() + " x " + t.gradientAccumulation()
+                + " accumulated" : "batch " + s.batchSize();
+        String epochs = t.epochs() == null ? "" : ", " + Decimals.fixed(t.epochs(), 1) + " epochs";
+        String time = "; about " + t.totalTime() + " at " + Decimals.fixed(t.samplesPerSecond(), 2) + " samples/s";
+        boolean asAsked = r.steps() != null && r.epochs() == null && (r.batchSize() != null || r.effectiveBatch() != null);
+        if (asAsked) {
+            return "as asked (" + t.samples() + " samples at " + per + epochs + ")" + time;
         }
-        return new TrainingPlan(s, accumulation, layout, p, budget, true, choices, notes);
+        return t.samples() + " samples, the budget of " + t.budget() + ", at " + per + epochs
+                + ": train.steps scales with the batch so the run trains as much, not more" + time;
     }
 
     private static String batchReason(PlanRequest r, TrainingSettings s, Prediction p, Candidate.Alternatives a,
@@ -68,8 +82,12 @@ final class PlanExplanation {
             return speed + "; batch " + a.largestFitBatch() + " also fits but adds under 1% ("
                     + Decimals.fixed(a.largestFitSamplesPerSecond(), 2) + "), so the smaller one";
         }
-        if (a.firstMiss() == null && r.datasetImages() != null && s.batchSize() == r.datasetImages()) {
-            return speed + "; the dataset has " + r.datasetImages() + " images, so a larger batch would only repeat them";
+        DatasetShape.SmallestBucket bucket = SettingsSearch.smallestBucket(r, s.resolutionsPx());
+        if (a.firstMiss() == null && bucket != null && s.batchSize() == bucket.images()) {
+            return speed + "; " + (r.dataset().sizesKnown() ? "ai-toolkit's bucket " + bucket.bucket() + " at "
+                    + bucket.resolutionPx() + " px holds " + bucket.images() + " images"
+                    : "the dataset has " + bucket.images() + " images")
+                    + ", so a larger batch would only repeat them";
         }
         if (a.firstMiss() != null) {
             return "fastest that fits: " + speed + "; batch " + a.firstMissBatch() + " would peak at "

@@ -47,7 +47,8 @@ final class RefusalAdvice {
         List<String> pins = pinnedFlags(r);
         if (changes.isEmpty() && pins.size() > 1) {
             PlanRequest free = PlanRequest.of(r.model()).withShape(r.shape()).withSteps(r.steps())
-                    .withMemoryCapGib(r.memoryCapGib()).withJobs(r.jobs()).withDatasetImages(r.datasetImages());
+                    .withEpochs(r.epochs()).withBaseline(r.baseline()).withMemoryCapGib(r.memoryCapGib())
+                    .withJobs(r.jobs()).withDataset(r.dataset()).withOomLimits(r.oomLimits());
             tryChange(changes, free, true, "drop the pins " + String.join(", ", pins), budget);
         }
         if (gpus == 1 && r.model() == ModelVariant.DEV && search.search(r, budget, 2).fits()) {

@@ -42,6 +42,13 @@ final class RequestCheck {
         if (r.steps() != null && r.steps() < 1) {
             throw new LauncherException(ExitCode.USAGE, "steps must be at least 1 (e.g. --steps 2000)");
         }
+        if (r.epochs() != null && r.dataset() == null) {
+            throw new LauncherException(ExitCode.USAGE, "--epochs counts passes over the dataset, so it needs "
+                    + "--dataset DIR (a folder with images); or give the length in --steps");
+        }
+        if (r.epochs() != null && r.steps() != null) {
+            throw new LauncherException(ExitCode.USAGE, "--steps and --epochs both set the training length; give one");
+        }
         if (r.memoryCapGib() != null && !(r.memoryCapGib() > 0)) {
             throw new LauncherException(ExitCode.USAGE, "a memory cap must be more than 0 GiB");
         }

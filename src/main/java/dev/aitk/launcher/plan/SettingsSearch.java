@@ -54,8 +54,7 @@ final class SettingsSearch {
                 if (!quantize && !c.fits()) {
                     bf16Closest = c.prediction();
                 }
-                if (c.fits() && (best == null
-                        || c.prediction().samplesPerSecond() > best.prediction().samplesPerSecond() / TIE)) {
+                if (c.fits() && (best == null || rate(r, c) > rate(r, best) / TIE)) {
                     best = c;
                 }
                 if (!c.fits() && (closest == null || c.prediction().memory().totalGib()
@@ -83,7 +82,7 @@ final class SettingsSearch {
                 : new boolean[] {r.gradientCheckpointing()};
         for (boolean ckpt : ckpts) {
             int k = ckpt ? 0 : 1;
-            for (int batch : batches(r)) {
+            for (int batch : batches(r, res)) {
                 // Start-up knobs cost no training speed: try without them, then low_vram (quantized runs only),
                 // then an 8-bit T5, then both.
                 TrainingSettings s = null;
@@ -96,11 +95,11 @@ final class SettingsSearch {
                     }
                     s = settings(r, res, quantize, ckpt, batch, lowVram, quantizeTe);
                     p = model.predict(s, budget, splitGpus);
-                    if (budget.fits(p.memory())) {
+                    if (fits(r, budget, p)) {
                         break;
                     }
                 }
-                Candidate c = new Candidate(s, p, budget.fits(p.memory()), null);
+                Candidate c = new Candidate(s, p, fits(r, budget, p), null);
                 if (!c.fits()) {
                     if (closest == null || p.memory().totalGib() < closest.prediction().memory().totalGib()) {
                         closest = c;
@@ -110,7 +109,7 @@ final class SettingsSearch {
                     break;
                 }
                 largest[k] = c;
-                if (chosen[k] == null || p.samplesPerSecond() * TIE > chosen[k].prediction().samplesPerSecond()) {
+                if (chosen[k] == null || rate(r, c) * TIE > rate(r, chosen[k])) {
                     chosen[k] = c;
                 }
             }
@@ -119,8 +118,7 @@ final class SettingsSearch {
             return closest;
         }
         boolean pickOff = chosen[0] == null || (chosen[1] != null
-                && chosen[1].prediction().samplesPerSecond()
-                >= CHECKPOINTING_OFF_GAIN * chosen[0].prediction().samplesPerSecond());
+                && rate(r, chosen[1]) >= CHECKPOINTING_OFF_GAIN * rate(r, chosen[0]));
         int k = pickOff ? 1 : 0;
         Candidate other = chosen[1 - k];
         Candidate.Alternatives a = new Candidate.Alternatives(other == null ? null : other.prediction(),
@@ -131,15 +129,30 @@ final class SettingsSearch {
         return new Candidate(chosen[k].settings(), chosen[k].prediction(), true, a);
     }
 
-    private static List<Integer> batches(PlanRequest r) {
+    /** Whether a prediction fits the budget in every phase and keeps under what an out-of-memory failure capped. */
+    static boolean fits(PlanRequest r, MemoryBudget budget, Prediction p) {
+        return budget.fits(p.memory()) && r.oomLimits().allows(p);
+    }
+
+    /** New samples per second for the request's budget: what "fastest" means. */
+    private static double rate(PlanRequest r, Candidate c) {
+        return TrainingBudget.rate(r, c.settings(), c.prediction());
+    }
+
+    /** The batches to try: up to the pinned effective batch, an OOM's cap and the smallest useful bucket. */
+    private static List<Integer> batches(PlanRequest r, List<Integer> res) {
         List<Integer> out = new ArrayList<>();
         if (r.batchSize() != null) {
             out.add(r.batchSize());
             return out;
         }
         int max = r.effectiveBatch() == null ? MAX_BATCH : Math.min(MAX_BATCH, r.effectiveBatch());
-        if (r.datasetImages() != null) {
-            max = Math.min(max, r.datasetImages());
+        if (r.oomLimits().maxBatch() != null) {
+            max = Math.min(max, r.oomLimits().maxBatch());
+        }
+        DatasetShape.SmallestBucket cap = smallestBucket(r, res);
+        if (cap != null) {
+            max = Math.min(max, cap.images());
         }
         for (int b = 1; b <= max; b++) {
             if (r.effectiveBatch() == null || r.effectiveBatch() % b == 0) {
@@ -149,11 +162,16 @@ final class SettingsSearch {
         return out;
     }
 
+    /** The bucket that caps the batch at these resolutions, or null without a dataset. */
+    static DatasetShape.SmallestBucket smallestBucket(PlanRequest r, List<Integer> res) {
+        return r.dataset() == null ? null : r.dataset().smallestUsefulBucket(res, r.model().bucketDivisibility());
+    }
+
     private static TrainingSettings settings(PlanRequest r, List<Integer> res, boolean quantize, boolean ckpt,
                                              int batch, boolean lowVram, boolean quantizeTe) {
         return new TrainingSettings(r.model(), r.shapeOrDefault(), batch, res,
                 r.rank() == null ? PlanRequest.DEFAULT_RANK : r.rank(),
                 r.optimizer() == null ? PlanRequest.DEFAULT_OPTIMIZER : r.optimizer().toLowerCase(Locale.ROOT),
-                quantize, QTYPE, quantizeTe, ckpt, true, true, false, lowVram);
+                quantize, QTYPE, quantizeTe, ckpt, true, r.model().samplesWithCachedTextEmbeddings(), false, lowVram);
     }
 }

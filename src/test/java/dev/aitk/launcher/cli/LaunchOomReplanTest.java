@@ -35,7 +35,8 @@ class LaunchOomReplanTest {
         Path output = tmp.resolve("runs");
         String[] launch = {"launch", "--gpu-memory", "80GB", "--gpus", "1", "--dataset", data.toString(),
                 "--output", output.toString(), "--name", "oom_lora", "--toolkit-dir", kit.root.toString(),
-                "--python", kit.python, "--steps", "30", "--set", "save.save_every=10", "--no-prefetch"};
+                "--python", kit.python, "--set", "train.steps=30", "--set", "save.save_every=10", "--no-prefetch"};
+        // --set train.steps keeps 30 steps whatever batch is planned (--steps is a budget in samples, #11).
         CliRun cli = CliRun.in(tmp).env("HF_HOME", tmp.resolve("hf").toString());
 
         CliRun.Result dry = cli.run(concat(launch, "--dry-run", "--json"));

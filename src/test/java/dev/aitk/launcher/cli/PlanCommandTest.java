@@ -48,6 +48,47 @@ class PlanCommandTest {
     }
 
     @Test
+    void jsonCarriesEveryPhaseTheTrainingLengthAndTheFit() throws Exception {
+        CliRun.Result r = plan("--gpu-memory", "80GB", "--gpus", "1", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode plan = json(r).get("plan");
+        JsonNode phases = plan.get("prediction").get("phases");
+        assertThat(phases).isNotEmpty();
+        assertThat(phases.get(phases.size() - 1).get("phase").asText()).isEqualTo("training_step");
+        for (JsonNode p : phases) {
+            assertThat(p.get("memory").get("total").asDouble()).isPositive();
+            assertThat(p.get("peakGib").asDouble()).isLessThan(p.get("memory").get("total").asDouble());
+        }
+        JsonNode schedule = plan.get("schedule");
+        int batch = plan.get("settings").get("batchSize").asInt();
+        assertThat(schedule.get("steps").asInt() * batch).isBetween(2000, 2000 + batch - 1);
+        assertThat(schedule.get("totalSeconds").asDouble()).isPositive();
+        assertThat(schedule.get("totalTime").asText()).isNotBlank();
+        assertThat(schedule.get("samplesPerSecond").asDouble()).isPositive();
+        assertThat(plan.get("peakFit").get("usableGib").asDouble()).isEqualTo(plan.get("budget").get("usableGib").asDouble());
+        assertThat(plan.get("peakFit").get("peakGib").asDouble()).isEqualTo(plan.get("prediction").get("peakGib").asDouble());
+    }
+
+    @Test
+    void epochsOverADatasetSetTheSteps() throws Exception {
+        Path data = Files.createDirectories(home.resolve("data"));
+        for (int i = 0; i < 10; i++) {
+            Files.write(data.resolve("img" + i + ".png"), new byte[] {1});
+        }
+        CliRun.Result r = plan("--gpu-memory", "48GB", "--dataset", data.toString(), "--epochs", "5",
+                "--resolution", "512", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode schedule = json(r).get("plan").get("schedule");
+        assertThat(schedule.get("samples").asInt()).isEqualTo(50);
+        assertThat(schedule.get("epochs").asDouble()).isEqualTo(5.0);
+        CliRun.Result human = plan("--gpu-memory", "48GB", "--dataset", data.toString(), "--epochs", "5");
+        assertThat(human.out()).contains("Training: ").contains("5.0 epochs").contains("Fit: peak ");
+        CliRun.Result noData = plan("--gpu-memory", "48GB", "--epochs", "5");
+        assertThat(noData.exitCode()).isEqualTo(2);
+        assertThat(noData.err()).contains("needs --dataset");
+    }
+
+    @Test
     void twoEightyGbCardsPlanOneJobAndSayWhatTheSecondCardIsFor() throws Exception {
         CliRun.Result r = plan("--gpu-memory", "80GB", "--gpus", "2", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
