@@ -1,3 +1,4 @@
+import dev.aitk.launcher.supervise.RecoveryDecision;
 import dev.aitk.launcher.supervise.Replanner;
 import dev.aitk.launcher.supervise.RecoveryPolicy;
 import dev.aitk.launcher.supervise.RunRecord;
@@ -24,7 +25,9 @@ public final class SuperviseBench {
                 out.resolve("run.json"), out, null);
         long start = System.nanoTime();
         RunRecord r = new Supervisor(env, Clock.systemUTC(), SupervisorListener.SILENT)
-                .run(spec, RecoveryPolicy.defaults().withMaxAttempts(1), Replanner.none());
+                .run(spec, RecoveryPolicy.defaults().withMaxAttempts(1),
+                        new RecoveryDecision(RecoveryPolicy.defaults().retryBackoff(), Replanner.none(),
+                                java.util.Map.of()));
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(-1.0);
         System.out.printf("supervised %s in %.3f s, launcher CPU %.2f s, exit %d, last step %s%n", r.status(), seconds,

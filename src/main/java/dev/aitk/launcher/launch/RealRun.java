@@ -12,6 +12,8 @@ import dev.aitk.launcher.supervise.GpuMemorySampler;
 import dev.aitk.launcher.toolkit.InterpreterProbe;
 import dev.aitk.launcher.supervise.ParallelRuns;
 import dev.aitk.launcher.toolkit.PythonReport;
+import dev.aitk.launcher.supervise.Recovery;
+import dev.aitk.launcher.supervise.RecoveryDecision;
 import dev.aitk.launcher.supervise.RecoveryPolicy;
 import dev.aitk.launcher.supervise.Replanner;
 import dev.aitk.launcher.supervise.RunRecord;
@@ -199,11 +201,12 @@ public final class RealRun {
     public List<RunRecord> run(InstalledToolkit toolkit, List<Job> jobs, RecoveryPolicy policy, Reporter reporter)
             throws InterruptedException {
         List<RunSpec> specs = new ArrayList<>();
-        List<Replanner> replanners = new ArrayList<>();
+        List<Recovery> recoveries = new ArrayList<>();
         for (Job job : jobs) {
             specs.add(RunSpecs.forConfig(toolkit.install(), job.configFile(), job.name(), job.trainingFolder(),
                     job.childEnvironment(), job.plan()));
-            replanners.add(job.replanner() == null ? Replanner.none() : job.replanner());
+            recoveries.add(new RecoveryDecision(policy.retryBackoff(),
+                    job.replanner() == null ? Replanner.none() : job.replanner(), ChildEnvironment.fastDownloadOff()));
         }
         boolean single = specs.size() == 1;
         List<GpuMemorySampler> samplers = Collections.synchronizedList(new ArrayList<>());
@@ -217,7 +220,7 @@ public final class RealRun {
         List<RunRecord> records;
         StopSignals signals = StopSignals.install(runs.supervisors());
         try {
-            records = runs.run(specs, policy, replanners);
+            records = runs.run(specs, policy, recoveries);
         } finally {
             signals.close();
             samplers.forEach(GpuMemorySampler::close);

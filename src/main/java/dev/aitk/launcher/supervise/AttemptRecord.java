@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * One start of run.py: when, how it ended ({@code cause} null when it finished), what the supervisor did
- * next and why. {@code environmentChanges} are the variables this attempt changed against the previous one
+ * next and why. {@code lastLoss} is the newest loss the training bar showed. {@code environmentChanges} are
+ * the variables this attempt changed against the previous one
  * (e.g. the fast download path turned off); {@code traceback} is the last one it printed, kept whole.
  */
 public record AttemptRecord(
@@ -20,6 +21,7 @@ public record AttemptRecord(
         Long lastStep,
         Long totalSteps,
         Double secondsPerStep,
+        Double lastLoss,
         int oomSkippedBatches,
         String startReason,
         Map<String, String> environmentChanges,
@@ -37,12 +39,13 @@ public record AttemptRecord(
 
     AttemptRecord withLogFile(String path) {
         return new AttemptRecord(number, startedAt, endedAt, exitCode, cause, detail, path, resumedFromStep, lastStep,
-                totalSteps, secondsPerStep, oomSkippedBatches, startReason, environmentChanges, nextAction, traceback);
+                totalSteps, secondsPerStep, lastLoss, oomSkippedBatches, startReason, environmentChanges, nextAction,
+                traceback);
     }
 
     AttemptRecord withNextAction(String action) {
         return new AttemptRecord(number, startedAt, endedAt, exitCode, cause, detail, logFile, resumedFromStep,
-                lastStep, totalSteps, secondsPerStep, oomSkippedBatches, startReason, environmentChanges, action,
-                traceback);
+                lastStep, totalSteps, secondsPerStep, lastLoss, oomSkippedBatches, startReason, environmentChanges,
+                action, traceback);
     }
 }

@@ -30,8 +30,8 @@ public final class ParallelRuns {
         supervisors.forEach(s -> s.requestStop(reason));
     }
 
-    /** Runs {@code specs[i]} under {@code supervisors[i]}; returns the records in the same order. */
-    public List<RunRecord> run(List<RunSpec> specs, RecoveryPolicy policy, List<Replanner> replanners)
+    /** Runs {@code specs[i]} under {@code supervisors[i]} as {@code recoveries[i]} decides; records in that order. */
+    public List<RunRecord> run(List<RunSpec> specs, RecoveryPolicy policy, List<Recovery> recoveries)
             throws InterruptedException {
         RunRecord[] records = new RunRecord[specs.size()];
         RuntimeException[] failures = new RuntimeException[specs.size()];
@@ -40,7 +40,7 @@ public final class ParallelRuns {
             int n = i;
             Thread t = new Thread(() -> {
                 try {
-                    records[n] = supervisors.get(n).run(specs.get(n), policy, replanners.get(n));
+                    records[n] = supervisors.get(n).run(specs.get(n), policy, recoveries.get(n));
                 } catch (RuntimeException e) {
                     failures[n] = e;
                     requestStop("another run failed to start: " + e.getMessage());

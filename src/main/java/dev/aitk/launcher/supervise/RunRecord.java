@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * run.json, written beside the checkpoints after every attempt: the plan, every attempt with its cause and
- * recovery, the final checkpoint, steps done and throughput. The environment has secrets redacted.
+ * recovery, the final checkpoint, steps done, throughput and the newest loss. The environment has secrets redacted.
  * {@code command} is what was asked for; {@code childCommand} the exact argv started (setsid and the
  * parent-death shim in front of run.py).
  * {@code status} is "running", "succeeded", "failed" or "interrupted".
@@ -29,6 +29,7 @@ public record RunRecord(
         Long stepsDone,
         Long totalSteps,
         Double secondsPerStep,
+        Double lastLoss,
         String startedAt,
         String endedAt) {
 

@@ -156,9 +156,6 @@ public final class ChildEnvironment {
         return off;
     }
 
-    public static boolean isFastDownloadOff(Map<String, String> environment) {
-        return fastDownloadOff().entrySet().stream().allMatch(e -> e.getValue().equals(environment.get(e.getKey())));
-    }
 
     /** The variables the launcher sets or passes on, with reasons (secrets included; print {@link #redacted()}). */
     public List<Variable> variables() {

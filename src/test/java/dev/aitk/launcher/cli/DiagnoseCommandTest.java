@@ -83,12 +83,12 @@ class DiagnoseCommandTest {
     void explainsARunRecord() throws IOException {
         AttemptRecord oom = new AttemptRecord(1, "2026-01-01T00:00:00Z", "2026-01-01T00:10:00Z", 1,
                 FailureKind.OUT_OF_MEMORY, "torch.OutOfMemoryError: CUDA out of memory", "/o/log.1.txt", null, 260L,
-                2000L, 1.2, 0, "first start", Map.of(), "re-planned smaller (batch 4 -> 2)", List.of());
+                2000L, 1.2, null, 0, "first start", Map.of(), "re-planned smaller (batch 4 -> 2)", List.of());
         AttemptRecord done = new AttemptRecord(2, "2026-01-01T00:10:00Z", "2026-01-01T01:00:00Z", 0, null, "finished",
-                "/o/log.txt", 250L, 2000L, 2000L, 1.4, 0, "re-planned", Map.of(), null, List.of());
+                "/o/log.txt", 250L, 2000L, 2000L, 1.4, 0.12, 0, "re-planned", Map.of(), null, List.of());
         RunRecord record = new RunRecord("my_lora", "succeeded", 0, null, "training finished", null,
                 List.of("python", "run.py", "c.yaml"), List.of(), "/tk", Map.of(), "/o", null, List.of(oom, done),
-                "/o/my_lora.safetensors", 2000L, 2000L, 1.4, "2026-01-01T00:00:00Z", "2026-01-01T01:00:00Z");
+                "/o/my_lora.safetensors", 2000L, 2000L, 1.4, 0.12, "2026-01-01T00:00:00Z", "2026-01-01T01:00:00Z");
         Files.writeString(tmp.resolve("run.json"), Json.write(record));
 
         CliRun.Result r = CliRun.in(tmp).run("diagnose", "run.json");

@@ -69,7 +69,7 @@ class PlanningReplannerTest {
 
         RunRecord record = new Supervisor(FakeToolkit.launcherEnvironment(tmp), Clock.systemUTC(),
                 SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy().withMaxAttempts(8),
-                new PlanningReplanner(planner, inventory, request, first, writer));
+                FakeToolkit.recovery(new PlanningReplanner(planner, inventory, request, first, writer)));
 
         assertThat(record.exit()).as(record.attempts().stream().map(AttemptRecord::nextAction).toList() + " / first batch " + firstBatch).isEqualTo(ExitCode.OK);
         AttemptRecord oom = record.attempts().get(0);
@@ -91,7 +91,7 @@ class PlanningReplannerTest {
                 (failed, plan, attempt) -> tmp.resolve("never.yaml"));
         RunSpec spec = new RunSpec("x", List.of("python", "run.py", "c.yaml"), tmp, Map.of(), tmp, null, tmp, first);
         AttemptRecord oom = new AttemptRecord(1, null, null, 1, FailureKind.OUT_OF_MEMORY, "oom", null, null, 120L,
-                1000L, null, 0, "first start", Map.of(), null, List.of());
+                1000L, null, null, 0, "first start", Map.of(), null, List.of());
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
             for (int i = 0; i < 30; i++) {

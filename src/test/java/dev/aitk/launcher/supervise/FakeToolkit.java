@@ -107,6 +107,12 @@ public final class FakeToolkit {
                 Duration.ofSeconds(10));
     }
 
+    /** The launcher's recovery with the fast policy's backoff, every fast-download switch and {@code replanner}. */
+    public static Recovery recovery(Replanner replanner) {
+        return new RecoveryDecision(fastPolicy().retryBackoff(), replanner, Map.of("HF_HUB_ENABLE_HF_TRANSFER", "0",
+                "HF_XET_HIGH_PERFORMANCE", "0", "HF_HUB_DISABLE_XET", "1"));
+    }
+
     public static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
     }

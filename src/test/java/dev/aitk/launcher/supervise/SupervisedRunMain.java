@@ -25,7 +25,7 @@ public final class SupervisedRunMain {
         StopSignals signals = StopSignals.install(supervisor);
         try {
             record = supervisor.run(spec, RecoveryPolicy.defaults().withGracePeriod(Duration.ofSeconds(5)),
-                    Replanner.none());
+                    FakeToolkit.recovery(Replanner.none()));
         } finally {
             signals.close();
         }

@@ -49,13 +49,17 @@ class SupervisorTest {
         });
     }
 
+    private static Recovery noReplanning() {
+        return FakeToolkit.recovery(Replanner.none());
+    }
+
     @Test
     void aRunThatWorksFinishesWithTheLoraAndARecord() throws Exception {
         FakeToolkit kit = FakeToolkit.in(tmp);
         Path config = kit.config("lora.yaml", "my_lora", 1, 30, 10);
         RunSpec spec = kit.spec("my_lora", config, Map.of());
 
-        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), Replanner.none());
+        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), noReplanning());
 
         assertThat(record.exit()).isEqualTo(ExitCode.OK);
         assertThat(record.status()).isEqualTo("succeeded");
@@ -63,6 +67,8 @@ class SupervisorTest {
         assertThat(record.stepsDone()).isEqualTo(30L);
         assertThat(record.totalSteps()).isEqualTo(30L);
         assertThat(record.secondsPerStep()).isPositive();
+        assertThat(record.lastLoss()).as("the newest loss of the training bar").isPositive();
+        assertThat(record.attempts().get(0).lastLoss()).isEqualTo(record.lastLoss());
         assertThat(record.finalCheckpoint()).endsWith("my_lora.safetensors");
         assertThat(Path.of(record.finalCheckpoint())).exists();
         JsonNode onDisk = Json.mapper().readTree(spec.recordFile().toFile());
@@ -94,7 +100,8 @@ class SupervisorTest {
             }
         };
 
-        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), replanner);
+        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(),
+                FakeToolkit.recovery(replanner));
 
         assertThat(record.exit()).isEqualTo(ExitCode.OK);
         assertThat(record.attempts()).hasSize(2);
@@ -120,7 +127,7 @@ class SupervisorTest {
         Path config = kit.config("lora.yaml", "oom2", 4, 20, 10);
         RunSpec spec = kit.spec("oom2", config, Map.of("FAKE_AITK_OOM_ABOVE_BATCH", "1"));
 
-        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), Replanner.none());
+        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), noReplanning());
 
         assertThat(record.exit()).isEqualTo(ExitCode.TRAINING_FAILED);
         assertThat(record.attempts()).hasSize(1);
@@ -135,7 +142,7 @@ class SupervisorTest {
         RunSpec spec = kit.spec("dl_lora", config, Map.of("FAKE_AITK_FAIL_DOWNLOAD", "hf_transfer",
                 "HF_HUB_ENABLE_HF_TRANSFER", "1"));
 
-        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), Replanner.none());
+        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), noReplanning());
 
         assertThat(record.exit()).isEqualTo(ExitCode.OK);
         assertThat(record.attempts()).extracting(AttemptRecord::cause)
@@ -151,7 +158,7 @@ class SupervisorTest {
         RunSpec spec = kit.spec("net_lora", config, Map.of("FAKE_AITK_FAIL_DOWNLOAD", "network",
                 "FAKE_AITK_STATE_DIR", tmp.resolve("state").toString()));
 
-        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), Replanner.none());
+        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), noReplanning());
 
         assertThat(record.exit()).isEqualTo(ExitCode.OK);
         assertThat(record.attempts().get(0).cause()).isEqualTo(FailureKind.NETWORK_ERROR);
@@ -164,7 +171,7 @@ class SupervisorTest {
         Path config = kit.config("lora.yaml", "gated", 1, 10, 5);
         RunSpec spec = kit.spec("gated", config, Map.of("FAKE_AITK_GATED", "1", "HF_TOKEN", "hf_secretvalue123"));
 
-        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), Replanner.none());
+        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), noReplanning());
 
         assertThat(record.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
         assertThat(record.attempts()).hasSize(1);
@@ -194,7 +201,7 @@ class SupervisorTest {
         });
         stopper.start();
 
-        RunRecord record = supervisor.run(spec, FakeToolkit.fastPolicy(), Replanner.none());
+        RunRecord record = supervisor.run(spec, FakeToolkit.fastPolicy(), noReplanning());
 
         long[] tree = FakeToolkit.awaitPids(pids, Duration.ofSeconds(1));
         assertThat(record.exit()).isEqualTo(ExitCode.INTERRUPTED);
@@ -222,7 +229,7 @@ class SupervisorTest {
         stopper.start();
 
         RunRecord record = supervisor.run(spec, FakeToolkit.fastPolicy().withGracePeriod(Duration.ofMillis(500)),
-                Replanner.none());
+                noReplanning());
 
         assertThat(record.exit()).isEqualTo(ExitCode.INTERRUPTED);
         assertThat(FakeToolkit.awaitGone(FakeToolkit.awaitPids(pids, Duration.ofSeconds(1)), Duration.ofSeconds(5)))
@@ -246,7 +253,7 @@ class SupervisorTest {
             }
         });
 
-        RunRecord record = holder[0].run(spec, FakeToolkit.fastPolicy(), Replanner.none());
+        RunRecord record = holder[0].run(spec, FakeToolkit.fastPolicy(), noReplanning());
 
         assertThat(record.exit()).isEqualTo(ExitCode.INTERRUPTED);
         Path checkpoint = kit.output.resolve("saver/saver_000000005.safetensors");
@@ -264,7 +271,7 @@ class SupervisorTest {
         RunSpec spec = kit.spec("stall", config, Map.of("FAKE_AITK_HANG_AT_STEP", "3"));
 
         RunRecord record = supervisor(SupervisorListener.SILENT).run(spec,
-                FakeToolkit.fastPolicy().withMaxAttempts(1).withStallTimeout(Duration.ofSeconds(1)), Replanner.none());
+                FakeToolkit.fastPolicy().withMaxAttempts(1).withStallTimeout(Duration.ofSeconds(1)), noReplanning());
 
         assertThat(record.exit()).isEqualTo(ExitCode.TRAINING_FAILED);
         assertThat(record.cause()).isEqualTo(FailureKind.STALLED);
@@ -279,7 +286,7 @@ class SupervisorTest {
         Path config = kit.config("lora.yaml", "nan", 1, 100000, 1000);
         RunSpec spec = kit.spec("nan", config, Map.of("FAKE_AITK_NAN_AT_STEP", "5", "FAKE_AITK_STEP_SECONDS", "0.02"));
 
-        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), Replanner.none());
+        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), noReplanning());
 
         assertThat(record.exit()).isEqualTo(ExitCode.TRAINING_FAILED);
         assertThat(record.cause()).isEqualTo(FailureKind.NAN_LOSS);
@@ -293,7 +300,7 @@ class SupervisorTest {
         Path config = kit.config("lora.yaml", "crash", 1, 100, 50);
         RunSpec spec = kit.spec("crash", config, Map.of("FAKE_AITK_EXIT_AFTER_STEP", "3"));
 
-        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), Replanner.none());
+        RunRecord record = supervisor(SupervisorListener.SILENT).run(spec, FakeToolkit.fastPolicy(), noReplanning());
 
         assertThat(record.exit()).isEqualTo(ExitCode.TRAINING_FAILED);
         assertThat(record.cause()).isEqualTo(FailureKind.CRASHED);
@@ -316,7 +323,7 @@ class SupervisorTest {
             }
         });
 
-        RunRecord record = supervisor.run(spec, FakeToolkit.fastPolicy(), Replanner.none());
+        RunRecord record = supervisor.run(spec, FakeToolkit.fastPolicy(), noReplanning());
 
         assertThat(record.exit()).isEqualTo(ExitCode.OK);
         assertThat(Files.size(spec.logDirectory().resolve("log.txt"))).isGreaterThan(10L * 1024 * 1024);
@@ -348,7 +355,7 @@ class SupervisorTest {
         long start = System.nanoTime();
 
         RunRecord record = supervisor.run(spec, FakeToolkit.fastPolicy().withGracePeriod(Duration.ofMinutes(5)),
-                Replanner.none());
+                noReplanning());
 
         assertThat(record.exit()).isEqualTo(ExitCode.INTERRUPTED);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("far less than the 5 min grace period")

@@ -1,0 +1,245 @@
+package dev.aitk.launcher.supervise;
+
+import dev.aitk.launcher.util.Environment;
+import dev.aitk.launcher.util.Executables;
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.LauncherException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One start of run.py: moves the previous log aside, starts the child behind setsid and the parent-death shim,
+ * pumps its output into the log and the watcher, and checks a few times a second whether to end it early (a
+ * stop was asked for, the loss became NaN, run.py reported its error but did not exit, no output for the stall
+ * timeout). Then judges how it ended.
+ *
+ * <p>The child is started with plain {@link ProcessBuilder} and {@code redirectErrorStream(true)} rather
+ * than zt-exec: the supervisor needs the raw merged byte stream on its own reader thread (tqdm's {@code \r}
+ * updates, bounded lines) and the child's pid for group signals, which a line-oriented pump would hide.
+ * The child is started from the calling thread, which lives for the whole attempt: Linux ties the
+ * parent-death signal to the thread that forked the child.
+ */
+final class AttemptRunner {
+    private static final int MAX_LINE_BYTES = 16 * 1024;
+    private static final long POLL_MILLIS = 200;
+
+    private final Environment launcherEnvironment;
+    private final Clock clock;
+    private final SupervisorListener listener;
+    private final StopRequest stop;
+    private final GracefulStop stopper;
+    private volatile List<String> lastChildCommand = List.of();
+
+    AttemptRunner(Environment launcherEnvironment, Clock clock, SupervisorListener listener, StopRequest stop) {
+        this.launcherEnvironment = launcherEnvironment;
+        this.clock = clock;
+        this.listener = listener;
+        this.stop = stop;
+        this.stopper = new GracefulStop(stop, listener);
+    }
+
+    /** The exact argv of the newest start (setsid and the shim in front of run.py). */
+    List<String> lastChildCommand() {
+        return lastChildCommand;
+    }
+
+    /**
+     * Runs attempt {@code n} of {@code spec} to its end. {@code earlier} attempts get their log path updated when
+     * their log.txt is moved aside.
+     */
+    AttemptRecord run(int n, RunSpec spec, RecoveryPolicy policy, String startReason, Map<String, String> changes,
+                      List<AttemptRecord> earlier) {
+        String startedAt = clock.instant().toString();
+        Path log = spec.logDirectory().resolve(LogFiles.CURRENT);
+        ProcessBuilder builder = prepare(spec, log, earlier);
+        try (LogSink sink = new LogSink(log)) {
+            sink.note("attempt " + n + " of " + policy.maxAttempts() + " (" + startReason + "): "
+                    + String.join(" ", spec.command()));
+            Process process;
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                throw new LauncherException(ExitCode.ENVIRONMENT, "cannot start " + spec.command().get(0) + " ("
+                        + e.getMessage() + "); check --python or the toolkit's venv");
+            }
+            process.getOutputStream().close();
+            LogWatcher watcher = new LogWatcher(spec.name(), MAX_LINE_BYTES, System::nanoTime);
+            AtomicLong lastOutput = new AtomicLong(System.nanoTime());
+            Thread reader = OutputPump.start(process.getInputStream(), sink, watcher, MAX_LINE_BYTES, lastOutput);
+            ProcessTree tree = new ProcessTree(process, killProgram(), isLinux());
+            Verdict forced = watch(process, tree, watcher, lastOutput, policy, sink);
+            int exit = process.waitFor();
+            GracefulStop.sweep(tree);
+            reader.join(5_000);
+            if (reader.isAlive()) {
+                // A grandchild outside the group still holds the pipe: stop reading, the process is gone.
+                process.getInputStream().close();
+                reader.join(5_000);
+            }
+            RunSnapshot last = report(watcher);
+            Verdict verdict = judge(exit, forced, last);
+            if (verdict.cause() == FailureKind.KILLED) {
+                sink.note("killed by signal " + (exit - 128));
+            }
+            return new AttemptRecord(n, startedAt, clock.instant().toString(), exit, verdict.cause(), verdict.detail(),
+                    log.toString(), last.resumedFromStep(), last.step(), last.totalSteps(), last.secondsPerStep(),
+                    finiteOrNull(last.loss()), last.oomSkippedBatches(), startReason, changes, null,
+                    verdict.cause() == null ? List.of() : last.lastTraceback());
+        } catch (IOException e) {
+            throw new LauncherException(ExitCode.ENVIRONMENT, "cannot write the log " + log + " (" + e.getMessage()
+                    + "); choose an --output folder you can write to", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LauncherException(ExitCode.INTERRUPTED, "interrupted while supervising run.py");
+        }
+    }
+
+    /** Moves the previous log aside, writes the shim, and builds the child's command and environment. */
+    private ProcessBuilder prepare(RunSpec spec, Path log, List<AttemptRecord> earlier) {
+        List<String> command;
+        try {
+            Path aside = LogFiles.rotate(spec.logDirectory());
+            if (aside != null) {
+                for (int i = 0; i < earlier.size(); i++) {
+                    if (log.toString().equals(earlier.get(i).logFile())) {
+                        earlier.set(i, earlier.get(i).withLogFile(aside.toString()));
+                    }
+                }
+            }
+            command = childCommand(spec, ParentDeathShim.writeInto(spec.logDirectory()));
+            lastChildCommand = command;
+        } catch (IOException e) {
+            throw new LauncherException(ExitCode.ENVIRONMENT, "cannot write the log folder " + spec.logDirectory()
+                    + " (" + e.getMessage() + "); choose an --output folder you can write to", e);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(spec.workingDirectory().toFile())
+                .redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().putAll(spec.environment());
+        builder.environment().put(ParentDeathShim.LAUNCHER_PID_VARIABLE, Long.toString(ProcessHandle.current().pid()));
+        return builder;
+    }
+
+    /** Polls until the child exits; returns why the launcher ended it early, or null when it ended by itself. */
+    private Verdict watch(Process process, ProcessTree tree, LogWatcher watcher, AtomicLong lastOutput,
+                          RecoveryPolicy policy, LogSink sink) throws InterruptedException {
+        long jobErrorSince = -1;
+        while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+            sink.flush();
+            tree.processGroup();
+            RunSnapshot snapshot = report(watcher);
+            long now = System.nanoTime();
+            if (stop.asked()) {
+                sink.note("stopping: " + stop.reason());
+                listener.note("stopping: " + stop.reason());
+                stopper.stop(tree, process, watcher, policy.gracePeriod(), sink);
+                return new Verdict(FailureKind.INTERRUPTED, stop.reason());
+            }
+            if (snapshot.failure() == FailureKind.NAN_LOSS) {
+                sink.note("ending the run: the loss is not a number, training cannot recover from that");
+                listener.note("the loss became NaN/inf at step " + snapshot.step() + "; stopping the run");
+                stopper.stop(tree, process, watcher, policy.gracePeriod(), sink);
+                return new Verdict(FailureKind.NAN_LOSS, "loss " + snapshot.loss() + " at step " + snapshot.step());
+            }
+            if (snapshot.jobError()) {
+                if (jobErrorSince < 0) {
+                    jobErrorSince = now;
+                } else if (now - jobErrorSince > policy.failureExitWait().toNanos()) {
+                    sink.note("ending the run: run.py reported its error but did not exit");
+                    stopper.stop(tree, process, watcher, policy.gracePeriod(), sink);
+                    return null;
+                }
+            }
+            if (now - lastOutput.get() > policy.stallTimeout().toNanos()) {
+                String detail = "stalled: no output and no progress for " + Durations.human(policy.stallTimeout())
+                        + (snapshot.step() == null ? "" : " at step " + snapshot.step());
+                sink.note(detail);
+                listener.note(detail + "; stopping this attempt");
+                stopper.stop(tree, process, watcher, policy.gracePeriod(), sink);
+                return new Verdict(FailureKind.STALLED, detail);
+            }
+        }
+        return null;
+    }
+
+    private RunSnapshot report(LogWatcher watcher) {
+        for (LogEvent e : watcher.drainNotes()) {
+            listener.event(e);
+        }
+        RunSnapshot snapshot = watcher.snapshot();
+        listener.progress(snapshot);
+        return snapshot;
+    }
+
+    /** How the attempt ended: {@code cause} null when it finished. */
+    private record Verdict(FailureKind cause, String detail) {
+    }
+
+    private static Verdict judge(int exit, Verdict forced, RunSnapshot s) {
+        if (forced != null) {
+            return forced;
+        }
+        if (exit == 0 && s.jobStopped() && !s.jobError()) {
+            return new Verdict(FailureKind.INTERRUPTED, "run.py received SIGINT from outside the launcher");
+        }
+        if (exit == 0 && !s.jobError()) {
+            return new Verdict(null, s.jobCompleted() ? "run.py finished its job" : "run.py exited with 0");
+        }
+        if (s.failure() != null) {
+            return new Verdict(s.failure(), shorten(s.failureLine()));
+        }
+        if (exit > 128 && exit < 160) {
+            return new Verdict(FailureKind.KILLED, "run.py was killed by signal " + (exit - 128)
+                    + (exit == 137 ? " (SIGKILL; often the kernel's out-of-memory killer)" : ""));
+        }
+        List<String> tb = s.lastTraceback();
+        String last = !tb.isEmpty() ? tb.get(tb.size() - 1)
+                : s.lastLines().isEmpty() ? "no output" : s.lastLines().get(s.lastLines().size() - 1);
+        return new Verdict(FailureKind.CRASHED, "exit " + exit + ": " + shorten(last));
+    }
+
+    /** A NaN loss is the failure's detail; the record keeps only numbers JSON can hold. */
+    private static Double finiteOrNull(Double loss) {
+        return loss == null || !Double.isFinite(loss) ? null : loss;
+    }
+
+    private static String shorten(String line) {
+        if (line == null) {
+            return null;
+        }
+        String t = line.strip();
+        return t.length() > 300 ? t.substring(0, 300) + "..." : t;
+    }
+
+    private List<String> childCommand(RunSpec spec, Path shim) {
+        List<String> cmd = new ArrayList<>();
+        if (isLinux()) {
+            Executables.find("setsid", launcherEnvironment).ifPresent(p -> cmd.add(p.toString()));
+        }
+        cmd.add(spec.command().get(0));
+        cmd.add(shim.toString());
+        cmd.addAll(spec.command().subList(1, spec.command().size()));
+        return cmd;
+    }
+
+    private String killProgram() {
+        if (launcherEnvironment.isWindows()) {
+            return null;
+        }
+        return Executables.find("kill", launcherEnvironment).map(Path::toString)
+                .orElse(Files.isExecutable(Path.of("/bin/kill")) ? "/bin/kill" : null);
+    }
+
+    private boolean isLinux() {
+        return launcherEnvironment.osName().toLowerCase(Locale.ROOT).contains("linux");
+    }
+}

@@ -1,0 +1,95 @@
+package dev.aitk.launcher.supervise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.LauncherException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** What the launcher does after each kind of failure, decided without starting anything. */
+class RecoveryDecisionTest {
+    private static final Map<String, String> OFF = Map.of("HF_XET_HIGH_PERFORMANCE", "0", "HF_HUB_DISABLE_XET", "1");
+
+    private final RunSpec spec = new RunSpec("lora", List.of("python", "run.py", "c.yaml"), Path.of("tk"),
+            Map.of("HF_HUB_OFFLINE", "1", "HF_XET_HIGH_PERFORMANCE", "1"), Path.of("o"), null, Path.of("o"), null);
+
+    private static AttemptRecord failed(FailureKind kind, String detail) {
+        return new AttemptRecord(1, null, null, 1, kind, detail, null, null, 12L, 100L, null, null, 0, "first start",
+                Map.of(), null, List.of());
+    }
+
+    private static RecoveryDecision decision(Replanner replanner) {
+        return new RecoveryDecision(Duration.ofSeconds(15), replanner, OFF);
+    }
+
+    @Test
+    void aFailedFastDownloadRestartsWithTheFastPathOffAndGivesUpWhenItWasOffAlready() {
+        RecoveryDecision recovery = decision(Replanner.none());
+
+        Recovery.Decision first = recovery.after(spec, failed(FailureKind.XET_DOWNLOAD_FAILED, "XetError"));
+
+        assertThat(first).isInstanceOf(Recovery.Retry.class);
+        Recovery.Retry retry = (Recovery.Retry) first;
+        assertThat(retry.next().environment()).containsAllEntriesOf(OFF);
+        assertThat(retry.reason()).contains("fast download path off").contains("HF_HUB_DISABLE_XET=1");
+        assertThat(retry.delay()).isZero();
+
+        Recovery.Decision second = recovery.after(retry.next(), failed(FailureKind.XET_DOWNLOAD_FAILED, "XetError"));
+        assertThat(second).isEqualTo(new Recovery.GiveUp(ExitCode.DOWNLOAD_FAILED,
+                "the Xet fast download failed and the fast download path was already off (XetError)"));
+    }
+
+    @Test
+    void aFileMissingFromTheOfflineCacheRestartsOnlineThenBacksOff() {
+        RecoveryDecision recovery = decision(Replanner.none());
+
+        Recovery.Retry online = (Recovery.Retry) recovery.after(spec, failed(FailureKind.MODEL_NOT_CACHED, "x"));
+
+        assertThat(online.next().environment()).doesNotContainKey("HF_HUB_OFFLINE");
+        assertThat(online.reason()).contains("restarting without HF_HUB_OFFLINE");
+        Recovery.Retry later = (Recovery.Retry) recovery.after(online.next(),
+                failed(FailureKind.MODEL_NOT_CACHED, "x"));
+        assertThat(later.delay()).isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void networkErrorsWaitThreeTimesLongerEachTime() {
+        RecoveryDecision recovery = decision(Replanner.none());
+
+        List<Duration> waits = List.of(1, 2, 3).stream().map(i -> ((Recovery.Retry) recovery.after(spec,
+                failed(FailureKind.NETWORK_ERROR, "ReadTimeout"))).delay()).toList();
+
+        assertThat(waits).containsExactly(Duration.ofSeconds(15), Duration.ofSeconds(45), Duration.ofSeconds(135));
+    }
+
+    @Test
+    void outOfMemoryRunsTheSmallerPlanOrEndsWithTheReplannersWord() {
+        RunSpec smaller = spec.withCommand(List.of("python", "run.py", "c.attempt-2.yaml"), Map.of("batch", 1));
+        Recovery.Decision replanned = decision((f, a) -> Optional.of(new Replanner.Replan(smaller, "batch 2 -> 1")))
+                .after(spec, failed(FailureKind.OUT_OF_MEMORY, "CUDA out of memory"));
+        assertThat(replanned).isEqualTo(new Recovery.Retry(smaller,
+                "out of GPU memory: re-planned smaller (batch 2 -> 1); resuming from the newest checkpoint",
+                Duration.ZERO));
+
+        assertThat(decision(Replanner.none()).after(spec, failed(FailureKind.OUT_OF_MEMORY, "oom")))
+                .isEqualTo(new Recovery.GiveUp(ExitCode.TRAINING_FAILED,
+                        "out of GPU memory and no smaller plan is available (oom)"));
+        Replanner refusing = (f, a) -> {
+            throw new LauncherException(ExitCode.DOES_NOT_FIT, "nothing fits under 20 GiB");
+        };
+        assertThat(decision(refusing).after(spec, failed(FailureKind.OUT_OF_MEMORY, "oom")))
+                .isEqualTo(new Recovery.GiveUp(ExitCode.DOES_NOT_FIT, "nothing fits under 20 GiB"));
+    }
+
+    @Test
+    void aFailureTheSameRunWouldRepeatEndsTheRun() {
+        assertThat(decision(Replanner.none()).after(spec, failed(FailureKind.CONFIG_INVALID, "Unknown job type")))
+                .isEqualTo(new Recovery.GiveUp(ExitCode.INPUT_INVALID,
+                        "ai-toolkit rejected the config (Unknown job type)"));
+    }
+}
