@@ -58,10 +58,11 @@ public final class InitCommand extends BaseCommand {
                     + "aitk-launcher init --gpu-memory 24GB --gpus 1 --dataset ./data --output ./runs/my_lora");
         }
         Services s = services();
-        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
+        ModelSelection model = ModelSelection.of(render.model, render.template, render.dataset, s.env());
+        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), model.variant(), render.template,
                 render.dataset, render.output, render.name, render.overrides, List.of(), render.toolkitDir, render.python);
         LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner(),
-                pins.request(render.model, s.env(), render.dataset));
+                pins.request(model, s.env(), render.dataset));
         LaunchPreparation preparation = pipeline.prepare(request);
         Path outputDir = Path.of(preparation.outputFolder());
 

@@ -62,10 +62,11 @@ public final class LaunchCommand extends BaseCommand {
     @Override
     protected int execute() throws InterruptedException {
         Services s = services();
-        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), render.model, render.template,
+        ModelSelection model = ModelSelection.of(render.model, render.template, render.dataset, s.env());
+        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), model.variant(), render.template,
                 render.dataset, render.output, render.name, render.overrides, configs, render.toolkitDir, render.python);
         LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner(),
-                pins.request(render.model, s.env(), render.dataset));
+                pins.request(model, s.env(), render.dataset));
         if (!dryRun) {
             return realRun(s, pipeline, request);
         }

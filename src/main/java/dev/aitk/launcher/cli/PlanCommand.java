@@ -8,6 +8,7 @@ import dev.aitk.launcher.plan.DoesNotFitException;
 import dev.aitk.launcher.plan.MemoryBreakdown;
 import dev.aitk.launcher.plan.MemoryBudget;
 import dev.aitk.launcher.plan.MemoryModel;
+import dev.aitk.launcher.plan.ModelChoice;
 import dev.aitk.launcher.plan.ModelVariant;
 import dev.aitk.launcher.plan.PhasePeak;
 import dev.aitk.launcher.plan.PlanRefusal;
@@ -48,8 +49,13 @@ public final class PlanCommand extends BaseCommand {
     @Mixin
     GpuOptions gpuOptions;
 
-    @Option(names = "--model", paramLabel = "VARIANT", description = "dev, kontext or flex2 (default: dev).")
-    ModelVariant model = ModelVariant.DEV;
+    @Option(names = "--model", paramLabel = "VARIANT", description = "dev, kontext or flex2 (default: the "
+            + "--template's model, else what the --dataset layout shows, else dev).")
+    ModelVariant model;
+
+    @Option(names = "--template", paramLabel = "NAME|FILE", description = "A shipped template or your own "
+            + "ai-toolkit YAML: its model.arch decides the model and its train.steps the training length.")
+    String template;
 
     @Option(names = "--dataset", paramLabel = "DIR", description = "The training images: the batch is capped by "
             + "ai-toolkit's buckets of them, and epochs are counted over them.")
@@ -62,7 +68,8 @@ public final class PlanCommand extends BaseCommand {
     protected int execute() {
         GpuInventory inventory = services().gpuDetector()
                 .detect(gpuOptions.gpuMemory(), gpuOptions.gpus());
-        PlanRequest request = pins.request(model, services().env(), dataset);
+        ModelSelection selection = ModelSelection.of(model, template, dataset, services().env());
+        PlanRequest request = pins.request(selection, services().env(), dataset);
         PrintWriter out = services().out();
         TrainingPlan plan;
         try {
@@ -72,20 +79,20 @@ public final class PlanCommand extends BaseCommand {
             throw e;
         }
         if (output.json()) {
-            out.println(Json.write(new Planned(inventory.gpus(), plan)));
+            out.println(Json.write(new Planned(inventory.gpus(), selection.choice(), plan)));
         } else {
-            print(out, inventory, plan);
+            print(out, inventory, plan, selection);
         }
         return ExitCode.OK.code();
     }
 
-    record Planned(List<GpuInfo> gpus, TrainingPlan plan) {
+    record Planned(List<GpuInfo> gpus, ModelChoice model, TrainingPlan plan) {
     }
 
     record Refused(List<GpuInfo> gpus, PlanRefusal refusal) {
     }
 
-    private void print(PrintWriter out, GpuInventory inventory, TrainingPlan plan) {
+    private void print(PrintWriter out, GpuInventory inventory, TrainingPlan plan, ModelSelection selection) {
         for (GpuInfo g : inventory.gpus()) {
             String size = gib(g.totalMib() / 1024.0);
             out.println("GPU " + g.index() + ": " + (g.name() != null && g.name().contains(size) ? g.name()
@@ -96,7 +103,10 @@ public final class PlanCommand extends BaseCommand {
                 + " CUDA context - " + gib(b.marginGib()) + " margin");
         out.println("                = " + gib(b.usableGib()) + " usable");
         out.println();
-        out.println("Settings for " + model.name().toLowerCase(Locale.ROOT) + " (" + model.repoId() + "):");
+        ModelVariant v = selection.variant();
+        wrap(out, "Model: " + v.name().toLowerCase(Locale.ROOT) + " (" + v.repoId() + "): " + selection.choice().reason(), "");
+        out.println();
+        out.println("Settings for " + v.name().toLowerCase(Locale.ROOT) + ":");
         for (Choice c : plan.choices()) {
             out.println("  " + c.key() + ": " + c.value() + (c.pinned() ? "  (pinned)" : ""));
             wrap(out, c.reason(), "      ");

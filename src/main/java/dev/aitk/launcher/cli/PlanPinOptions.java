@@ -2,7 +2,6 @@ package dev.aitk.launcher.cli;
 
 import dev.aitk.launcher.images.DatasetFiles;
 import dev.aitk.launcher.plan.DatasetShape;
-import dev.aitk.launcher.plan.ModelVariant;
 import dev.aitk.launcher.plan.PlanRequest;
 import dev.aitk.launcher.plan.TransformerShape;
 import dev.aitk.launcher.util.Environment;
@@ -55,12 +54,15 @@ public final class PlanPinOptions {
             description = "Independent jobs to place, one per GPU (default 1).")
     int jobs = 1;
 
-    /** The plan request for {@code model}; a dataset's images (when they can be read) cap the batch and count epochs. */
-    PlanRequest request(ModelVariant model, Environment env, Path dataset) {
+    /**
+     * The plan request for the selected model, with the template's steps as the budget; a dataset's images (when
+     * they can be read) cap the batch and count epochs.
+     */
+    PlanRequest request(ModelSelection selection, Environment env, Path dataset) {
         Integer images = dataset == null ? null : DatasetFiles.countTrainingImages(env.resolve(dataset));
-        return new PlanRequest(model == null ? ModelVariant.DEV : model,
+        return new PlanRequest(selection.variant(),
                 transformerConfig == null ? null : TransformerShape.fromConfigJson(env.resolve(transformerConfig)),
                 resolutions, batchSize, quantize, gradientCheckpointing, rank, optimizer, effectiveBatch, steps, epochs,
-                null, null, jobs, images == null ? null : DatasetShape.ofCount(images), null);
+                selection.template().baseline(), null, jobs, images == null ? null : DatasetShape.ofCount(images), null);
     }
 }

@@ -35,6 +35,32 @@ public enum ModelVariant {
         this.noTextEmbeddingCache = noTextEmbeddingCache;
     }
 
+    /**
+     * The variant an ai-toolkit {@code model.arch} trains (flux, flux_kontext, flex2), or, without an arch, the
+     * one {@code name_or_path} names (a Kontext or Flex.2 repository, else any FLUX); null when neither says.
+     */
+    public static ModelVariant fromArch(String arch, String nameOrPath) {
+        if (arch != null && !arch.isBlank()) {
+            for (ModelVariant v : values()) {
+                if (v.arch.equalsIgnoreCase(arch.strip())) {
+                    return v;
+                }
+            }
+            return null;
+        }
+        if (nameOrPath == null) {
+            return null;
+        }
+        String n = nameOrPath.toLowerCase(java.util.Locale.ROOT);
+        if (n.contains("kontext")) {
+            return KONTEXT;
+        }
+        if (n.contains("flex.2") || n.contains("flex2")) {
+            return FLEX2;
+        }
+        return n.contains("flux") ? DEV : null;
+    }
+
     /** The pixel multiple ai-toolkit snaps this model's buckets to (its get_bucket_divisibility). */
     public int bucketDivisibility() {
         return bucketDivisibility;

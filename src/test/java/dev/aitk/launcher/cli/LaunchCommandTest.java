@@ -186,6 +186,22 @@ class LaunchCommandTest {
     }
 
     @Test
+    void aKontextTemplateIsPlannedAsKontextSoItIsNeverSplitOverGpus() throws Exception {
+        CliRun.Result small = CliRun.in(home).run("launch", "--gpu-memory", "16GB", "--gpus", "2", "--template",
+                "flux-kontext-inpaint", "--dry-run");
+        assertThat(small.exitCode()).as(small.out()).isEqualTo(4);
+        assertThat(small.err()).contains("flux_kontext cannot be split");
+        CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "48GB", "--gpus", "2", "--template",
+                "flux-kontext-inpaint", "--dry-run");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String yaml = Files.readString(home.resolve("output/flux_kontext_inpaint_lora.yaml"));
+        assertThat(yaml).contains("arch: flux_kontext").contains("split_model_over_gpus: false")
+                .contains("cache_text_embeddings: false");
+        assertThat(CliRun.in(home).run("launch", "--gpu-memory", "48GB", "--model", "flex2", "--template",
+                "flux-kontext-inpaint", "--dry-run").exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void whenNothingFitsNothingIsWritten() {
         CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "8GB", "--dry-run");
         assertThat(r.exitCode()).isEqualTo(4);

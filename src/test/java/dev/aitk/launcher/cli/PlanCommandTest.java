@@ -89,6 +89,35 @@ class PlanCommandTest {
     }
 
     @Test
+    void theTemplateDecidesTheModelAndItsStepsAreTheBudget() throws Exception {
+        CliRun.Result r = plan("--gpu-memory", "48GB", "--template", "flux-kontext-inpaint", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode out = json(r);
+        assertThat(out.get("model").get("variant").asText()).isEqualTo("KONTEXT");
+        assertThat(out.get("model").get("reason").asText()).contains("arch: flux_kontext");
+        assertThat(out.get("plan").get("schedule").get("budget").asText())
+                .isEqualTo("flux-kontext-inpaint's 3000 steps at batch 1");
+        CliRun.Result clash = plan("--gpu-memory", "48GB", "--model", "dev", "--template", "flux-kontext-inpaint");
+        assertThat(clash.exitCode()).isEqualTo(2);
+        assertThat(clash.err()).contains("--model dev conflicts with --template flux-kontext-inpaint")
+                .contains("kontext");
+    }
+
+    @Test
+    void withoutModelOrTemplateTheDatasetLayoutPicksTheInpaintingVariant() throws Exception {
+        Path root = home.resolve("shoes");
+        Path images = Files.createDirectories(root.resolve("images"));
+        Path control = Files.createDirectories(root.resolve("control"));
+        for (Path dir : new Path[] {images, control}) {
+            javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(64, 64,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB), "png", dir.resolve("a.png").toFile());
+        }
+        CliRun.Result r = plan("--gpu-memory", "48GB", "--dataset", images.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Model: kontext").contains("holds control images");
+    }
+
+    @Test
     void twoEightyGbCardsPlanOneJobAndSayWhatTheSecondCardIsFor() throws Exception {
         CliRun.Result r = plan("--gpu-memory", "80GB", "--gpus", "2", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
