@@ -30,7 +30,7 @@ public final class DoctorCommand extends BaseCommand {
 
     @Option(names = "--python", paramLabel = "PATH",
             description = "The interpreter that runs run.py. Default: the toolkit's venv/.venv, else python3 on PATH.")
-    Path python;
+    String python;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Where checkpoints will go (its free disk is checked). "
             + "Default: the working directory.")
@@ -38,7 +38,8 @@ public final class DoctorCommand extends BaseCommand {
 
     @Override
     protected int execute() {
-        DoctorReport report = new Doctor(services().env(), services().processRunner()).check(toolkitDir, python,
+        Services s = services();
+        DoctorReport report = new Doctor(s.env(), s.processRunner(), s.gpuDetector()).check(toolkitDir, python,
                 outputDir);
         PrintWriter out = services().out();
         if (output.json()) {

@@ -14,6 +14,8 @@ import dev.aitk.launcher.plan.PlanRequest;
 import dev.aitk.launcher.plan.Planner;
 import dev.aitk.launcher.scripts.ShellQuoting;
 import dev.aitk.launcher.toolkit.ChildEnvironment;
+import dev.aitk.launcher.toolkit.ToolkitLocation;
+import dev.aitk.launcher.toolkit.ToolkitLocator;
 import dev.aitk.launcher.supervise.Replanner;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ExitCode;
@@ -59,7 +61,13 @@ public final class LaunchPipeline {
                 new PlannedJobs(new Planner(MemoryModel.standard()), plan), new ValidatorCheck(env));
     }
 
+    /** Decides everything for a dry run, where the toolkit may still be unknown (shown as a placeholder). */
     public LaunchPreparation prepare(LaunchRequest request) {
+        return prepare(request, new ToolkitLocator(env).locate(request.toolkitDir(), request.python()));
+    }
+
+    /** Decides everything for the toolkit already located (the real run located it first, to refuse early). */
+    public LaunchPreparation prepare(LaunchRequest request, ToolkitLocation toolkit) {
         List<Setting> overrides = Overrides.parse(request.overrides());
         if (request.name() != null) {
             checkName(request.name());
@@ -70,8 +78,8 @@ public final class LaunchPipeline {
                     + String.join("; ", inventory.notes()) + ") and no --gpu-memory/--gpus describe one, so nothing "
                     + "was planned; run on the GPU machine, or describe it, e.g. --gpu-memory 24GB --gpus 1");
         }
-        Toolkit toolkit = Toolkit.locate(env, request.toolkitDir(), request.python());
-        List<String> notes = new ArrayList<>(toolkit.notes());
+        List<String> notes = new ArrayList<>(toolkit.problems());
+        notes.addAll(toolkit.notes());
         if (!request.configFiles().isEmpty()) {
             if (request.template() != null || request.dataset() != null || request.output() != null
                     || request.name() != null || !request.overrides().isEmpty()) {
@@ -119,7 +127,7 @@ public final class LaunchPipeline {
     private PreparedJob renderJob(LaunchRequest request, JobPlanner.JobPlan plan, JobPlanner.PlannedJob planned,
                                   ConfigTemplate template,
                                   ConfigRenderer renderer, Path output, Path dataset, List<Setting> overrides,
-                                  Toolkit toolkit, List<String> notes) {
+                                  ToolkitLocation toolkit, List<String> notes) {
         List<Setting> settings = new ArrayList<>(planned.settings());
         settings.add(Setting.cli("training_folder", output.toString(),
                 request.output() != null ? "--output" : "default output folder ./output"));
@@ -166,7 +174,7 @@ public final class LaunchPipeline {
     }
 
     /** An existing config, as it is: job {@code i} gets the i-th GPU, or all of them when the config splits the model. */
-    private PreparedJob existingConfig(Path file, GpuInventory inventory, int i, Toolkit toolkit) {
+    private PreparedJob existingConfig(Path file, GpuInventory inventory, int i, ToolkitLocation toolkit) {
         Path config = env.resolve(file);
         if (!Files.isRegularFile(config)) {
             throw new LauncherException(ExitCode.USAGE, "config file " + config
@@ -219,7 +227,7 @@ public final class LaunchPipeline {
     }
 
     private PreparedJob command(String name, Path config, String template, List<Integer> gpus, RenderedConfig rendered,
-                                Toolkit toolkit) {
+                                ToolkitLocation toolkit) {
         List<String> command = List.of(toolkit.python(), "run.py", config.toString());
         String line = env.isWindows()
                 ? "cd /d " + display(toolkit.directory(), true) + " && " + displayLine(command, true)
@@ -255,7 +263,7 @@ public final class LaunchPipeline {
      * {@link #writeConfigs}; a dry run prints the findings and does not stop on them.
      */
     public LaunchPreparation check(LaunchPreparation preparation) {
-        Path toolkitDir = Toolkit.PLACEHOLDER.equals(preparation.toolkitDirectory()) ? null
+        Path toolkitDir = ToolkitLocation.PLACEHOLDER.equals(preparation.toolkitDirectory()) ? null
                 : Path.of(preparation.toolkitDirectory());
         List<PreparedJob> checked = new ArrayList<>();
         for (PreparedJob job : preparation.jobs()) {

@@ -22,6 +22,7 @@ import dev.aitk.launcher.supervise.StopSignals;
 import dev.aitk.launcher.supervise.Supervisor;
 import dev.aitk.launcher.supervise.SupervisorListener;
 import dev.aitk.launcher.toolkit.ToolkitInstall;
+import dev.aitk.launcher.toolkit.ToolkitLocation;
 import dev.aitk.launcher.toolkit.ToolkitLocator;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ExitCode;
@@ -104,9 +105,9 @@ public final class RealRun {
     /** The whole real launch; returns each run's record ({@link ParallelRuns#overall} gives the exit code). */
     public List<RunRecord> launch(LaunchPipeline pipeline, LaunchRequest request, Options options, Reporter reporter)
             throws InterruptedException {
-        InstalledToolkit toolkit = toolkit(request.toolkitDir(),
-                request.python() == null ? null : Path.of(request.python()), reporter);
-        LaunchPreparation prepared = pipeline.prepare(request);
+        ToolkitLocation location = new ToolkitLocator(env).locate(request.toolkitDir(), request.python());
+        InstalledToolkit toolkit = toolkit(location, reporter);
+        LaunchPreparation prepared = pipeline.prepare(request, location);
         LaunchPipeline.writeConfigs(prepared);
         LaunchPreparation checked = pipeline.check(prepared);
         reporter.prepared(checked);
@@ -129,11 +130,11 @@ public final class RealRun {
     }
 
     /**
-     * Finds ai-toolkit ({@code toolkitDir}, else AITK_HOME) and its interpreter ({@code python}, else the venv,
-     * else PATH) and probes the interpreter; warns (does not refuse) when torch is missing. Both may be null.
+     * Refuses (exit 7) a toolkit or interpreter that was not found, and probes the interpreter; warns (does not
+     * refuse) when torch is missing.
      */
-    public InstalledToolkit toolkit(Path toolkitDir, Path python, Reporter reporter) {
-        ToolkitInstall install = new ToolkitLocator(env).locate(toolkitDir, python);
+    public InstalledToolkit toolkit(ToolkitLocation location, Reporter reporter) {
+        ToolkitInstall install = location.require();
         PythonReport py = new InterpreterProbe(runner).probe(install.python(), env);
         if (py.torch() == null) {
             reporter.warning(install.python() + " cannot import torch (" + py.torchError()

@@ -1,5 +1,8 @@
 package dev.aitk.launcher.toolkit;
 
+import dev.aitk.launcher.hardware.GpuDetector;
+import dev.aitk.launcher.hardware.GpuInventory;
+import dev.aitk.launcher.hardware.Source;
 import dev.aitk.launcher.toolkit.DoctorReport.Check;
 import dev.aitk.launcher.toolkit.DoctorReport.Status;
 import dev.aitk.launcher.util.ByteSize;
@@ -27,19 +30,22 @@ public final class Doctor {
 
     private final Environment env;
     private final ProcessRunner runner;
+    private final GpuDetector detector;
 
-    public Doctor(Environment env, ProcessRunner runner) {
+    /** {@code detector} is the hardware stage's, reading the machine the command runs on. */
+    public Doctor(Environment env, ProcessRunner runner, GpuDetector detector) {
         this.env = env;
         this.runner = runner;
+        this.detector = detector;
     }
 
     /** All flags may be null: then AITK_HOME, the toolkit's venv, and the working directory are used. */
-    public DoctorReport check(Path toolkitDir, Path python, Path outputDir) {
+    public DoctorReport check(Path toolkitDir, String python, Path outputDir) {
         List<Check> checks = new ArrayList<>();
         checks.add(gpus());
         ToolkitInstall install = null;
         try {
-            install = new ToolkitLocator(env).locate(toolkitDir, python);
+            install = new ToolkitLocator(env).locate(toolkitDir, python).require();
             checks.add(new Check("ai-toolkit", Status.OK, install.root() + " (from " + install.rootSource() + ")", null));
             checks.add(commit(install.root()));
         } catch (LauncherException e) {
@@ -61,14 +67,13 @@ public final class Doctor {
 
     /** The hardware stage's own detection (nvidia-smi, then sysfs, then OSHI); only nvidia-smi proves a driver. */
     private Check gpus() {
-        dev.aitk.launcher.hardware.GpuInventory inv = new dev.aitk.launcher.hardware.GpuDetector(env, runner)
-                .detect(null, null);
+        GpuInventory inv = detector.detect(null, null);
         String notes = String.join("; ", inv.notes());
         if (inv.isEmpty()) {
             return new Check("driver and GPUs", Status.FAIL, "no NVIDIA GPU found (" + notes + ")", "install the NVIDIA "
                     + "driver (it ships nvidia-smi); in Docker, run with --gpus all");
         }
-        if (inv.gpuSource() != dev.aitk.launcher.hardware.Source.NVIDIA_SMI) {
+        if (inv.gpuSource() != Source.NVIDIA_SMI) {
             return new Check("driver and GPUs", Status.FAIL, inv.count() + " NVIDIA card(s) seen by "
                     + inv.gpuSource().label() + ", but nvidia-smi does not answer, so the driver is not usable ("
                     + notes + ")", "install or reload the NVIDIA driver (a driver/library mismatch needs a reboot)");
@@ -226,10 +231,5 @@ public final class Doctor {
         }
         return new Check("Hub token", Status.WARN, "absent: FLUX.1-dev and Kontext are gated and will not download",
                 "accept the model's license on the Hub, then export HF_TOKEN=<a read token>");
-    }
-
-    private static String lastLine(String text) {
-        String t = text.strip();
-        return t.isEmpty() ? "no output" : t.substring(t.lastIndexOf('\n') + 1);
     }
 }

@@ -3,6 +3,8 @@ package dev.aitk.launcher.cli;
 import dev.aitk.launcher.launch.RealRun;
 import dev.aitk.launcher.supervise.ParallelRuns;
 import dev.aitk.launcher.supervise.RecoveryPolicy;
+import dev.aitk.launcher.toolkit.ToolkitLocation;
+import dev.aitk.launcher.toolkit.ToolkitLocator;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,7 +18,7 @@ final class Launches {
     }
 
     static RealRun.InstalledToolkit toolkit(Services s, Path toolkitDir, Path python) {
-        return realRun(s).toolkit(toolkitDir, python, new LaunchPrinter(s, false));
+        return realRun(s).toolkit(locate(s, toolkitDir, python), new LaunchPrinter(s, false));
     }
 
     static boolean prefetch(Services s, boolean json, List<Path> configs, boolean skip) {
@@ -33,7 +35,11 @@ final class Launches {
             throws InterruptedException {
         LaunchPrinter printer = new LaunchPrinter(s, json);
         RealRun run = realRun(s);
-        return ParallelRuns.overall(run.start(run.toolkit(toolkitDir, python, printer), inputs, noPrefetch, environment,
-                policy, printer)).code();
+        return ParallelRuns.overall(run.start(run.toolkit(locate(s, toolkitDir, python), printer), inputs, noPrefetch,
+                environment, policy, printer)).code();
+    }
+
+    private static ToolkitLocation locate(Services s, Path toolkitDir, Path python) {
+        return new ToolkitLocator(s.env()).locate(toolkitDir, python == null ? null : python.toString());
     }
 }

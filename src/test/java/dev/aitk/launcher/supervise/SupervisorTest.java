@@ -271,11 +271,11 @@ class SupervisorTest {
         RunSpec spec = kit.spec("stall", config, Map.of("FAKE_AITK_HANG_AT_STEP", "3"));
 
         RunRecord record = supervisor(SupervisorListener.SILENT).run(spec,
-                FakeToolkit.fastPolicy().withMaxAttempts(1).withStallTimeout(Duration.ofSeconds(1)), noReplanning());
+                FakeToolkit.fastPolicy().withMaxAttempts(1).withStallTimeout(Duration.ofSeconds(3)), noReplanning());
 
         assertThat(record.exit()).isEqualTo(ExitCode.TRAINING_FAILED);
         assertThat(record.cause()).isEqualTo(FailureKind.STALLED);
-        assertThat(record.attempts().get(0).detail()).contains("no output and no progress for 1 s at step 2");
+        assertThat(record.attempts().get(0).detail()).contains("no output and no progress for 3 s at step 2");
         assertThat(notes).anyMatch(n -> n.startsWith("stalled:"));
         assertThat(Files.readString(spec.logDirectory().resolve("log.txt"))).contains("[aitk-launcher] stalled:");
     }
