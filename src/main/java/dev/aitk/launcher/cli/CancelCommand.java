@@ -2,11 +2,9 @@ package dev.aitk.launcher.cli;
 
 import dev.aitk.launcher.submit.Canceller;
 import dev.aitk.launcher.submit.SlurmClient;
-import dev.aitk.launcher.submit.Submission;
-import dev.aitk.launcher.submit.SubmissionStore;
+import dev.aitk.launcher.submit.JobSelection;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
-import dev.aitk.launcher.util.LauncherException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,19 +38,9 @@ public final class CancelCommand extends BaseCommand {
     protected int execute() {
         Services services = services();
         Canceller canceller = new Canceller(new SlurmClient(services.processRunner(), services.env()));
-        Canceller.CancelResult result;
-        if (!jobIds.isEmpty()) {
-            JobIds.check(jobIds);
-            result = canceller.cancelJobs(jobIds);
-        } else if (outputFolder != null) {
-            List<Submission> submissions = SubmissionStore.readAll(services.env().resolve(outputFolder));
-            if (submissions.isEmpty()) {
-                throw new LauncherException(ExitCode.USAGE, "no submissions recorded in " + outputFolder + "; nothing to cancel");
-            }
-            result = canceller.cancelSubmissions(all ? submissions : List.of(submissions.get(submissions.size() - 1)));
-        } else {
-            throw new LauncherException(ExitCode.USAGE, "say which jobs: --output DIR (the folder given to submit) or job ids");
-        }
+        JobSelection selection = new JobSelection(jobIds,
+                outputFolder == null ? null : services.env().resolve(outputFolder));
+        Canceller.CancelResult result = canceller.cancel(selection, all);
         PrintWriter out = services.out();
         if (output.json()) {
             out.println(Json.write(result));

@@ -55,18 +55,23 @@ public final class LaunchCommand extends BaseCommand {
             + "needs itself, online (reported).")
     boolean noPrefetch;
 
+    @Option(names = "--deep", description = "Validate as 'validate --deep' does: decode every image fully "
+            + "(slower; finds corrupt pixel data that headers do not show).")
+    boolean deep;
+
     @Option(names = "--ignore-validation", description = "Start even when validation finds errors (they are still "
             + "printed, and the override is reported).")
     boolean ignoreValidation;
 
     @Override
     protected int execute() throws InterruptedException {
+        LaunchFlagRules.refuseWithConfig(spec.commandLine().getParseResult(), pins.options());
         Services s = services();
         ModelSelection model = ModelSelection.of(render.model, render.template, render.dataset, s.env());
         LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), model.variant(), render.template,
                 render.dataset, render.output, render.name, render.overrides, configs, render.toolkitDir, render.python);
         LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner(),
-                pins.request(model, s.env(), render.dataset));
+                pins.request(model, s.env(), render.dataset), deep);
         if (!dryRun) {
             return realRun(s, pipeline, request);
         }

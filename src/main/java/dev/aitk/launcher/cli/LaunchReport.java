@@ -15,6 +15,11 @@ final class LaunchReport {
     }
 
     static void print(PrintWriter out, LaunchPreparation p, boolean configsWritten) {
+        print(out, p, configsWritten, "a real launch stops on these errors (exit 3); a dry run only reports them");
+    }
+
+    /** {@code onErrors} says, under findings with errors, what they stop. */
+    static void print(PrintWriter out, LaunchPreparation p, boolean configsWritten, String onErrors) {
         List<GpuInfo> gpus = p.inventory().gpus();
         out.println("GPUs: " + gpus.size() + " (from " + p.inventory().gpuSource().label() + ")");
         for (GpuInfo g : gpus) {
@@ -50,7 +55,7 @@ final class LaunchReport {
             }
             job.findings().forEach(f -> out.println("    " + f));
             if (job.findingsHaveErrors()) {
-                out.println("    a real launch stops on these errors (exit 3); a dry run only reports them");
+                out.println("    " + onErrors);
             }
             out.println("  command (cwd " + job.workingDirectory() + "):");
             out.println("    " + job.commandLine());

@@ -128,6 +128,7 @@ public final class PlanCommand extends BaseCommand {
             phases.append(' ').append(p.description()).append(' ').append(gib(p.peakGib())).append(',');
         }
         wrap(out, phases.substring(0, phases.length() - 1), "");
+        wrap(out, "Host RAM: " + plan.hostMemory().reason(), "");
         out.println();
         TrainingSchedule t = plan.schedule();
         wrap(out, "Training: " + t.steps() + " steps of " + plan.effectiveBatch() + " = " + t.samples() + " samples"

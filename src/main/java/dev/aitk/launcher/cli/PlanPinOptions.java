@@ -7,10 +7,16 @@ import dev.aitk.launcher.plan.TransformerShape;
 import dev.aitk.launcher.util.Environment;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The planner's pins, one spelling for plan, launch and init: each fixes one choice, and the plan says whether it still fits. */
 public final class PlanPinOptions {
+    @Spec
+    CommandSpec self;
+
     @Option(names = "--transformer-config", paramLabel = "PATH",
             description = "The model's transformer/config.json: sizes a FLUX-derived transformer from its blocks.")
     Path transformerConfig;
@@ -36,23 +42,28 @@ public final class PlanPinOptions {
     @Option(names = "--optimizer", paramLabel = "NAME", description = "Pin the optimizer (default adamw8bit).")
     String optimizer;
 
-    @Option(names = "--effective-batch", paramLabel = "N", converter = PositiveIntConverter.class,
+    @Option(names = "--effective-batch", paramLabel = "N", converter = WholeNumberConverter.class,
             description = "Samples per LoRA update; the plan accumulates gradients to keep it.")
     Integer effectiveBatch;
 
-    @Option(names = "--steps", paramLabel = "N", converter = PositiveIntConverter.class,
+    @Option(names = "--steps", paramLabel = "N", converter = WholeNumberConverter.class,
             description = "Training length in steps at batch 1 (or at the pinned --batch-size/--effective-batch); "
                     + "the plan keeps those samples and scales train.steps with the batch it picks. Default: the "
                     + "template's steps.")
     Integer steps;
 
-    @Option(names = "--epochs", paramLabel = "N", converter = PositiveIntConverter.class,
+    @Option(names = "--epochs", paramLabel = "N", converter = WholeNumberConverter.class,
             description = "Training length in passes over the --dataset (every image at every resolution).")
     Integer epochs;
 
     @Option(names = "--jobs", paramLabel = "N", converter = PositiveIntConverter.class,
             description = "Independent jobs to place, one per GPU (default 1).")
     int jobs = 1;
+
+    /** The pins' own options, for telling them apart from the command's other flags. */
+    List<OptionSpec> options() {
+        return self.options();
+    }
 
     /**
      * The plan request for the selected model, with the template's steps as the budget; a dataset's images (when

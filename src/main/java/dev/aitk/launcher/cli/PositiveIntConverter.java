@@ -3,7 +3,7 @@ package dev.aitk.launcher.cli;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** A count such as --gpus: a whole number from 1 to 64. */
+/** A count of things a machine has or runs at once, such as --gpus: a whole number from 1 to 64. */
 public final class PositiveIntConverter implements ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {

@@ -1,6 +1,7 @@
 package dev.aitk.launcher.cli;
 
 import dev.aitk.launcher.submit.NodeOptions;
+import dev.aitk.launcher.submit.ShellQuote;
 import dev.aitk.launcher.submit.SlurmOptions;
 import dev.aitk.launcher.submit.Submission;
 import dev.aitk.launcher.submit.SubmitRequest;
@@ -12,11 +13,10 @@ import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
 import dev.aitk.launcher.util.LauncherException;
 import java.io.PrintWriter;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -85,7 +85,7 @@ public final class SubmitCommand extends BaseCommand {
             description = "GPUs each task asks for (--gres=gpu:N; default ${DEFAULT-VALUE}).")
     int gpusPerJob;
 
-    @Option(names = "--max-running", paramLabel = "N", converter = PositiveIntConverter.class,
+    @Option(names = "--max-running", paramLabel = "N", converter = WholeNumberConverter.class,
             description = "At most N tasks of the array run at once (--array=0-K%%N); default: as many as the cluster gives.")
     Integer maxRunning;
 
@@ -121,6 +121,7 @@ public final class SubmitCommand extends BaseCommand {
 
     @Override
     protected int execute() {
+        checkLaunchArgs();
         Services services = services();
         Environment env = services.env();
         Path outputDir = env.resolve(outputFolder);
@@ -179,21 +180,32 @@ public final class SubmitCommand extends BaseCommand {
         return ExitCode.OK.code();
     }
 
-    /** This checkout's launchers/aitk-launcher: the jar (or classes folder) sits in target/ beside launchers/. */
-    static Path defaultLauncher() {
-        try {
-            Path location = Path.of(SubmitCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path root = location.getParent() == null ? null : location.getParent().getParent();
-            if (root != null) {
-                Path candidate = root.resolve("launchers").resolve("aitk-launcher");
-                if (Files.isRegularFile(candidate)) {
-                    return candidate.toAbsolutePath().normalize();
-                }
-            }
-        } catch (URISyntaxException | RuntimeException e) {
-            // Fall through to the usage message: the user names the launcher.
+    /**
+     * The arguments after -- run on every node as {@code launch --config <task> ARGS}: parsed here as launch parses
+     * them, so a typo or a flag that cannot apply with --config fails now, not when the task starts hours later.
+     */
+    private void checkLaunchArgs() {
+        launchArgs.forEach(a -> ShellQuote.requireSingleLine("the launch argument", a));
+        if (launchArgs.contains("--config") || launchArgs.stream().anyMatch(a -> a.startsWith("--config="))) {
+            throw new LauncherException(ExitCode.USAGE, "--config after -- is not needed: submit gives each task its "
+                    + "config; list the configs with --array");
         }
-        throw new LauncherException(ExitCode.USAGE, "cannot find launchers/aitk-launcher beside this launcher's jar;"
-                + " pass --launcher with its path as the nodes see it");
+        LaunchCommand launch = new LaunchCommand();
+        List<String> args = new ArrayList<>(List.of("--config", "task.yaml"));
+        args.addAll(launchArgs);
+        try {
+            CommandLine cl = new CommandLine(launch).setCaseInsensitiveEnumValuesAllowed(true);
+            LaunchFlagRules.refuseWithConfig(cl.parseArgs(args.toArray(String[]::new)), launch.pins.options());
+        } catch (CommandLine.ParameterException | LauncherException e) {
+            throw new LauncherException(ExitCode.USAGE, "the arguments after -- are for 'launch --config <task>' on "
+                    + "the nodes, and launch refuses them: " + e.getMessage(), e);
+        }
+    }
+
+    /** This checkout's launchers/aitk-launcher, for the nodes (which share this storage). */
+    private static Path defaultLauncher() {
+        return LauncherLocation.launchersDirectory().map(d -> d.resolve("aitk-launcher"))
+                .orElseThrow(() -> new LauncherException(ExitCode.USAGE, "cannot find launchers/aitk-launcher beside "
+                        + "this launcher's jar; pass --launcher with its path as the nodes see it"));
     }
 }

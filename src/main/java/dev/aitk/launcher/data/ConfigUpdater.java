@@ -12,7 +12,7 @@ import org.yaml.snakeyaml.DumperOptions;
 import dev.aitk.launcher.config.AppliedSetting;
 import dev.aitk.launcher.config.ConfigReader;
 import dev.aitk.launcher.config.ConfigUnreadable;
-import dev.aitk.launcher.util.AtomicFiles;
+import dev.aitk.launcher.util.FileReplacement;
 import dev.aitk.launcher.config.ConfigRenderer;
 import dev.aitk.launcher.config.ConfigTemplate;
 import dev.aitk.launcher.config.RenderedConfig;
@@ -68,15 +68,12 @@ public final class ConfigUpdater {
         }
         block.triggerWordIfSet().ifPresent(t -> settings.add(Setting.cli("trigger_word", t, "migrate-data --trigger")));
         RenderedConfig rendered = new ConfigRenderer().render(ConfigTemplate.file(config), settings);
-        Path backup = config.resolveSibling(config.getFileName() + ".bak");
-        try {
-            AtomicFiles.write(backup, Files.readString(config));
-        } catch (IOException e) {
-            throw new LauncherException(ExitCode.ENVIRONMENT, "cannot write " + backup + " (" + e.getMessage() + "); check permissions", e);
-        }
-        AtomicFiles.write(config, rendered.yaml());
+        // --config names the file to update, which is consent to replace it: an edited one is kept as .bak.
+        Path backup = FileReplacement.writeAll(List.of(new FileReplacement.Planned(config, rendered.yaml())), true, "")
+                .get(0).backup();
         List<String> keys = rendered.applied().stream().map(AppliedSetting::absolutePath).toList();
-        return new Result(config.toString(), backup.toString(), "config.process[0].datasets[" + datasetIndex + "]", keys);
+        return new Result(config.toString(), backup == null ? null : backup.toString(),
+                "config.process[0].datasets[" + datasetIndex + "]", keys);
     }
 
     /** The datasets list (created when absent) after checking that the index names an entry or one past the end. */

@@ -58,7 +58,8 @@ public final class ReportText {
         if (r.status() == MigrationReport.Status.MIGRATED) {
             if (config != null) {
                 b.append("\nUpdated ").append(config.config()).append(" (").append(config.datasetPath())
-                        .append("; previous version kept as ").append(config.backup()).append(")\n");
+                        .append(config.backup() == null ? "; it was as aitk-launcher had written it, so no copy was kept"
+                                : "; previous version kept as " + config.backup()).append(")\n");
             } else {
                 b.append("\nDataset block (paste under config.process[0] of your ai-toolkit config):\n\n")
                         .append(r.datasetBlock().yaml());

@@ -12,13 +12,14 @@ import dev.aitk.launcher.hardware.GpuInventory;
 import dev.aitk.launcher.plan.MemoryModel;
 import dev.aitk.launcher.plan.PlanRequest;
 import dev.aitk.launcher.plan.Planner;
-import dev.aitk.launcher.scripts.ShellQuoting;
+import dev.aitk.launcher.util.ShellQuoting;
 import dev.aitk.launcher.toolkit.ChildEnvironment;
 import dev.aitk.launcher.toolkit.ToolkitLocation;
 import dev.aitk.launcher.toolkit.ToolkitLocator;
 import dev.aitk.launcher.supervise.Replanner;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.FileReplacement;
 import dev.aitk.launcher.util.LauncherException;
 import dev.aitk.launcher.util.ProcessRunner;
 import java.io.IOException;
@@ -56,9 +57,9 @@ public final class LaunchPipeline {
     }
 
     /** The pipeline with this build's stages, planning with {@code plan} (the user's pins). */
-    public static LaunchPipeline standard(Environment env, ProcessRunner runner, PlanRequest plan) {
+    public static LaunchPipeline standard(Environment env, ProcessRunner runner, PlanRequest plan, boolean deepValidation) {
         return new LaunchPipeline(env, new GpuDetector(env, runner),
-                new PlannedJobs(new Planner(MemoryModel.standard()), plan), new ValidatorCheck(env));
+                new PlannedJobs(new Planner(MemoryModel.standard()), plan), new ValidatorCheck(env, deepValidation));
     }
 
     /** Decides everything for a dry run, where the toolkit may still be unknown (shown as a placeholder). */
@@ -339,17 +340,21 @@ public final class LaunchPipeline {
                 });
     }
 
-    /** Writes each rendered config atomically; returns the paths written. */
+    /**
+     * Writes each rendered config atomically; returns the paths written. A config the user edited since the
+     * launcher wrote it is never replaced ({@link FileReplacement}): the launch stops first and says how to run it.
+     */
     public static List<Path> writeConfigs(LaunchPreparation preparation) {
-        List<Path> written = new ArrayList<>();
+        List<FileReplacement.Planned> configs = new ArrayList<>();
         for (PreparedJob job : preparation.jobs()) {
             if (job.rendered()) {
-                Path path = Path.of(job.config());
-                AtomicFiles.write(path, job.yaml());
-                written.add(path);
+                configs.add(new FileReplacement.Planned(Path.of(job.config()), job.yaml()));
             }
         }
-        return written;
+        String asItIs = String.join(" ", configs.stream().map(c -> "--config " + c.path()).toList());
+        FileReplacement.writeAll(configs, false, "launch your edits as they are with " + asItIs
+                + ", or move the file away (or pick another --name or --output) to render a new config");
+        return configs.stream().map(FileReplacement.Planned::path).toList();
     }
 
     /** ai-toolkit makes a folder and files from the name, so it must be a valid file name everywhere. */

@@ -19,16 +19,19 @@ import java.util.Locale;
  */
 public final class ValidatorCheck implements ConfigCheck {
     private final Environment env;
+    private final boolean deep;
 
-    public ValidatorCheck(Environment env) {
+    /** @param deep decode every image fully, as validate --deep does (launch --deep) */
+    public ValidatorCheck(Environment env, boolean deep) {
         this.env = env;
+        this.deep = deep;
     }
 
     @Override
     public Checked check(Path config, GpuInventory gpus, Path toolkitDir) {
         MemoryModel model = MemoryModel.standard();
         Validator validator = new Validator(env, (options, e) -> gpus, model::predict, MemoryBudget::forCard);
-        ValidationReport report = validator.validate(config, ValidateOptions.defaults().withToolkitRoot(toolkitDir));
+        ValidationReport report = validator.validate(config, ValidateOptions.defaults().withToolkitRoot(toolkitDir).withDeep(deep));
         List<String> lines = new ArrayList<>();
         for (Finding f : report.findings()) {
             String where = f.location().isEmpty() ? "" : f.location() + " ";

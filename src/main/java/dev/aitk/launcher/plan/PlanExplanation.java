@@ -1,5 +1,6 @@
 package dev.aitk.launcher.plan;
 
+import dev.aitk.launcher.hardware.HostInfo;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +15,8 @@ final class PlanExplanation {
         this.model = model;
     }
 
-    TrainingPlan build(PlanRequest r, Candidate c, MemoryBudget budget, GpuLayout layout, List<String> notes) {
+    TrainingPlan build(PlanRequest r, Candidate c, MemoryBudget budget, GpuLayout layout, List<String> notes,
+                       HostInfo host) {
         TrainingSettings s = c.settings();
         Prediction p = c.prediction();
         Candidate.Alternatives a = c.alternatives();
@@ -56,7 +58,14 @@ final class PlanExplanation {
                 layout.reason(), false));
         TrainingSchedule schedule = TrainingBudget.schedule(r, s, p, accumulation);
         choices.add(new Choice("train.steps", schedule.steps(), stepsReason(r, s, schedule), r.steps() != null));
-        return new TrainingPlan(s, accumulation, layout, p, schedule, budget, true, choices, notes, r);
+        int processes = layout.mode() == GpuLayout.Mode.ONE_JOB_PER_GPU ? layout.gpuIndices().size() : 1;
+        HostMemory ram = HostMemory.of(s, model.coefficients().bf16BytesPerParam(), model.bytesPerParam(s.qtype()),
+                host, processes);
+        List<String> allNotes = new ArrayList<>(notes);
+        if (!ram.fits()) {
+            allNotes.add("warning: " + ram.reason());
+        }
+        return new TrainingPlan(s, accumulation, layout, p, schedule, budget, ram, true, choices, allNotes, r);
     }
 
     private static String stepsReason(PlanRequest r, TrainingSettings s, TrainingSchedule t) {

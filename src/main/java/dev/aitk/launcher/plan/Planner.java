@@ -2,6 +2,7 @@ package dev.aitk.launcher.plan;
 
 import dev.aitk.launcher.hardware.GpuInfo;
 import dev.aitk.launcher.hardware.GpuInventory;
+import dev.aitk.launcher.hardware.HostInfo;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +46,7 @@ public final class Planner {
         RequestCheck.check(request);
         List<GpuInfo> gpus = inventory.requireKnownMemory().gpus();
         if (request.jobs() > 1) {
-            return oneJobPerGpu(gpus, request);
+            return oneJobPerGpu(gpus, request, inventory.host());
         }
         GpuInfo best = gpus.get(0);
         for (GpuInfo g : gpus) {
@@ -81,7 +82,7 @@ public final class Planner {
                 notes.add("GPUs " + free + " stay free: run another job on each (--jobs N plans one job per GPU)");
             }
             return explanation.build(request, single, budget,
-                    new GpuLayout(GpuLayout.Mode.SINGLE_GPU, List.of(best.index()), why), notes);
+                    new GpuLayout(GpuLayout.Mode.SINGLE_GPU, List.of(best.index()), why), notes, inventory.host());
         }
         if (split != null && split.fits()) {
             List<Integer> all = new ArrayList<>();
@@ -93,12 +94,12 @@ public final class Planner {
                     : "does not fit one GPU; model.split_model_over_gpus spreads the blocks over all " + gpus.size()
                     + " (sequential: memory, not speed)";
             return explanation.build(request, split, splitBudget,
-                    new GpuLayout(GpuLayout.Mode.SPLIT_MODEL, all, why), notes);
+                    new GpuLayout(GpuLayout.Mode.SPLIT_MODEL, all, why), notes, inventory.host());
         }
         throw refusals.refuse(request, best, budget, single, gpus.size());
     }
 
-    private TrainingPlan oneJobPerGpu(List<GpuInfo> gpus, PlanRequest request) {
+    private TrainingPlan oneJobPerGpu(List<GpuInfo> gpus, PlanRequest request, HostInfo host) {
         int n = Math.min(request.jobs(), gpus.size());
         List<GpuInfo> used = new ArrayList<>(gpus.subList(0, n));
         GpuInfo smallest = smallest(used);
@@ -121,7 +122,7 @@ public final class Planner {
         notes.add("together the " + n + " jobs train " + Decimals.fixed(n * c.prediction().samplesPerSecond(), 2)
                 + " samples/s");
         return explanation.build(request, c, budget, new GpuLayout(GpuLayout.Mode.ONE_JOB_PER_GPU, indices, why),
-                notes);
+                notes, host);
     }
 
     private static GpuInfo smallest(List<GpuInfo> gpus) {

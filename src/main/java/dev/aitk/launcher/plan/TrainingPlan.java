@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The planner's answer: the settings, how many steps to accumulate, where it runs, what the model predicts
  * (every phase), how long it trains ({@code schedule}: steps, samples, epochs, total time), the per-GPU budget
- * it was checked against, and every choice with its reason. {@code notes} carry what the plan assumed (e.g.
+ * it was checked against, the host RAM its CPU phases need ({@code hostMemory}), and every choice with its
+ * reason. {@code notes} carry what the plan assumed (e.g.
  * GPUs left free). {@code request} is what it was planned from, so a re-plan can start from it.
  */
 public record TrainingPlan(
@@ -17,6 +18,7 @@ public record TrainingPlan(
         Prediction prediction,
         TrainingSchedule schedule,
         MemoryBudget budget,
+        HostMemory hostMemory,
         boolean fits,
         List<Choice> choices,
         List<String> notes,

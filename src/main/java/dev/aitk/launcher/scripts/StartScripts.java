@@ -1,16 +1,12 @@
 package dev.aitk.launcher.scripts;
 
-import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.FileReplacement;
 import dev.aitk.launcher.util.LauncherException;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.aitk.launcher.util.ShellQuoting;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Generates start_training.sh and start_training.bat: each runs the launcher with the arguments init chose
@@ -21,6 +17,9 @@ import java.util.Set;
 public final class StartScripts {
     public static final String SH = "start_training.sh";
     public static final String BAT = "start_training.bat";
+    /** The scripts run launch --config, which refuses the flags that render or plan a config. */
+    private static final String PLAN_FLAGS_REFUSED =
+            "Flags that plan or render a config (--steps, --batch-size, --dataset, ...) are refused: edit the config.";
 
     /**
      * What to start.
@@ -56,6 +55,7 @@ public final class StartScripts {
                 + "# Written by aitk-launcher init. Secrets are read from the environment only:\n"
                 + "#   export HF_TOKEN=...   (needed for gated models; never stored in this file)\n"
                 + "# Extra arguments are passed on to the launcher, e.g.: ./" + SH + " --dry-run\n"
+                + "# " + PLAN_FLAGS_REFUSED + "\n"
                 + "set -eu\n"
                 + "exec " + ShellQuoting.posixLine(words) + " \"$@\"\n";
         List<String> batchWords = new ArrayList<>();
@@ -64,43 +64,25 @@ public final class StartScripts {
         String batch = null;
         String skipped = null;
         try {
-            batch = String.join("\r\n",
-                    "@echo off",
-                    "rem " + request.description(),
-                    "rem Written by aitk-launcher init. Secrets are read from the environment only:",
-                    "rem   set HF_TOKEN=...   (needed for gated models; never stored in this file)",
-                    "rem Extra arguments are passed on to the launcher, e.g.: " + BAT + " --dry-run",
-                    "rem Delayed expansion off: a ! in a path stays a literal character.",
-                    "setlocal DisableDelayedExpansion",
-                    "rem No CALL: it would expand percent signs a second time; the launcher's exit code is this script's.",
-                    ShellQuoting.cmdLine(batchWords, true) + " %*",
-                    "");
+            batch = BatchScript.render(batchWords, List.of(
+                    request.description(),
+                    "Written by aitk-launcher init. Secrets are read from the environment only:",
+                    "  set HF_TOKEN=...   (needed for gated models; never stored in this file)",
+                    "Extra arguments are passed on to the launcher, e.g.: " + BAT + " --dry-run",
+                    PLAN_FLAGS_REFUSED));
         } catch (IllegalArgumentException e) {
             skipped = BAT + " was not written: " + e.getMessage() + "; use " + SH + " or rename the folder";
         }
         return new Scripts(shell, batch, skipped);
     }
 
-    /** Writes the scripts into {@code dir} (atomically; the .sh executable) and returns the paths written. */
-    public static List<Path> write(Path dir, Scripts scripts) {
-        List<Path> written = new ArrayList<>();
-        Path sh = dir.resolve(SH);
-        AtomicFiles.write(sh, scripts.shell());
-        try {
-            Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(sh));
-            perms.add(PosixFilePermission.OWNER_EXECUTE);
-            perms.add(PosixFilePermission.GROUP_EXECUTE);
-            perms.add(PosixFilePermission.OTHERS_EXECUTE);
-            Files.setPosixFilePermissions(sh, perms);
-        } catch (UnsupportedOperationException | IOException notPosix) {
-            // Windows file systems have no execute bit; sh start_training.sh still works.
-        }
-        written.add(sh);
+    /** The scripts as files to write into {@code dir} (the .sh executable); see {@link FileReplacement}. */
+    public static List<FileReplacement.Planned> files(Path dir, Scripts scripts) {
+        List<FileReplacement.Planned> files = new ArrayList<>();
+        files.add(new FileReplacement.Planned(dir.resolve(SH), scripts.shell(), true));
         if (scripts.batch() != null) {
-            Path bat = dir.resolve(BAT);
-            AtomicFiles.write(bat, scripts.batch());
-            written.add(bat);
+            files.add(new FileReplacement.Planned(dir.resolve(BAT), scripts.batch()));
         }
-        return written;
+        return files;
     }
 }

@@ -1,5 +1,7 @@
 package dev.aitk.launcher.submit;
 
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.LauncherException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,26 @@ public final class Canceller {
         }
     }
 
-    public CancelResult cancelSubmissions(List<Submission> submissions) {
+    /**
+     * Cancels the selected jobs; for an --output folder its latest submission, or every one with {@code all}.
+     */
+    public CancelResult cancel(JobSelection selection, boolean all) {
+        if (selection.byIds()) {
+            if (all) {
+                throw new LauncherException(ExitCode.USAGE, "--all picks every submission in --output DIR and does not "
+                        + "apply to job ids; leave it out, or give --output DIR instead of the ids");
+            }
+            return cancelJobs(selection.jobIds());
+        }
+        List<Submission> submissions = selection.submissions();
+        if (submissions.isEmpty()) {
+            throw new LauncherException(ExitCode.USAGE, "no submissions recorded in " + selection.outputFolder()
+                    + "; nothing to cancel");
+        }
+        return cancelSubmissions(all ? submissions : List.of(submissions.get(submissions.size() - 1)));
+    }
+
+    private CancelResult cancelSubmissions(List<Submission> submissions) {
         List<String> ids = new ArrayList<>();
         for (Submission s : submissions) {
             if (s.arrayJobId() != null) {
@@ -38,7 +59,7 @@ public final class Canceller {
         return cancelJobs(ids);
     }
 
-    public CancelResult cancelJobs(List<String> jobIds) {
+    private CancelResult cancelJobs(List<String> jobIds) {
         List<String> plain = jobIds.stream().map(id -> id.split("_", 2)[0]).distinct().toList();
         Map<String, JobState> states = slurm.query(plain);
         List<String> active = new ArrayList<>();

@@ -1,6 +1,6 @@
 package dev.aitk.launcher.submit;
 
-import dev.aitk.launcher.scripts.ShellQuoting;
+import dev.aitk.launcher.util.ShellQuoting;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.LauncherException;
 

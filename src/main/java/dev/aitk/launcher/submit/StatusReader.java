@@ -1,9 +1,11 @@
 package dev.aitk.launcher.submit;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** The core of {@code status}: the scheduler's view of submitted jobs joined with the runs' own records. */
 public final class StatusReader {
@@ -13,8 +15,28 @@ public final class StatusReader {
         this.slurm = slurm;
     }
 
+    /** The status of the selected jobs, read once. */
+    public StatusReport read(JobSelection selection) {
+        return selection.byIds() ? jobs(selection.jobIds()) : submissions(selection.submissions());
+    }
+
+    /**
+     * Reads every {@code poll} until no selected job is pending or running, handing each unfinished report to
+     * {@code whileWaiting}; returns the final one.
+     */
+    public StatusReport waitUntilFinished(JobSelection selection, Duration poll, Consumer<StatusReport> whileWaiting)
+            throws InterruptedException {
+        StatusReport report = read(selection);
+        while (!report.allFinished()) {
+            whileWaiting.accept(report);
+            Thread.sleep(poll.toMillis());
+            report = read(selection);
+        }
+        return report;
+    }
+
     /** Status of the given submissions (their prefetch jobs, array tasks and run records). */
-    public StatusReport submissions(List<Submission> submissions) {
+    StatusReport submissions(List<Submission> submissions) {
         List<String> ids = new ArrayList<>();
         submissions.forEach(s -> ids.addAll(s.jobIds()));
         Map<String, JobState> states = slurm.query(ids);
@@ -52,7 +74,7 @@ public final class StatusReader {
     }
 
     /** Status of jobs named by id alone (no submission record at hand). */
-    public StatusReport jobs(List<String> jobIds) {
+    StatusReport jobs(List<String> jobIds) {
         List<String> plain = jobIds.stream().map(id -> id.split("_", 2)[0]).distinct().toList();
         Map<String, JobState> states = slurm.query(plain);
         List<JobState> shown = new ArrayList<>();

@@ -87,6 +87,7 @@ public final class AtomicFiles {
                 }
             });
         } catch (IOException e) {
+            fileInTheWay(target, target.toAbsolutePath().getParent(), e);
             throw new LauncherException(ExitCode.ENVIRONMENT, "cannot write " + target + " (" + e.getMessage()
                     + "); check that the folder is writable and the disk has space", e);
         }
@@ -106,8 +107,22 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
+            fileInTheWay(dir, dir, e);
             throw new LauncherException(ExitCode.ENVIRONMENT, "cannot create the folder " + dir + " (" + e.getMessage()
                     + "); check the path and its permissions", e);
+        }
+    }
+
+    /**
+     * A folder path that runs into a file (an --output naming a file) fails with an error that says nothing
+     * useful; name the file instead of blaming permissions or disk space.
+     */
+    private static void fileInTheWay(Path target, Path dir, IOException e) {
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new LauncherException(ExitCode.USAGE, "cannot write " + target + ": " + p
+                        + " is a file, not a folder; give a folder path (e.g. for --output), or move the file", e);
+            }
         }
     }
 }

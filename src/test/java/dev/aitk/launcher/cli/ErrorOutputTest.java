@@ -52,6 +52,9 @@ class ErrorOutputTest {
         assertThat(cli().run("plan", "--gpus", "0").err()).contains("'0' is not a count; use a whole number from 1 to 64");
         assertThat(cli().run("plan", "--model", "fill").err()).contains("--model").contains("fill");
         assertThat(cli().run("plan", "--gpu-memory", "288GB", "--gpus", "1").exitCode()).isZero();
+        assertThat(cli().run("plan", "--gpu-memory", "80GB", "--gpus", "1", "--steps", "4000", "--effective-batch", "128")
+                .exitCode()).as("steps and samples per update have no ceiling of 64").isZero();
+        assertThat(cli().run("plan", "--steps", "0").err()).contains("'0' is not a whole number of 1 or more");
     }
 
     @Test
@@ -99,6 +102,20 @@ class ErrorOutputTest {
         assertThat(r.err()).endsWith("error: " + doc.get("error").asText() + "\n");
         assertThat(doc.get("fix").asText()).isNotBlank();
         return doc;
+    }
+
+    @Test
+    void anOutputThatIsAFileIsCalledAFile() throws Exception {
+        Path file = java.nio.file.Files.writeString(home.resolve("notes.txt"), "x");
+        for (String output : new String[] {"notes.txt", "notes.txt/run"}) {
+            CliRun.Result r = cli().run("launch", "--gpu-memory", "24GB", "--gpus", "1", "--dry-run", "--output", output);
+
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.err()).contains(": " + file + " is a file, not a folder; give a folder path (e.g. for --output)")
+                    .doesNotContain("disk").doesNotContain("writable");
+        }
+        assertThat(cli().run("init", "--gpu-memory", "24GB", "--dataset", ".", "--output", "notes.txt").err())
+                .contains(file + " is a file, not a folder");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.aitk.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aitk.launcher.images.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +17,19 @@ class InitCommandTest {
     @TempDir
     Path home;
 
+    /** A folder of two captioned 512x512 images, which validation accepts. */
+    private Path dataset(String name) throws Exception {
+        Path dir = Files.createDirectories(home.resolve(name));
+        for (String image : new String[] {"a", "b"}) {
+            Files.write(dir.resolve(image + ".png"), TestImages.png(512, 512, false));
+            Files.writeString(dir.resolve(image + ".txt"), "a photo of " + image);
+        }
+        return dir;
+    }
+
     @Test
     void writesTheConfigAndBothScriptsCallingThisCheckoutsLauncher() throws Exception {
-        Files.createDirectories(home.resolve("data"));
+        dataset("data");
         CliRun.Result r = CliRun.in(home).run("init", "--gpu-memory", "24GB", "--gpus", "1", "--dataset", "data",
                 "--output", "runs/a", "--name", "my_lora");
         assertThat(r.exitCode()).as(r.err()).isZero();
@@ -36,19 +47,53 @@ class InitCommandTest {
     }
 
     @Test
-    void refusesToOverwriteWithoutForce() throws Exception {
+    void replacesWhatItWroteButNeverAnEditedFileWithoutForce() throws Exception {
+        dataset("d");
         String[] args = {"init", "--gpu-memory", "24GB", "--dataset", "d", "--output", "o"};
         assertThat(CliRun.in(home).run(args).exitCode()).isZero();
-        Files.writeString(home.resolve("o/start_training.sh"), "# edited by hand\n");
+        assertThat(CliRun.in(home).run(args).exitCode()).as("unedited files are the launcher's to replace").isZero();
+        Path sh = home.resolve("o/start_training.sh");
+        Path config = home.resolve("o/flux_dev_inpaint_lora.yaml");
+        String before = Files.readString(config);
+        Files.writeString(sh, "# edited by hand\n");
+
         CliRun.Result again = CliRun.in(home).run(args);
         assertThat(again.exitCode()).isEqualTo(2);
-        assertThat(again.err()).contains("flux_dev_inpaint_lora.yaml, start_training.sh, start_training.bat already exist in "
-                + home.resolve("o") + "; add --force to overwrite");
-        assertThat(Files.readString(home.resolve("o/start_training.sh"))).isEqualTo("# edited by hand\n");
+        assertThat(again.err()).isEqualTo("error: " + sh + " was changed since aitk-launcher wrote it (or not written by "
+                + "it), so it is not replaced; add --force to replace them (each edited file is kept as <name>.bak), or "
+                + "choose another --output\n");
+        assertThat(Files.readString(sh)).isEqualTo("# edited by hand\n");
+        assertThat(Files.readString(config)).isEqualTo(before);
+
         List<String> forced = new ArrayList<>(List.of(args));
         forced.add("--force");
-        assertThat(CliRun.in(home).run(forced.toArray(String[]::new)).exitCode()).isZero();
-        assertThat(Files.readString(home.resolve("o/start_training.sh"))).startsWith("#!/bin/sh");
+        CliRun.Result r = CliRun.in(home).run(forced.toArray(String[]::new));
+        assertThat(r.exitCode()).isZero();
+        assertThat(Files.readString(sh)).startsWith("#!/bin/sh");
+        assertThat(Files.readString(home.resolve("o/start_training.sh.bak"))).isEqualTo("# edited by hand\n");
+        assertThat(r.out()).contains("Kept your edited copy as " + home.resolve("o/start_training.sh.bak"));
+        assertThat(home.resolve("o/flux_dev_inpaint_lora.yaml.bak")).doesNotExist();
+    }
+
+    @Test
+    void aConfigWithValidationErrorsExitsThreeAndGetsNoStartScripts() throws Exception {
+        Files.createDirectories(home.resolve("empty"));
+        CliRun.Result r = CliRun.in(home).run("init", "--gpu-memory", "24GB", "--dataset", "empty", "--output", "o");
+
+        assertThat(r.exitCode()).isEqualTo(3);
+        Path config = home.resolve("o/flux_dev_inpaint_lora.yaml");
+        assertThat(r.out()).contains("error " + config + ":").contains("has no .jpg, .jpeg, .png or .webp images");
+        assertThat(r.err()).isEqualTo("error: " + config + " has validation errors (see its findings), so no start "
+                + "scripts were written; fix the flags, the dataset or the config, then run init again\n");
+        assertThat(config).exists();
+        assertThat(home.resolve("o/start_training.sh")).doesNotExist();
+        assertThat(home.resolve("o/start_training.bat")).doesNotExist();
+
+        CliRun.Result json = CliRun.in(home).run("init", "--gpu-memory", "24GB", "--dataset", "empty", "--output", "o", "--json");
+        com.fasterxml.jackson.databind.JsonNode doc = dev.aitk.launcher.util.Json.mapper().readTree(json.out());
+        assertThat(doc.get("exitCode").asInt()).isEqualTo(3);
+        assertThat(doc.at("/preparation/jobs/0/findingsHaveErrors").asBoolean()).isTrue();
+        assertThat(doc.at("/written").size()).isZero();
     }
 
     @Test
@@ -65,7 +110,7 @@ class InitCommandTest {
         Files.writeString(fake, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done > \"$ARGV_OUT\"\n");
         fake.toFile().setExecutable(true);
         String hostile = "it's \"my\" $HOME `id` $(id) 100% !x & more";
-        Path data = Files.createDirectories(home.resolve("data " + hostile));
+        Path data = dataset("data " + hostile);
         Path out = home.resolve("runs " + hostile);
 
         CliRun.Result r = CliRun.in(home).run("init", "--gpu-memory", "24GB", "--gpus", "1", "--dataset", data.toString(),
@@ -97,6 +142,7 @@ class InitCommandTest {
 
     @Test
     void jsonListsWhatWasWritten() throws Exception {
+        dataset("d");
         CliRun.Result r = CliRun.in(home).run("init", "--gpu-memory", "24GB", "--dataset", "d", "--output", "o", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         com.fasterxml.jackson.databind.JsonNode doc = dev.aitk.launcher.util.Json.mapper().readTree(r.out());

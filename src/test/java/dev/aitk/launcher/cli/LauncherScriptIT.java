@@ -142,6 +142,24 @@ class LauncherScriptIT {
         assertThat(r.err()).contains("is missing and Maven (mvn) is not installed");
     }
 
+    @Test
+    void theReadmesSpellingWorksFromPathAndThroughALinkOnPath() throws Exception {
+        Path elsewhere = Files.createDirectories(repo.resolve("somewhere else"));
+        String path = repo.resolve("launchers") + ":" + System.getenv("PATH");
+        Run onPath = launcher(elsewhere, Map.of("PATH", path, "AITK_LAUNCHER_CDS", "off"),
+                List.of("/bin/bash", "-c", "aitk-launcher launch --gpu-memory 80GB --gpus 2 --dry-run"));
+        assertThat(onPath.exitCode()).as(onPath.err()).isZero();
+        assertThat(onPath.out()).contains("Dry run: nothing was started.");
+        assertThat(elsewhere.resolve("output")).isDirectory();
+
+        Path bin = Files.createDirectories(repo.resolve("home/.local/bin"));
+        Files.createSymbolicLink(bin.resolve("aitk-launcher"), repo.resolve("launchers/aitk-launcher"));
+        Run linked = launcher(elsewhere, Map.of("PATH", bin + ":" + System.getenv("PATH"), "AITK_LAUNCHER_CDS", "off"),
+                List.of("/bin/bash", "-c", "aitk-launcher --version"));
+        assertThat(linked.exitCode()).as(linked.err()).isZero();
+        assertThat(linked.out()).startsWith("aitk-launcher ");
+    }
+
     private List<Path> archives() throws IOException {
         try (Stream<Path> files = Files.list(target)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".jsa")).toList();
@@ -167,9 +185,17 @@ class LauncherScriptIT {
     private Process start(Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("/bin/bash", repo.resolve("launchers/aitk-launcher").toString()));
         command.addAll(List.of(args));
+        return start(repo, env, command);
+    }
+
+    private Run launcher(Path cwd, Map<String, String> env, List<String> command) throws Exception {
+        return finish(start(cwd, env, command));
+    }
+
+    private Process start(Path cwd, Map<String, String> env, List<String> command) throws IOException {
         int n = started++;
         ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(repo.toFile())
+                .directory(cwd.toFile())
                 .redirectOutput(repo.resolve("out" + n + ".txt").toFile())
                 .redirectError(repo.resolve("err" + n + ".txt").toFile());
         Map<String, String> environment = new HashMap<>(pb.environment());

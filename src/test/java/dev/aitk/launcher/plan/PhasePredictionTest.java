@@ -68,6 +68,27 @@ class PhasePredictionTest {
     }
 
     @Test
+    void hostRamEntersThePlanWhereTheTransformerIsLoadedOnTheCpu() {
+        TrainingPlan unknown = planFor(gpus(24, 1), PlanRequest.of(ModelVariant.DEV));
+        assertThat(unknown.hostMemory().haveGib()).isNull();
+        assertThat(unknown.hostMemory().needGib()).as("bf16 FLUX.1-dev weights + the process").isBetween(24.0, 28.0);
+        assertThat(unknown.hostMemory().reason()).contains("quantizing it on the CPU (low_vram)");
+        TrainingPlan small = planFor(withRam(gpus(24, 1), 16), PlanRequest.of(ModelVariant.DEV));
+        assertThat(small.hostMemory().fits()).isFalse();
+        assertThat(small.notes()).anyMatch(n -> n.startsWith("warning: ") && n.contains("the host has 16.0 GiB"));
+        TrainingPlan big = planFor(withRam(gpus(24, 1), 64), PlanRequest.of(ModelVariant.DEV));
+        assertThat(big.hostMemory().fits()).isTrue();
+        assertThat(big.notes()).noneMatch(n -> n.startsWith("warning: "));
+        TrainingPlan jobs = planFor(withRam(gpus(48, 4), 64), PlanRequest.of(ModelVariant.DEV).withJobs(4));
+        assertThat(jobs.hostMemory().fits()).as("four processes load four transformers").isFalse();
+    }
+
+    static GpuInventory withRam(GpuInventory inv, int gib) {
+        return new GpuInventory(inv.gpus(), inv.gpuSource(), new dev.aitk.launcher.hardware.HostInfo("Linux",
+                gib * 1024L, 8, dev.aitk.launcher.hardware.Source.PROCFS), inv.notes());
+    }
+
+    @Test
     void thePlanCarriesTheRequestItWasMadeFrom() {
         PlanRequest r = PlanRequest.of(ModelVariant.FLEX2).withRank(32);
         assertThat(planFor(gpus(48, 1), r).request()).isEqualTo(r);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.FileReplacement;
 import dev.aitk.launcher.util.LauncherException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ class StartScriptsTest {
         StartScripts.Scripts scripts = StartScripts.render(new StartScripts.Request(fake.toString(), "aitk-launcher.cmd",
                 List.of("launch", "--config", config, "--gpu-memory", "24GB", "--gpus", "1"), "Starts a test run."));
         Path out = dir.resolve("out");
-        StartScripts.write(out, scripts);
+        FileReplacement.writeAll(StartScripts.files(out, scripts), false, "");
         Path sh = out.resolve(StartScripts.SH);
         assertThat(Files.isExecutable(sh)).isTrue();
 
@@ -70,7 +71,7 @@ class StartScriptsTest {
         StartScripts.Scripts scripts = StartScripts.render(new StartScripts.Request("/opt/aitk launcher/aitk-launcher",
                 "aitk-launcher.cmd", List.of("launch", "--config", "/runs/it's $x `y`.yaml"), "Starts a test run."));
         Path out = dir.resolve("sc");
-        StartScripts.write(out, scripts);
+        FileReplacement.writeAll(StartScripts.files(out, scripts), false, "");
         Process p = new ProcessBuilder("shellcheck", "--severity=style", out.resolve(StartScripts.SH).toString())
                 .redirectErrorStream(true).start();
         String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -91,12 +92,43 @@ class StartScriptsTest {
                 "rem Written by aitk-launcher init. Secrets are read from the environment only:",
                 "rem   set HF_TOKEN=...   (needed for gated models; never stored in this file)",
                 "rem Extra arguments are passed on to the launcher, e.g.: start_training.bat --dry-run",
+                "rem Flags that plan or render a config (--steps, --batch-size, --dataset, ...) are refused: edit the config.",
                 "rem Delayed expansion off: a ! in a path stays a literal character.",
                 "setlocal DisableDelayedExpansion",
+                "rem The paths are UTF-8: read them under code page 65001, then give the console its code page back.",
+                "for /f \"tokens=2 delims=:.\" %%c in ('chcp') do set /a \"AITK_CODE_PAGE=%%c\" >nul 2>nul",
+                "chcp 65001 >nul",
+                "set \"AITK_ARG_0=C:\\Program Files (x86)\\aitk\\launchers\\aitk-launcher.cmd\"",
+                "set \"AITK_ARG_3=D:\\runs\\100%% & done ^ (v2) !x\\my lora.yaml\"",
+                "set \"AITK_ARG_5=E:\\\\\"",
+                "chcp %AITK_CODE_PAGE% >nul",
                 "rem No CALL: it would expand percent signs a second time; the launcher's exit code is this script's.",
-                "\"C:\\Program Files (x86)\\aitk\\launchers\\aitk-launcher.cmd\" launch --config "
-                        + "\"D:\\runs\\100%% & done ^ (v2) !x\\my lora.yaml\" --toolkit-dir \"E:\\\\\" %*",
+                "\"%AITK_ARG_0%\" launch --config \"%AITK_ARG_3%\" --toolkit-dir \"%AITK_ARG_5%\" %*",
                 ""));
+    }
+
+    @Test
+    void theBatchFileReadsNonAsciiPathsAsUtf8AndRestoresTheCodePageBeforeTheLauncherRuns() throws IOException {
+        StartScripts.Scripts scripts = StartScripts.render(new StartScripts.Request("/opt/aitk-launcher",
+                "C:\\Users\\Jürgen\\aitk\\launchers\\aitk-launcher.cmd",
+                List.of("launch", "--config", "C:\\Users\\Jürgen\\Bilder\\Übung.yaml"), "Starts a test run."));
+        byte[] bytes = Files.readAllBytes(FileReplacement.writeAll(StartScripts.files(dir.resolve("bat"), scripts), false, "").get(1).path());
+        String raw = new String(bytes, StandardCharsets.ISO_8859_1);
+        List<String> lines = List.of(raw.split("\r\n"));
+
+        assertThat(bytes[0]).as("no byte order mark: cmd would read it as part of the first command").isEqualTo((byte) '@');
+        int utf8 = lines.indexOf("chcp 65001 >nul");
+        int restore = lines.indexOf("chcp %AITK_CODE_PAGE% >nul");
+        List<Integer> nonAscii = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).chars().anyMatch(c -> c > 0x7F)) {
+                nonAscii.add(i);
+            }
+        }
+        assertThat(nonAscii).isNotEmpty().allSatisfy(i -> assertThat(i).isGreaterThan(utf8).isLessThan(restore));
+        assertThat(raw).contains("set \"AITK_ARG_3=C:\\Users\\J\u00c3\u00bcrgen\\Bilder\\\u00c3\u009cbung.yaml\"\r\n");
+        assertThat(lines.get(restore + 2)).isEqualTo("\"%AITK_ARG_0%\" launch --config \"%AITK_ARG_3%\" %*");
+        assertThat(raw).doesNotContain("\n\n").doesNotContain("\r\r");
     }
 
     @Test

@@ -102,6 +102,19 @@ class StatusCliTest {
         assertThat(badId.err()).contains("'12;rm' is not a Slurm job id");
     }
 
+    @Test
+    void flagsThatWouldBeIgnoredAreRefused() {
+        CliRun.Result both = cli().run("status", "42", "--output", tmp.toString());
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).isEqualTo("error: job ids and --output cannot be combined (the ids alone would decide); "
+                + "give the job ids, or --output DIR for the submissions recorded there\n");
+
+        CliRun.Result allWithIds = cli().run("cancel", "42", "--all");
+        assertThat(allWithIds.exitCode()).isEqualTo(2);
+        assertThat(allWithIds.err()).contains("--all picks every submission in --output DIR and does not apply to job ids");
+        assertThat(cli().run("cancel", "42", "--output", tmp.toString()).exitCode()).isEqualTo(2);
+    }
+
     private CliRun cli() {
         return CliRun.in(tmp).env("PATH", slurm.path()).env("HF_HUB_OFFLINE", "1");
     }

@@ -266,6 +266,11 @@ class SubmitCliTest {
         assertError(3, "contains a line break", "--array", good.toString(), "--hf-home", tmp.resolve("a\nb").toString());
         assertError(3, "the launch argument '--set=x\\ny' contains a line break", "--array", good.toString(), "--", "--set=x\ny");
         assertError(2, "--sbatch-arg 'account' is not an sbatch option", "--array", good.toString(), "--sbatch-arg", "account");
+        assertError(2, "the arguments after -- are for 'launch --config <task>' on the nodes, and launch refuses them: "
+                + "--config launches a config as it is, so --steps, --dataset do not apply", "--array", good.toString(),
+                "--", "--steps", "100", "--dataset", "d");
+        assertError(2, "launch refuses them: Unknown options: '--gpu-memroy'", "--array", good.toString(), "--", "--gpu-memroy", "80GB");
+        assertError(2, "--config after -- is not needed", "--array", good.toString(), "--", "--config", "x.yaml");
         assertThat(slurm.calls("sbatch")).isEmpty();
     }
 

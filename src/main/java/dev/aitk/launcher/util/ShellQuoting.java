@@ -1,4 +1,4 @@
-package dev.aitk.launcher.scripts;
+package dev.aitk.launcher.util;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -32,24 +32,34 @@ public final class ShellQuoting {
      * @throws IllegalArgumentException for {@code "}, which cmd cannot quote, and for line breaks
      */
     public static String cmd(String word, boolean inBatchFile) {
+        if (cmdBare(word)) {
+            return word;
+        }
+        String body = cmdQuotedBody(word);
+        return "\"" + (inBatchFile ? body.replace("%", "%%") : body) + "\"";
+    }
+
+    /** Whether cmd.exe reads {@code word} as it is, without quotes (plain ASCII only). */
+    public static boolean cmdBare(String word) {
+        return !word.isEmpty() && word.matches("[A-Za-z0-9_@+:./\\\\-]+") && !word.endsWith("\\");
+    }
+
+    /**
+     * What goes between cmd's double quotes for {@code word}: the word with its trailing backslashes doubled.
+     *
+     * @throws IllegalArgumentException for {@code "}, which cmd cannot quote, and for line breaks
+     */
+    public static String cmdQuotedBody(String word) {
         if (word.indexOf('"') >= 0) {
             throw new IllegalArgumentException("cmd.exe cannot quote a value containing a double quote (\")");
         }
         if (word.indexOf('\n') >= 0 || word.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("a batch file cannot carry a line break inside a value");
         }
-        if (!word.isEmpty() && word.matches("[A-Za-z0-9_@+:./\\\\-]+") && !word.endsWith("\\")) {
-            return word;
-        }
-        String body = inBatchFile ? word.replace("%", "%%") : word;
         int trailing = 0;
-        while (trailing < body.length() && body.charAt(body.length() - 1 - trailing) == '\\') {
+        while (trailing < word.length() && word.charAt(word.length() - 1 - trailing) == '\\') {
             trailing++;
         }
-        return "\"" + body + "\\".repeat(trailing) + "\"";
-    }
-
-    public static String cmdLine(List<String> words, boolean inBatchFile) {
-        return words.stream().map(w -> cmd(w, inBatchFile)).collect(Collectors.joining(" "));
+        return word + "\\".repeat(trailing);
     }
 }

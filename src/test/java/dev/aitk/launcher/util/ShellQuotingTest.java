@@ -1,4 +1,4 @@
-package dev.aitk.launcher.scripts;
+package dev.aitk.launcher.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
