@@ -49,7 +49,7 @@ public final class PlanCommand extends BaseCommand {
     @Mixin
     GpuOptions gpuOptions;
 
-    @Option(names = "--model", paramLabel = "VARIANT", description = "dev, kontext or flex2 (default: the "
+    @Option(names = "--model", paramLabel = "VARIANT", description = "dev, kontext, flex2, flux2-klein-4b, flux2-klein-9b or flux2-dev (default: the "
             + "--template's model, else what the --dataset layout shows, else dev).")
     ModelVariant model;
 

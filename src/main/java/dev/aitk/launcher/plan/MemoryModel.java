@@ -31,12 +31,14 @@ public final class MemoryModel {
     /** ai-toolkit's FLUX splitter counts text encoders + VAE + embedders as 2.5e9 parameters on GPU 0. */
     static final double SPLIT_OTHER_PARAMS = 2.5e9;
 
-    private static final MemoryModel STANDARD = fit(MeasuredRow.shipped());
+    private static final MemoryModel STANDARD = fit(MeasuredRow.shipped(), MeasuredRow.shippedFlux2());
 
     private final Coefficients c;
+    private final Flux2Fit.Coefficients flux2;
 
-    private MemoryModel(Coefficients c) {
+    private MemoryModel(Coefficients c, Flux2Fit.Coefficients flux2) {
         this.c = c;
+        this.flux2 = flux2;
     }
 
     /** The model fitted to the shipped measurements. */
@@ -50,7 +52,35 @@ public final class MemoryModel {
 
     /** Fits the model to measured rows (closed-form least squares; a few microseconds). */
     public static MemoryModel fit(List<MeasuredRow> rows) {
-        return new MemoryModel(MeasuredFit.fit(rows));
+        return fit(rows, MeasuredRow.shippedFlux2());
+    }
+
+    /** Fits FLUX.1 to {@code rows} and the FLUX.2 transformer to {@code flux2Rows}. */
+    static MemoryModel fit(List<MeasuredRow> rows, List<MeasuredRow> flux2Rows) {
+        Coefficients c = MeasuredFit.fit(rows);
+        return new MemoryModel(c, Flux2Fit.fit(flux2Rows, c.loraBytesPerParam()));
+    }
+
+    Flux2Fit.Coefficients flux2Coefficients() {
+        return flux2;
+    }
+
+    /** The transformer's resident weights, GiB, in bf16 or 8-bit, for the run's shape. */
+    double weightsGib(TrainingSettings s, boolean quantized) {
+        TransformerShape shape = s.shape() == null ? TransformerShape.defaultFor(s.model()) : s.shape();
+        boolean flux2Family = shape.family() == TransformerShape.Family.FLUX2;
+        double bpp = quantized ? (flux2Family ? flux2.fp8BytesPerParam() : bytesPerParam(SettingsSearch.QTYPE))
+                : (flux2Family ? flux2.bf16BytesPerParam() : c.bf16BytesPerParam());
+        return shape.baseParams() * bpp / GIB;
+    }
+
+    /** Weight bytes per parameter in the run's precision (measured per family). */
+    double residentBytesPerParam(TrainingSettings s) {
+        TransformerShape shape = s.shape() == null ? TransformerShape.defaultFor(s.model()) : s.shape();
+        if (shape.family() == TransformerShape.Family.FLUX2) {
+            return s.quantize() ? flux2.fp8BytesPerParam() : flux2.bf16BytesPerParam();
+        }
+        return s.quantize() ? bytesPerParam(s.qtype()) : c.bf16BytesPerParam();
     }
 
     /** Prediction on one GPU with the standard CUDA context and no safety margin. */
@@ -94,7 +124,9 @@ public final class MemoryModel {
         }
         double step = 0;
         for (int res : s.resolutionsPx()) {
-            step += StepTime.seconds(c, s, shape, res);
+            step += shape.family() == TransformerShape.Family.FLUX2
+                    ? Flux2Memory.stepSeconds(flux2, s, shape, res, residentBytesPerParam(s))
+                    : StepTime.seconds(c, s, shape, res);
         }
         step = step / s.resolutionsPx().size() * (splitGpus > 1 ? SPLIT_SLOWDOWN : 1);
         return new Prediction(rounded(peak.memory()), Decimals.round(step, 4), Decimals.round(s.batchSize() / step, 4),
@@ -114,6 +146,9 @@ public final class MemoryModel {
      */
     List<PhasePeak> phases(TrainingSettings s, MemoryBudget budget, int splitGpus) {
         TransformerShape shape = s.shape() == null ? TransformerShape.defaultFor(s.model()) : s.shape();
+        if (shape.family() == TransformerShape.Family.FLUX2) {
+            return Flux2Memory.phases(this, flux2, s, shape, budget);
+        }
         int maxRes = 0;
         for (int res : s.resolutionsPx()) {
             maxRes = Math.max(maxRes, res);
@@ -175,10 +210,13 @@ public final class MemoryModel {
         return phases;
     }
 
-    /** Tokens per sample: Kontext concatenates the control image's tokens, doubling the image tokens. */
+    /**
+     * Tokens per sample: image tokens, the same again per reference image (Kontext's control image, the FLUX.2
+     * templates' masked image), and 512 text tokens (T5 and FLUX.2's encoders pad to max_sequence_length 512).
+     */
     static int tokens(ModelVariant model, int res) {
         int side = res / 16;
-        return side * side * (model == ModelVariant.KONTEXT ? 2 : 1) + TEXT_TOKENS;
+        return side * side * (1 + model.referenceImages()) + TEXT_TOKENS;
     }
 
     /**
