@@ -3,6 +3,7 @@ package dev.aitk.launcher.cli;
 import dev.aitk.launcher.launch.LaunchPipeline;
 import dev.aitk.launcher.launch.LaunchPreparation;
 import dev.aitk.launcher.launch.LaunchRequest;
+import dev.aitk.launcher.plan.ModelChoice;
 import dev.aitk.launcher.scripts.StartFolder;
 import dev.aitk.launcher.scripts.StartScripts;
 import dev.aitk.launcher.util.ExitCode;
@@ -62,17 +63,20 @@ public final class InitCommand extends BaseCommand {
                     new StartFolder.Request(request, posixLauncher(s), windowsLauncher(s), force));
         } catch (StartFolder.InvalidConfig e) {
             if (output.json()) {
-                foundBeforeFailing(new Result(List.of(), List.of(), null, e.preparation()));
+                foundBeforeFailing(new Result(List.of(), List.of(), null, model.choice(), e.preparation()));
             } else {
+                LaunchReport.printModel(s.out(), model.choice());
                 LaunchReport.print(s.out(), e.preparation(), true, "init writes no start scripts while a config has errors (exit 3)");
             }
             throw e;
         }
         PrintWriter out = s.out();
         if (output.json()) {
-            out.println(Json.write(new Result(result.written(), result.keptAsBackup(), result.batchSkipped(), result.preparation())));
+            out.println(Json.write(new Result(result.written(), result.keptAsBackup(), result.batchSkipped(), model.choice(),
+                    result.preparation())));
             return ExitCode.OK.code();
         }
+        LaunchReport.printModel(out, model.choice());
         LaunchReport.print(out, result.preparation(), true);
         out.println();
         out.println("Wrote:");
@@ -124,6 +128,7 @@ public final class InitCommand extends BaseCommand {
     }
 
     /** The --json document: files written, edited files kept as .bak, the .bat's skip reason if any, and what was decided. */
-    record Result(List<String> written, List<String> keptAsBackup, String batchSkipped, LaunchPreparation preparation) {
+    record Result(List<String> written, List<String> keptAsBackup, String batchSkipped, ModelChoice model,
+                  LaunchPreparation preparation) {
     }
 }

@@ -4,6 +4,7 @@ import dev.aitk.launcher.launch.LaunchPipeline;
 import dev.aitk.launcher.launch.LaunchPreparation;
 import dev.aitk.launcher.launch.LaunchRequest;
 import dev.aitk.launcher.launch.RealRun;
+import dev.aitk.launcher.plan.ModelChoice;
 import dev.aitk.launcher.supervise.ParallelRuns;
 import dev.aitk.launcher.supervise.RunRecord;
 import dev.aitk.launcher.util.ExitCode;
@@ -78,8 +79,11 @@ public final class LaunchCommand extends BaseCommand {
         LaunchPreparation preparation = pipeline.dryRun(request);
         PrintWriter out = s.out();
         if (output.json()) {
-            out.println(Json.write(new Result(true, false, preparation)));
+            out.println(Json.write(new Result(true, false, configs.isEmpty() ? model.choice() : null, preparation)));
         } else {
+            if (configs.isEmpty()) {
+                LaunchReport.printModel(out, model.choice());
+            }
             LaunchReport.print(out, preparation, true);
             out.println();
             out.println("Dry run: nothing was started. Without --dry-run the launcher would run the command(s) above.");
@@ -94,7 +98,7 @@ public final class LaunchCommand extends BaseCommand {
         return ParallelRuns.overall(records).code();
     }
 
-    /** The --json document: whether this was a dry run, whether anything was started, and what was decided. */
-    record Result(boolean dryRun, boolean started, LaunchPreparation preparation) {
+    /** The --json document: whether this was a dry run, whether anything was started, the model and why, and what was decided. */
+    record Result(boolean dryRun, boolean started, ModelChoice model, LaunchPreparation preparation) {
     }
 }

@@ -6,12 +6,20 @@ import dev.aitk.launcher.hardware.GpuInfo;
 import dev.aitk.launcher.launch.LaunchPreparation;
 import dev.aitk.launcher.launch.PreparedJob;
 import dev.aitk.launcher.toolkit.ChildEnvironment;
+import dev.aitk.launcher.plan.ModelChoice;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.List;
 
 /** Prints a {@link LaunchPreparation} for people; --json prints the same record as JSON. */
 final class LaunchReport {
     private LaunchReport() {
+    }
+
+    /** Which model the rendered configs train, and why (the template, --model, or the dataset's layout). */
+    static void printModel(PrintWriter out, ModelChoice choice) {
+        out.println("Model: " + choice.variant().name().toLowerCase(Locale.ROOT) + " (" + choice.variant().repoId()
+                + "): " + choice.reason());
     }
 
     static void print(PrintWriter out, LaunchPreparation p, boolean configsWritten) {

@@ -33,6 +33,13 @@ public record ModelChoice(ModelVariant variant, String reason, boolean fromDatas
         if (layout != null && layout.variant() != null) {
             return new ModelChoice(layout.variant(), "the dataset's layout: " + layout.reason(), true);
         }
+        if (layout == null) {
+            return new ModelChoice(ModelVariant.DEV, "no --dataset to read, so FLUX.1-dev with a focus mask (masks "
+                    + "only weight the loss); to inpaint, use --model kontext or flex2 (kontext takes the masked images "
+                    + "as datasets[0].control_path, flex2 RGBA images with the hole transparent as "
+                    + "datasets[0].inpaint_path), or give --dataset DIR and the model its layout shows (control/, "
+                    + "inpaint/ or masks/ beside the images, as migrate-data writes them) is picked", false);
+        }
         return new ModelChoice(ModelVariant.DEV, "no --model, --template or dataset layout names another, so "
                 + "FLUX.1-dev (--model kontext or flex2 train real inpainting)", false);
     }
