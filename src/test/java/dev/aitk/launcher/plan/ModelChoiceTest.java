@@ -35,7 +35,7 @@ class ModelChoiceTest {
                 .hasMessageContaining("--model dev conflicts with --template mine.yaml, which trains flex2 (arch: flex2)");
         assertThat(flex.baseline().samples()).isEqualTo(6000);
         Object perDataset = Map.of("config", Map.of("process", List.of(Map.of("model", Map.of("arch", "flux2_klein_4b"),
-                "train", Map.of("steps", 1000, "batch_size", 1), "datasets", List.of(Map.of("batch_size", 4)))))));
+                "train", Map.of("steps", 1000, "batch_size", 1), "datasets", List.of(Map.of("batch_size", 4))))));
         TemplateModel klein = TemplateModel.of(perDataset, "klein.yaml");
         assertThat(klein.datasetBatchSize()).isEqualTo(4);
         assertThat(klein.baseline().samples()).as("the dataset's batch is what a step sees").isEqualTo(4000);
