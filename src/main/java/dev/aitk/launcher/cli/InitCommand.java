@@ -53,10 +53,10 @@ public final class InitCommand extends BaseCommand {
     protected int execute() {
         Services s = services();
         ModelSelection model = ModelSelection.of(render.model, render.template, render.dataset, s.env());
-        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), model.variant(), render.template,
-                render.dataset, render.output, render.name, render.overrides, List.of(), render.toolkitDir, render.python);
-        LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner(),
-                pins.request(model, s.env(), render.dataset), false);
+        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(),
+                pins.request(model, s.env(), render.dataset), render.template, render.dataset, render.output,
+                render.name, render.overrides, List.of(), render.toolkitDir, render.python);
+        LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.gpuDetector(), false);
         StartFolder.Result result;
         try {
             result = new StartFolder(s.env(), pipeline).create(

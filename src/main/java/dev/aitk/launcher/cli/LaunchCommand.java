@@ -69,10 +69,10 @@ public final class LaunchCommand extends BaseCommand {
         LaunchFlagRules.refuseWithConfig(spec.commandLine().getParseResult(), pins.options());
         Services s = services();
         ModelSelection model = ModelSelection.of(render.model, render.template, render.dataset, s.env());
-        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(), model.variant(), render.template,
-                render.dataset, render.output, render.name, render.overrides, configs, render.toolkitDir, render.python);
-        LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.processRunner(),
-                pins.request(model, s.env(), render.dataset), deep);
+        LaunchRequest request = new LaunchRequest(gpu.gpuMemory(), gpu.gpus(),
+                pins.request(model, s.env(), render.dataset), render.template, render.dataset, render.output,
+                render.name, render.overrides, configs, render.toolkitDir, render.python);
+        LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.gpuDetector(), deep);
         if (!dryRun) {
             return realRun(s, pipeline, request);
         }

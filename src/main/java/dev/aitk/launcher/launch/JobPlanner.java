@@ -12,7 +12,8 @@ import java.util.List;
  */
 public interface JobPlanner {
 
-    JobPlan plan(GpuInventory inventory, LaunchRequest request);
+    /** The jobs {@code request} plans for {@code inventory}. */
+    JobPlan plan(GpuInventory inventory, PlanRequest request);
 
     /**
      * The jobs to run and what the planner wants the user to know; {@code plan} and {@code request} (null when

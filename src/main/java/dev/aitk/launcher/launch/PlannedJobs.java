@@ -17,15 +17,13 @@ import java.util.Locale;
  */
 public final class PlannedJobs implements JobPlanner {
     private final Planner planner;
-    private final PlanRequest request;
 
-    public PlannedJobs(Planner planner, PlanRequest request) {
+    public PlannedJobs(Planner planner) {
         this.planner = planner;
-        this.request = request;
     }
 
     @Override
-    public JobPlan plan(GpuInventory inventory, LaunchRequest launch) {
+    public JobPlan plan(GpuInventory inventory, PlanRequest request) {
         TrainingPlan plan = planner.plan(inventory, request);
         JobPlan jobs = toJobs(plan);
         return new JobPlan(jobs.jobs(), jobs.notes(), plan, request);

@@ -10,6 +10,7 @@ import dev.aitk.launcher.plan.PlanRequest;
 import dev.aitk.launcher.plan.Planner;
 import dev.aitk.launcher.plan.TrainingPlan;
 import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.Json;
 import dev.aitk.launcher.util.LauncherException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ public final class PlanningReplanner implements Replanner {
         command.set(command.size() - 1, config.toString());
         String reason = describe(current, next, cap);
         current = next;
-        return Optional.of(new Replan(failed.withCommand(command, next), reason));
+        return Optional.of(new Replan(failed.withCommand(command, Json.mapper().valueToTree(next)), reason));
     }
 
     /** "train.batch_size 4 -> 2; predicted peak 58.1 GiB under a 64.1 GiB cap (the failed plan: 71.2 GiB)". */

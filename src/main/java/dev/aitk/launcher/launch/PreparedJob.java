@@ -6,14 +6,17 @@ import dev.aitk.launcher.toolkit.ChildEnvironment;
 import java.util.List;
 
 /**
- * One run.py process, ready to start: its config (path, template, every setting with its reason), the
- * validation findings (with the validate stage's own report for --json), and exactly what would be run: working directory, command, and the environment
- * (secrets already hidden). {@code yaml} is the config text to write; JSON output leaves it out, and
- * {@code replanning} (null for an existing --config file) how to render a smaller plan after an OOM.
+ * One run.py process, the one model of a job from plan to run: its config (path, template, every setting with
+ * its reason), its training_folder as run.py reads it (a relative one is inside the toolkit folder), the
+ * validation findings (with the validate stage's own report for --json), and exactly what would be run: working
+ * directory, command, and the environment (secrets already hidden). {@code yaml} is the config text to write;
+ * JSON output leaves it out, and {@code replanning} (null for an existing --config file) holds the typed plan
+ * the job starts with and how to render a smaller one after an OOM.
  */
 public record PreparedJob(
         String name,
         String config,
+        String trainingFolder,
         String template,
         List<Integer> gpuIndices,
         List<AppliedSetting> settings,
@@ -41,14 +44,14 @@ public record PreparedJob(
 
     /** The same job with the validate step's result. */
     public PreparedJob withCheck(ConfigCheck.Checked checked) {
-        return new PreparedJob(name, config, template, gpuIndices, settings, notes, checked.findings(),
+        return new PreparedJob(name, config, trainingFolder, template, gpuIndices, settings, notes, checked.findings(),
                 checked.hasErrors(), checked.report(), workingDirectory, command, commandLine, environment,
                 environmentNotes, yaml, replanning);
     }
 
     /** The same job rendering another plan's settings (for the re-planner). */
     public PreparedJob withReplanning(Replanning r) {
-        return new PreparedJob(name, config, template, gpuIndices, settings, notes, findings, findingsHaveErrors,
+        return new PreparedJob(name, config, trainingFolder, template, gpuIndices, settings, notes, findings, findingsHaveErrors,
                 validation, workingDirectory, command, commandLine, environment, environmentNotes, yaml, r);
     }
 

@@ -15,7 +15,6 @@ import dev.aitk.launcher.toolkit.PythonReport;
 import dev.aitk.launcher.supervise.Recovery;
 import dev.aitk.launcher.supervise.RecoveryDecision;
 import dev.aitk.launcher.supervise.RecoveryPolicy;
-import dev.aitk.launcher.supervise.Replanner;
 import dev.aitk.launcher.supervise.RunRecord;
 import dev.aitk.launcher.supervise.RunSpec;
 import dev.aitk.launcher.supervise.StopSignals;
@@ -77,21 +76,6 @@ public final class RealRun {
     public record InstalledToolkit(ToolkitInstall install, PythonReport python) {
     }
 
-    /** A job ready to run: its config, the GPUs it sees, the plan it starts with and its OOM re-planner. */
-    public record JobInput(Path configFile, List<Integer> gpuIndices, Object plan, Replanner replanner) {
-    }
-
-    /** One ai-toolkit job: its rendered config, config.name, training_folder, the child's environment, its plan. */
-    public record Job(Path configFile, String name, Path trainingFolder, Map<String, String> childEnvironment,
-                      Object plan, Replanner replanner) {
-    }
-
-    /** Builds run.py's environment; the launch uses {@link ChildEnvironment}, tests their own. */
-    @FunctionalInterface
-    public interface EnvironmentBuilder {
-        Map<String, String> build(ChildEnvironment.Request request);
-    }
-
     private final Environment env;
     private final Clock clock;
     private final ProcessRunner runner;
@@ -120,20 +104,25 @@ public final class RealRun {
             reporter.warning("--ignore-validation: starting although " + withErrors
                     + " config(s) have validation errors");
         }
-        List<JobInput> jobs = new ArrayList<>();
+        boolean complete = prefetch(checked.jobs().stream().map(j -> Path.of(j.config())).toList(),
+                options.noPrefetch(), reporter);
+        List<RunSpec> specs = new ArrayList<>();
+        List<Recovery> recoveries = new ArrayList<>();
         for (PreparedJob job : checked.jobs()) {
-            jobs.add(new JobInput(Path.of(job.config()), job.gpuIndices(),
-                    job.replanning() == null ? null : job.replanning().plan(), LaunchPipeline.replanner(checked, job)));
+            ChildEnvironment.Request r = ChildEnvironment.Request.forInterpreter(job.gpuIndices(), toolkit.python(),
+                    complete);
+            specs.add(RunSpecs.forJob(toolkit.install(), job, ChildEnvironment.build(env, r).toMap()));
+            recoveries.add(new RecoveryDecision(options.policy().retryBackoff(), LaunchPipeline.replanner(checked, job),
+                    ChildEnvironment.fastDownloadOff()));
         }
-        return start(toolkit, jobs, options.noPrefetch(), r -> ChildEnvironment.build(env, r).toMap(),
-                options.policy(), reporter);
+        return run(specs, recoveries, options.policy(), reporter);
     }
 
     /**
      * Refuses (exit 7) a toolkit or interpreter that was not found, and probes the interpreter; warns (does not
      * refuse) when torch is missing.
      */
-    public InstalledToolkit toolkit(ToolkitLocation location, Reporter reporter) {
+    private InstalledToolkit toolkit(ToolkitLocation location, Reporter reporter) {
         ToolkitInstall install = location.require();
         PythonReport py = new InterpreterProbe(runner).probe(install.python(), env);
         if (py.torch() == null) {
@@ -141,22 +130,6 @@ public final class RealRun {
                     + "); run.py will fail unless it finds it. 'aitk-launcher doctor' checks the interpreter.");
         }
         return new InstalledToolkit(install, py);
-    }
-
-    /** Prefetches, builds each job's environment for the installed huggingface_hub, and runs the jobs. */
-    public List<RunRecord> start(InstalledToolkit toolkit, List<JobInput> inputs, boolean noPrefetch,
-                                 EnvironmentBuilder environment, RecoveryPolicy policy, Reporter reporter)
-            throws InterruptedException {
-        boolean complete = prefetch(inputs.stream().map(JobInput::configFile).toList(), noPrefetch, reporter);
-        List<Job> jobs = new ArrayList<>();
-        for (JobInput in : inputs) {
-            JobConfig config = JobConfig.read(in.configFile());
-            ChildEnvironment.Request r = ChildEnvironment.Request.forInterpreter(in.gpuIndices(), toolkit.python(),
-                    complete);
-            jobs.add(new Job(in.configFile(), config.name(), config.trainingFolder(), environment.build(r), in.plan(),
-                    in.replanner()));
-        }
-        return run(toolkit, jobs, policy, reporter);
     }
 
     /**
@@ -199,16 +172,8 @@ public final class RealRun {
     }
 
     /** Runs the jobs (in parallel when more than one); Ctrl+C stops them all, each at a checkpoint. */
-    public List<RunRecord> run(InstalledToolkit toolkit, List<Job> jobs, RecoveryPolicy policy, Reporter reporter)
-            throws InterruptedException {
-        List<RunSpec> specs = new ArrayList<>();
-        List<Recovery> recoveries = new ArrayList<>();
-        for (Job job : jobs) {
-            specs.add(RunSpecs.forConfig(toolkit.install(), job.configFile(), job.name(), job.trainingFolder(),
-                    job.childEnvironment(), job.plan()));
-            recoveries.add(new RecoveryDecision(policy.retryBackoff(),
-                    job.replanner() == null ? Replanner.none() : job.replanner(), ChildEnvironment.fastDownloadOff()));
-        }
+    private List<RunRecord> run(List<RunSpec> specs, List<Recovery> recoveries, RecoveryPolicy policy,
+                                Reporter reporter) throws InterruptedException {
         boolean single = specs.size() == 1;
         List<GpuMemorySampler> samplers = Collections.synchronizedList(new ArrayList<>());
         ParallelRuns runs = new ParallelRuns(specs.size(), i -> {

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.supervise;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.aitk.launcher.util.ExitCode;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public record RunRecord(
         String workingDirectory,
         Map<String, String> environment,
         String logDirectory,
-        Object plan,
+        JsonNode plan,
         List<AttemptRecord> attempts,
         String finalCheckpoint,
         Long stepsDone,

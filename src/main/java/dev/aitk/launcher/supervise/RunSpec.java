@@ -1,5 +1,6 @@
 package dev.aitk.launcher.supervise;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,9 @@ import java.util.TreeMap;
  * One training run as the supervisor starts it. {@code command} is the interpreter followed by run.py and
  * its arguments ({@code [/venv/bin/python, run.py, config.yaml]}); the supervisor puts its parent-death shim
  * between the two. {@code checkpointDirectory} is {@code <training_folder>/<config.name>} where run.py writes
- * {@code <name>_000000250.safetensors}; {@code plan} is any JSON-writable value recorded as is.
+ * {@code <name>_000000250.safetensors}. {@code plan} is the plan the run starts with as the JSON document the plan
+ * stage writes (null when there is none): supervise records it in run.json without knowing its type, and the
+ * launch side, which holds the typed plan, converts it once when it builds the spec and again on each re-plan.
  */
 public record RunSpec(
         String name,
@@ -19,7 +22,7 @@ public record RunSpec(
         Path logDirectory,
         Path recordFile,
         Path checkpointDirectory,
-        Object plan) {
+        JsonNode plan) {
 
     public RunSpec {
         if (command.size() < 2) {
@@ -41,7 +44,7 @@ public record RunSpec(
         return new RunSpec(name, command, workingDirectory, env, logDirectory, recordFile, checkpointDirectory, plan);
     }
 
-    public RunSpec withCommand(List<String> newCommand, Object newPlan) {
+    public RunSpec withCommand(List<String> newCommand, JsonNode newPlan) {
         return new RunSpec(name, newCommand, workingDirectory, environment, logDirectory, recordFile,
                 checkpointDirectory, newPlan);
     }

@@ -1,6 +1,5 @@
 package dev.aitk.launcher.cli;
 
-import dev.aitk.launcher.launch.RealRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -91,27 +90,13 @@ class LaunchPrefetchTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hf_wrong_secret"));
     }
 
-    private static RealRun.EnvironmentBuilder environment(Map<String, String> knobs) {
-        return r -> {
-            Map<String, String> env = new java.util.TreeMap<>(knobs);
-            env.put("PATH", System.getenv("PATH"));
-            env.put("CUDA_VISIBLE_DEVICES", r.gpuIndices().stream().map(String::valueOf).collect(
-                    java.util.stream.Collectors.joining(",")));
-            if (r.prefetchComplete()) {
-                env.put("HF_HUB_OFFLINE", "1");
-            }
-            return env;
-        };
-    }
-
     @Test
     void startPrefetchesThenRunsOfflineToTheEnd() throws Exception {
         FakeToolkit kit = FakeToolkit.in(tmp);
         Path config = kit.config("job.yaml", "job", 1, 20, 10);
         Services s = services(Map.of());
 
-        int code = Launches.start(s, true, kit.root, Path.of(kit.python),
-                List.of(new RealRun.JobInput(config, List.of(0), null, null)), false, environment(Map.of()),
+        int code = Launches.launchConfigs(s, true, kit.root, kit.python, List.of(config), false,
                 dev.aitk.launcher.supervise.RecoveryPolicy.defaults());
 
         assertThat(code).as(err.toString()).isZero();
@@ -125,11 +110,9 @@ class LaunchPrefetchTest {
     void startWithNoPrefetchRecoversFromAnHfTransferFailure() throws Exception {
         FakeToolkit kit = FakeToolkit.in(tmp);
         Path config = kit.config("job.yaml", "job", 1, 20, 10);
-        Services s = services(Map.of());
+        Services s = services(Map.of("FAKE_AITK_FAIL_DOWNLOAD", "hf_transfer", "HF_HUB_ENABLE_HF_TRANSFER", "1"));
 
-        int code = Launches.start(s, false, kit.root, Path.of(kit.python),
-                List.of(new RealRun.JobInput(config, List.of(0), null, null)), true,
-                environment(Map.of("FAKE_AITK_FAIL_DOWNLOAD", "hf_transfer", "HF_HUB_ENABLE_HF_TRANSFER", "1")),
+        int code = Launches.launchConfigs(s, false, kit.root, kit.python, List.of(config), true,
                 dev.aitk.launcher.supervise.RecoveryPolicy.defaults());
 
         assertThat(code).as(out + "\n" + err).isZero();

@@ -1,14 +1,15 @@
 package dev.aitk.launcher.cli;
 
+import dev.aitk.launcher.launch.LaunchPipeline;
+import dev.aitk.launcher.launch.LaunchRequest;
 import dev.aitk.launcher.launch.RealRun;
 import dev.aitk.launcher.supervise.ParallelRuns;
 import dev.aitk.launcher.supervise.RecoveryPolicy;
-import dev.aitk.launcher.toolkit.ToolkitLocation;
-import dev.aitk.launcher.toolkit.ToolkitLocator;
+import dev.aitk.launcher.util.ByteSize;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@link RealRun}'s steps with the CLI's own printer, as {@code launch} calls them, for tests. */
+/** {@link RealRun} as {@code launch} calls it, with the CLI's own printer, for tests. */
 final class Launches {
     private Launches() {
     }
@@ -17,29 +18,20 @@ final class Launches {
         return new RealRun(s.env(), s.clock(), s.processRunner());
     }
 
-    static RealRun.InstalledToolkit toolkit(Services s, Path toolkitDir, Path python) {
-        return realRun(s).toolkit(locate(s, toolkitDir, python), new LaunchPrinter(s, false));
-    }
-
     static boolean prefetch(Services s, boolean json, List<Path> configs, boolean skip) {
         return realRun(s).prefetch(configs, skip, new LaunchPrinter(s, json));
     }
 
-    static int run(Services s, boolean json, RealRun.InstalledToolkit toolkit, List<RealRun.Job> jobs,
-                   RecoveryPolicy policy) throws InterruptedException {
-        return ParallelRuns.overall(realRun(s).run(toolkit, jobs, policy, new LaunchPrinter(s, json))).code();
-    }
-
-    static int start(Services s, boolean json, Path toolkitDir, Path python, List<RealRun.JobInput> inputs,
-                     boolean noPrefetch, RealRun.EnvironmentBuilder environment, RecoveryPolicy policy)
-            throws InterruptedException {
-        LaunchPrinter printer = new LaunchPrinter(s, json);
-        RealRun run = realRun(s);
-        return ParallelRuns.overall(run.start(run.toolkit(locate(s, toolkitDir, python), printer), inputs, noPrefetch,
-                environment, policy, printer)).code();
-    }
-
-    private static ToolkitLocation locate(Services s, Path toolkitDir, Path python) {
-        return new ToolkitLocator(s.env()).locate(toolkitDir, python == null ? null : python.toString());
+    /**
+     * {@code launch --config C1 --config C2 ... --gpu-memory 24GB --gpus N}: one described card per config, so job
+     * i runs on GPU i. Validation findings are reported but do not stop it (--ignore-validation): the run.py
+     * double's configs name no real dataset.
+     */
+    static int launchConfigs(Services s, boolean json, Path toolkitDir, String python, List<Path> configs,
+                             boolean noPrefetch, RecoveryPolicy policy) throws InterruptedException {
+        LaunchRequest request = new LaunchRequest(ByteSize.parse("24GB"), configs.size(), null, null, null, null,
+                null, List.of(), configs, toolkitDir, python);
+        return ParallelRuns.overall(realRun(s).launch(LaunchPipeline.standard(s.env(), s.gpuDetector(), false), request,
+                new RealRun.Options(noPrefetch, true, policy), new LaunchPrinter(s, json))).code();
     }
 }

@@ -45,7 +45,7 @@ class LaunchPipelineTest {
             return new ConfigCheck.Checked(List.of("warning: " + config.getFileName() + " checked"), false, null);
         };
         LaunchPreparation p = pipeline(env, ONE_JOB_PER_GPU, check).dryRun(new LaunchRequest(ByteSize.parse("80GB"), 2,
-                ModelVariant.FLEX2, null, Path.of("data"), Path.of("runs"), "mine", List.of("train.steps=10"), List.of(), null, null));
+                PlanRequest.of(ModelVariant.FLEX2), null, Path.of("data"), Path.of("runs"), "mine", List.of("train.steps=10"), List.of(), null, null));
         assertThat(p.planNotes()).containsExactly("one job per GPU");
         assertThat(p.jobs()).extracting(PreparedJob::name).containsExactly("mine_gpu0", "mine_gpu1");
         assertThat(p.jobs()).extracting(PreparedJob::gpuIndices).containsExactly(List.of(0), List.of(1));
@@ -64,7 +64,8 @@ class LaunchPipelineTest {
     void withoutANameSeveralJobsSuffixTheTemplatesName() {
         Environment env = Environment.of(Map.of(), home, home);
         LaunchPreparation p = pipeline(env, ONE_JOB_PER_GPU, NO_CHECK)
-                .prepare(LaunchRequest.of(ByteSize.parse("24GB"), 2, ModelVariant.DEV));
+                .prepare(new LaunchRequest(ByteSize.parse("24GB"), 2, PlanRequest.of(ModelVariant.DEV), null,
+                        null, null, null, List.of(), List.of(), null, null));
         assertThat(p.jobs()).extracting(PreparedJob::name)
                 .containsExactly("flux_dev_inpaint_lora_gpu0", "flux_dev_inpaint_lora_gpu1");
     }
@@ -72,13 +73,48 @@ class LaunchPipelineTest {
     @Test
     void onWindowsTheCommandIsQuotedForCmd() {
         Environment env = new Environment(Map.of("AITK_HOME", home.resolve("ai toolkit").toString()), "Windows 11", home, home);
-        LaunchPreparation p = pipeline(env, new PlannedJobs(new Planner(MemoryModel.standard()), PlanRequest.of(ModelVariant.DEV)), NO_CHECK)
-                .prepare(new LaunchRequest(ByteSize.parse("24GB"), 1, null, null, null, Path.of("out 100%"), null,
+        LaunchPreparation p = pipeline(env, new PlannedJobs(new Planner(MemoryModel.standard())), NO_CHECK)
+                .prepare(new LaunchRequest(ByteSize.parse("24GB"), 1, PlanRequest.of(ModelVariant.DEV), null, null, Path.of("out 100%"), null,
                         List.of(), List.of(), null, "C:\\py 3\\python.exe"));
         PreparedJob job = p.jobs().get(0);
         assertThat(job.commandLine()).isEqualTo("cd /d \"" + home.resolve("ai toolkit") + "\" && \"C:\\py 3\\python.exe\" run.py \""
                 + home.resolve("out 100%/flux_dev_inpaint_lora.yaml") + "\"");
         assertThat(job.command()).containsExactly("C:\\py 3\\python.exe", "run.py",
                 home.resolve("out 100%/flux_dev_inpaint_lora.yaml").toString());
+    }
+
+    private LaunchPreparation launchConfigs(Environment env, Path... configs) {
+        return pipeline(env, ONE_JOB_PER_GPU, NO_CHECK).prepare(new LaunchRequest(ByteSize.parse("24GB"),
+                configs.length, null, null, null, null, null, List.of(), List.of(configs), null, null));
+    }
+
+    @Test
+    void aConfigIsReadOnceAsRunPyReadsItForItsNameAndTrainingFolder() throws Exception {
+        Path named = home.resolve("c.yaml");
+        Files.writeString(named, "job: extension\nconfig:\n  name: ${RUN}\n  process:\n    - type: sd_trainer\n"
+                + "      training_folder: /runs/out\n");
+        Path json = home.resolve("d.json");
+        Files.writeString(json, "{\"job\": \"extension\", \"config\": {\"name\": \"j\", \"process\": [{\"type\": "
+                + "\"sd_trainer\", \"model\": {\"split_model_over_gpus\": true}}]}}");
+
+        LaunchPreparation p = launchConfigs(Environment.of(Map.of("RUN", "my_lora"), home, home), named, json);
+
+        assertThat(p.jobs()).extracting(PreparedJob::name).containsExactly("my_lora", "j");
+        assertThat(p.jobs()).extracting(PreparedJob::trainingFolder)
+                .as("ai-toolkit's default training_folder is output, in the toolkit folder")
+                .containsExactly("/runs/out", "output");
+        assertThat(p.jobs()).extracting(PreparedJob::gpuIndices).containsExactly(List.of(0), List.of(0, 1));
+    }
+
+    @Test
+    void aConfigRunPyCouldNotReadKeepsItsFileNameAndValidationSaysWhy() throws Exception {
+        Path broken = home.resolve("broken.yaml");
+        Files.writeString(broken, "config: [unclosed\n");
+        Path nameless = home.resolve("nameless.yaml");
+        Files.writeString(nameless, "job: extension\nconfig:\n  process: []\n");
+
+        LaunchPreparation p = launchConfigs(Environment.of(Map.of(), home, home), broken, nameless);
+
+        assertThat(p.jobs()).extracting(PreparedJob::name).containsExactly("broken", "nameless");
     }
 }

@@ -2,6 +2,7 @@ package dev.aitk.launcher.supervise;
 
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.Executables;
+import dev.aitk.launcher.util.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -99,7 +100,8 @@ public final class FakeToolkit {
         env.putAll(knobs);
         Path dir = output.resolve(name);
         return new RunSpec(name, List.of(python, runPy.toString(), config.toString()), root, env, dir,
-                dir.resolve("run.json"), dir, Map.of("config", config.getFileName().toString()));
+                dir.resolve("run.json"), dir,
+                Json.mapper().valueToTree(Map.of("config", config.getFileName().toString())));
     }
 
     public static RecoveryPolicy fastPolicy() {

@@ -3,6 +3,7 @@ package dev.aitk.launcher.supervise;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.Json;
 import dev.aitk.launcher.util.LauncherException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +70,8 @@ class RecoveryDecisionTest {
 
     @Test
     void outOfMemoryRunsTheSmallerPlanOrEndsWithTheReplannersWord() {
-        RunSpec smaller = spec.withCommand(List.of("python", "run.py", "c.attempt-2.yaml"), Map.of("batch", 1));
+        RunSpec smaller = spec.withCommand(List.of("python", "run.py", "c.attempt-2.yaml"),
+                Json.mapper().valueToTree(Map.of("batch", 1)));
         Recovery.Decision replanned = decision((f, a) -> Optional.of(new Replanner.Replan(smaller, "batch 2 -> 1")))
                 .after(spec, failed(FailureKind.OUT_OF_MEMORY, "CUDA out of memory"));
         assertThat(replanned).isEqualTo(new Recovery.Retry(smaller,

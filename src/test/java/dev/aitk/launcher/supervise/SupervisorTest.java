@@ -93,7 +93,7 @@ class SupervisorTest {
             try {
                 Path small = kit.config("lora-replanned.yaml", "oom_lora", 2, 30, 10);
                 List<String> cmd = List.of(failed.command().get(0), failed.command().get(1), small.toString());
-                return Optional.of(new Replanner.Replan(failed.withCommand(cmd, Map.of("batch_size", 2)),
+                return Optional.of(new Replanner.Replan(failed.withCommand(cmd, Json.mapper().valueToTree(Map.of("batch_size", 2))),
                         "batch 4 -> 2"));
             } catch (java.io.IOException e) {
                 throw new AssertionError(e);
@@ -113,7 +113,7 @@ class SupervisorTest {
         AttemptRecord resumed = record.attempts().get(1);
         assertThat(resumed.resumedFromStep()).as("resumed, not restarted at step 0").isEqualTo(10L);
         assertThat(resumed.startReason()).contains("out of GPU memory");
-        assertThat(record.plan()).isEqualTo(Map.of("batch_size", 2));
+        assertThat(record.plan()).isEqualTo(Json.mapper().valueToTree(Map.of("batch_size", 2)));
         assertThat(failed.logFile()).endsWith("log.1.txt");
         assertThat(Path.of(failed.logFile())).content().contains("torch.OutOfMemoryError");
         assertThat(Path.of(resumed.logFile())).content()
