@@ -104,9 +104,9 @@ public final class PlanCommand extends BaseCommand {
         out.println("                = " + gib(b.usableGib()) + " usable");
         out.println();
         ModelVariant v = selection.variant();
-        wrap(out, "Model: " + v.name().toLowerCase(Locale.ROOT) + " (" + v.repoId() + "): " + selection.choice().reason(), "");
+        wrap(out, "Model: " + v.cliName() + " (" + v.repoId() + "): " + selection.choice().reason(), "");
         out.println();
-        out.println("Settings for " + v.name().toLowerCase(Locale.ROOT) + ":");
+        out.println("Settings for " + v.cliName() + ":");
         for (Choice c : plan.choices()) {
             out.println("  " + c.key() + ": " + c.value() + (c.pinned() ? "  (pinned)" : ""));
             wrap(out, c.reason(), "      ");

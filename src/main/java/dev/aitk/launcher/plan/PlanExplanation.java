@@ -98,7 +98,8 @@ final class PlanExplanation {
             return speed;
         }
         if (a.largestFitBatch() > s.batchSize()) {
-            return speed + "; batch " + a.largestFitBatch() + " also fits but adds under 1% ("
+            return speed + "; batch " + a.largestFitBatch() + " also fits but " + (a.largestFitSamplesPerSecond()
+                    < p.samplesPerSecond() ? "is slower (" : "adds under 1% (")
                     + Decimals.fixed(a.largestFitSamplesPerSecond(), 2) + "), so the smaller one";
         }
         DatasetShape.SmallestBucket bucket = SettingsSearch.smallestBucket(r, s.resolutionsPx());
