@@ -30,20 +30,25 @@ public final class DiagnoseCommand extends BaseCommand {
 
     @Override
     protected int execute() {
-        Diagnosis d = new Diagnoser(new Planner(MemoryModel.standard())).diagnose(services().env().resolve(file));
+        Diagnosis d = new Diagnoser(services().env(), new Planner(MemoryModel.standard()))
+                .diagnose(services().env().resolve(file));
         PrintWriter out = services().out();
         if (output.json()) {
             out.println(Json.write(d));
             return ExitCode.OK.code();
         }
         out.println(d.file() + " (" + d.source() + ")");
-        out.println("  outcome:  " + d.outcome() + (d.title() == null ? "" : ": " + d.title()));
+        out.println("  outcome:  " + (d.stoppedByUser() ? "stopped by the user (Ctrl+C or SIGTERM), not a failure"
+                : d.outcome() + (d.title() == null ? "" : ": " + d.title())));
         if (d.evidence() != null) {
             String e = d.evidence();
             out.println("  evidence: " + (e.length() > 240 && !output.verbose() ? e.substring(0, 240) + " ..." : e));
         }
         if (d.step() != null) {
             out.println("  step:     " + d.step() + (d.totalSteps() == null ? "" : " of " + d.totalSteps()));
+        }
+        if (d.model() != null) {
+            out.println("  model:    " + d.model());
         }
         for (String detail : d.details()) {
             out.println("  - " + detail);
@@ -52,13 +57,13 @@ public final class DiagnoseCommand extends BaseCommand {
             out.println("  launch:   " + d.whatTheLauncherDoes());
         }
         if (d.fix() != null) {
-            out.println("  fix:      " + d.fix());
+            out.println((d.stoppedByUser() ? "  next:     " : "  fix:      ") + d.fix());
         }
         if (d.outcome().equals("unfinished")) {
             out.println("  the log just stops: the run is still going, or was killed without a word "
                     + "(check 'dmesg' for the kernel's out-of-memory killer)");
         }
-        if (!d.traceback().isEmpty() && (output.verbose() || d.failure() != null)) {
+        if (!d.traceback().isEmpty() && (output.verbose() || (d.failure() != null && !d.stoppedByUser()))) {
             int from = output.verbose() ? 0 : Math.max(0, d.traceback().size() - 8);
             out.println("  last traceback" + (from > 0 ? " (end; --verbose shows it whole)" : "") + ":");
             for (String line : d.traceback().subList(from, d.traceback().size())) {

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What {@code diagnose} found in a log or run record: how the run ended, the failure and the line that shows
- * it, at which step, and the fix. {@code outcome} is "finished", "failed", "interrupted" or "unfinished"
+ * it, at which step, the model it trained, and the fix. {@code outcome} is "finished", "failed",
+ * "interrupted" (stopped by the user: not a failure; {@code fix} then says how to resume) or "unfinished"
  * (the log just stops: still running, or cut off).
  */
 public record Diagnosis(
@@ -20,6 +21,7 @@ public record Diagnosis(
         Long resumedFromStep,
         int oomSkippedBatches,
         String lastCheckpoint,
+        String model,
         String whatTheLauncherDoes,
         String fix,
         List<String> details,
@@ -28,5 +30,9 @@ public record Diagnosis(
     public Diagnosis {
         details = List.copyOf(details);
         traceback = List.copyOf(traceback);
+    }
+
+    public boolean stoppedByUser() {
+        return failure == FailureKind.INTERRUPTED;
     }
 }

@@ -75,7 +75,7 @@ final class AttemptRunner {
             AtomicLong lastOutput = new AtomicLong(System.nanoTime());
             Thread reader = OutputPump.start(process.getInputStream(), sink, watcher, MAX_LINE_BYTES, lastOutput);
             ProcessTree tree = new ProcessTree(process, killProgram(), isLinux());
-            Verdict forced = watch(process, tree, watcher, lastOutput, policy, sink);
+            AttemptVerdict forced = watch(process, tree, watcher, lastOutput, policy, sink);
             int exit = process.waitFor();
             GracefulStop.sweep(tree);
             reader.join(5_000);
@@ -85,9 +85,11 @@ final class AttemptRunner {
                 reader.join(5_000);
             }
             RunSnapshot last = report(watcher);
-            Verdict verdict = judge(exit, forced, last);
-            if (verdict.cause() == FailureKind.KILLED) {
-                sink.note("killed by signal " + (exit - 128));
+            AttemptVerdict verdict = forced != null ? forced : AttemptVerdict.of(exit, last);
+            if (verdict.cause() == FailureKind.HOST_OUT_OF_MEMORY && AttemptVerdict.signal(exit) != null) {
+                sink.note("killed by signal 9 (SIGKILL) with no Python error: the host ran out of RAM");
+            } else if (verdict.cause() == FailureKind.KILLED) {
+                sink.note("ended by signal " + AttemptVerdict.signal(exit));
             }
             return new AttemptRecord(n, startedAt, clock.instant().toString(), exit, verdict.cause(), verdict.detail(),
                     log.toString(), last.resumedFromStep(), last.step(), last.totalSteps(), last.secondsPerStep(),
@@ -130,7 +132,7 @@ final class AttemptRunner {
     }
 
     /** Polls until the child exits; returns why the launcher ended it early, or null when it ended by itself. */
-    private Verdict watch(Process process, ProcessTree tree, LogWatcher watcher, AtomicLong lastOutput,
+    private AttemptVerdict watch(Process process, ProcessTree tree, LogWatcher watcher, AtomicLong lastOutput,
                           RecoveryPolicy policy, LogSink sink) throws InterruptedException {
         long jobErrorSince = -1;
         while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -142,13 +144,14 @@ final class AttemptRunner {
                 sink.note("stopping: " + stop.reason());
                 listener.note("stopping: " + stop.reason());
                 stopper.stop(tree, process, watcher, policy.gracePeriod(), sink);
-                return new Verdict(FailureKind.INTERRUPTED, stop.reason());
+                return AttemptVerdict.endedBySupervisor(FailureKind.INTERRUPTED, stop.reason());
             }
             if (snapshot.failure() == FailureKind.NAN_LOSS) {
                 sink.note("ending the run: the loss is not a number, training cannot recover from that");
                 listener.note("the loss became NaN/inf at step " + snapshot.step() + "; stopping the run");
                 stopper.stop(tree, process, watcher, policy.gracePeriod(), sink);
-                return new Verdict(FailureKind.NAN_LOSS, "loss " + snapshot.loss() + " at step " + snapshot.step());
+                return AttemptVerdict.endedBySupervisor(FailureKind.NAN_LOSS, "loss " + snapshot.loss() + " at step "
+                        + snapshot.step());
             }
             if (snapshot.jobError()) {
                 if (jobErrorSince < 0) {
@@ -161,11 +164,12 @@ final class AttemptRunner {
             }
             if (now - lastOutput.get() > policy.stallTimeout().toNanos()) {
                 String detail = "stalled: no output and no progress for " + Durations.human(policy.stallTimeout())
-                        + (snapshot.step() == null ? "" : " at step " + snapshot.step());
+                        + (snapshot.downloading() != null ? " while downloading " + snapshot.downloading()
+                        : snapshot.step() == null ? "" : " at step " + snapshot.step());
                 sink.note(detail);
                 listener.note(detail + "; stopping this attempt");
                 stopper.stop(tree, process, watcher, policy.gracePeriod(), sink);
-                return new Verdict(FailureKind.STALLED, detail);
+                return AttemptVerdict.endedBySupervisor(AttemptVerdict.stall(snapshot), detail);
             }
         }
         return null;
@@ -180,44 +184,9 @@ final class AttemptRunner {
         return snapshot;
     }
 
-    /** How the attempt ended: {@code cause} null when it finished. */
-    private record Verdict(FailureKind cause, String detail) {
-    }
-
-    private static Verdict judge(int exit, Verdict forced, RunSnapshot s) {
-        if (forced != null) {
-            return forced;
-        }
-        if (exit == 0 && s.jobStopped() && !s.jobError()) {
-            return new Verdict(FailureKind.INTERRUPTED, "run.py received SIGINT from outside the launcher");
-        }
-        if (exit == 0 && !s.jobError()) {
-            return new Verdict(null, s.jobCompleted() ? "run.py finished its job" : "run.py exited with 0");
-        }
-        if (s.failure() != null) {
-            return new Verdict(s.failure(), shorten(s.failureLine()));
-        }
-        if (exit > 128 && exit < 160) {
-            return new Verdict(FailureKind.KILLED, "run.py was killed by signal " + (exit - 128)
-                    + (exit == 137 ? " (SIGKILL; often the kernel's out-of-memory killer)" : ""));
-        }
-        List<String> tb = s.lastTraceback();
-        String last = !tb.isEmpty() ? tb.get(tb.size() - 1)
-                : s.lastLines().isEmpty() ? "no output" : s.lastLines().get(s.lastLines().size() - 1);
-        return new Verdict(FailureKind.CRASHED, "exit " + exit + ": " + shorten(last));
-    }
-
     /** A NaN loss is the failure's detail; the record keeps only numbers JSON can hold. */
     private static Double finiteOrNull(Double loss) {
         return loss == null || !Double.isFinite(loss) ? null : loss;
-    }
-
-    private static String shorten(String line) {
-        if (line == null) {
-            return null;
-        }
-        String t = line.strip();
-        return t.length() > 300 ? t.substring(0, 300) + "..." : t;
     }
 
     private List<String> childCommand(RunSpec spec, Path shim) {

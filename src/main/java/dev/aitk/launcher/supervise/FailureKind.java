@@ -15,12 +15,25 @@ public enum FailureKind {
                     + "forces it on, so update it), or pip install hf_transfer"),
     XET_DOWNLOAD_FAILED("the Xet fast download failed", Recovery.FAST_PATH_OFF, ExitCode.DOWNLOAD_FAILED,
             "set HF_HUB_DISABLE_XET=1 and HF_XET_HIGH_PERFORMANCE=0 (the launcher does this on its retry)"),
+    XET_STALLED("a download made no progress for the stall timeout (Xet transfers hang like this)",
+            Recovery.FAST_PATH_OFF, ExitCode.DOWNLOAD_FAILED,
+            "set HF_HUB_DISABLE_XET=1 for plain HTTP downloads (the launcher does this on its retry), or run "
+                    + "'aitk-launcher prefetch' first so run.py downloads nothing"),
     NETWORK_ERROR("a network error while talking to the Hub", Recovery.RETRY_WITH_BACKOFF, ExitCode.DOWNLOAD_FAILED,
             "check the connection or HF_ENDPOINT; run 'aitk-launcher prefetch' first so training loads offline"),
     MODEL_NOT_CACHED("a file is missing from the offline cache", Recovery.GO_ONLINE, ExitCode.DOWNLOAD_FAILED,
             "run 'aitk-launcher prefetch' again, or unset HF_HUB_OFFLINE so run.py may download what is missing"),
     GATED_REPO("the model is gated and the token cannot read it (401/403)", Recovery.NONE, ExitCode.DOWNLOAD_FAILED,
             "accept the license on the model's Hub page with your account, then set HF_TOKEN to a token of that account"),
+    HUB_FILE_NOT_SERVED("the Hub did not serve a file of the model (most often: the token cannot read the gated model)",
+            Recovery.NONE, ExitCode.DOWNLOAD_FAILED,
+            "accept the license on the model's Hub page with your account and set HF_TOKEN to a read token of that "
+                    + "account (a fine-grained token needs 'public gated repositories'); if you have access, check "
+                    + "model.name_or_path and the connection or proxy"),
+    ATTENTION_KERNEL_FAILED("PyTorch's cuDNN attention kernel failed (a known PyTorch/cuDNN bug, not your settings)",
+            Recovery.NONE, ExitCode.TRAINING_FAILED,
+            "export TORCH_CUDNN_SDPA_DEPRIORITIZED=1 TORCH_CUDNN_SDPA_PREFERRED=0 (newer PyTorch reads the first, "
+                    + "older the second) and launch again, so attention runs on the flash kernel; or update torch"),
     NAN_LOSS("the loss became NaN or infinite", Recovery.NONE, ExitCode.TRAINING_FAILED,
             "lower train.lr (e.g. 1e-4 -> 5e-5), use train.dtype: bf16, and check the dataset for broken images"),
     MISSING_FILE("a file or folder the config names does not exist", Recovery.NONE, ExitCode.INPUT_INVALID,
@@ -31,12 +44,17 @@ public enum FailureKind {
             "install ai-toolkit's requirements into its interpreter: <venv>/bin/pip install -r requirements.txt"),
     CUDA_UNAVAILABLE("PyTorch cannot use CUDA", Recovery.NONE, ExitCode.ENVIRONMENT,
             "install a CUDA build of torch that matches the driver (see 'aitk-launcher doctor')"),
-    KILLED("the trainer was killed by a signal it did not ask for", Recovery.NONE, ExitCode.TRAINING_FAILED,
-            "check the host's free RAM (the kernel's OOM killer logs to dmesg) or lower datasets[*].num_workers"),
+    HOST_OUT_OF_MEMORY("the host ran out of RAM: the kernel's out-of-memory killer ended the trainer (SIGKILL)",
+            Recovery.NONE, ExitCode.TRAINING_FAILED,
+            "free host RAM: lower datasets[*].num_workers, turn model.low_vram off if you can (it quantizes in host "
+                    + "RAM), close other programs or add swap; 'dmesg | grep -i oom' shows the kill"),
+    KILLED("the trainer was killed by a signal the launcher did not send", Recovery.NONE, ExitCode.TRAINING_FAILED,
+            "find who sent it (a watchdog, a scheduler's limit, another user); run the same command again to resume "
+                    + "from the newest checkpoint"),
     STALLED("no progress and no output for longer than the stall timeout", Recovery.RETRY_WITH_BACKOFF,
             ExitCode.TRAINING_FAILED,
             "look at the end of the log for what it was doing; raise --stall-timeout if that step is just slow"),
-    INTERRUPTED("stopped by the user", Recovery.NONE, ExitCode.INTERRUPTED,
+    INTERRUPTED("stopped by the user", Recovery.STOP, ExitCode.INTERRUPTED,
             "run the same command again: ai-toolkit resumes from its newest checkpoint"),
     CRASHED("run.py failed with an error the launcher does not know", Recovery.NONE, ExitCode.TRAINING_FAILED,
             "read the traceback at the end of the log; 'aitk-launcher diagnose LOG' shows it");
@@ -78,6 +96,7 @@ public enum FailureKind {
         FAST_PATH_OFF("turn the fast download path off, then restart"),
         RETRY_WITH_BACKOFF("wait (growing each time), then restart"),
         GO_ONLINE("restart without HF_HUB_OFFLINE so run.py may fetch what is missing"),
+        STOP("stops cleanly (SIGINT to run.py, waits for a checkpoint being written) and does not restart"),
         NONE("no retry: the same run would fail the same way");
 
         private final String description;

@@ -44,11 +44,17 @@ public final class LogClassifier {
             new Rule(FailureKind.GATED_REPO, "403 Client Error"),
             new Rule(FailureKind.GATED_REPO, "is restricted", "Access to model"),
             new Rule(FailureKind.GATED_REPO, "Invalid user token"),
+            // diffusers' words for a Hub file it could not get; in ai-toolkit's issues almost always a token
+            // without access to the gated repo (the Hub answers 403), sometimes a proxy.
+            new Rule(FailureKind.MISSING_FILE, "required according to the checkpoint index"),
+            new Rule(FailureKind.HUB_FILE_NOT_SERVED, "does not appear to have a file named"),
             new Rule(FailureKind.MODEL_NOT_CACHED, "LocalEntryNotFoundError"),
             new Rule(FailureKind.MODEL_NOT_CACHED, "outgoing traffic has been disabled"),
             new Rule(FailureKind.MODEL_NOT_CACHED, "OfflineModeIsEnabled"),
             new Rule(FailureKind.PYTHON_PACKAGE_MISSING, "ModuleNotFoundError: No module named"),
             new Rule(FailureKind.PYTHON_PACKAGE_MISSING, "ImportError: cannot import name"),
+            new Rule(FailureKind.ATTENTION_KERNEL_FAILED, "mha_graph", "is_good()"),
+            new Rule(FailureKind.ATTENTION_KERNEL_FAILED, "[cudnn_frontend] Error"),
             new Rule(FailureKind.CUDA_UNAVAILABLE, "Torch not compiled with CUDA enabled"),
             new Rule(FailureKind.CUDA_UNAVAILABLE, "No CUDA GPUs are available"),
             new Rule(FailureKind.CUDA_UNAVAILABLE, "CUDA driver version is insufficient"),
@@ -73,12 +79,39 @@ public final class LogClassifier {
             new Rule(FailureKind.CONFIG_INVALID, "Unknown process type"),
             new Rule(FailureKind.CONFIG_INVALID, "Unknown job type"),
             new Rule(FailureKind.CONFIG_INVALID, "Environment variable", "not set"),
+            new Rule(FailureKind.XET_STALLED, LAUNCHER_PREFIX + "stalled:", "download"),
             new Rule(FailureKind.STALLED, LAUNCHER_PREFIX + "stalled:"),
             new Rule(FailureKind.INTERRUPTED, LAUNCHER_PREFIX + "stopping:"),
-            new Rule(FailureKind.KILLED, LAUNCHER_PREFIX + "killed by signal"));
+            // ai-toolkit's UI stop raises Exception("Job stopped"), which run.py reports as a failed job.
+            new Rule(FailureKind.INTERRUPTED, "Job stopped"),
+            // The kernel's OOM killer sends SIGKILL: as the launcher notes it, as PyTorch's DataLoader, accelerate,
+            // torchrun and the kernel log word it.
+            Rule.matching(FailureKind.HOST_OUT_OF_MEMORY, "\\[aitk-launcher] killed by signal 9\\b"),
+            new Rule(FailureKind.HOST_OUT_OF_MEMORY, "is killed by signal: Killed"),
+            new Rule(FailureKind.HOST_OUT_OF_MEMORY, "died with <Signals.SIGKILL: 9>"),
+            new Rule(FailureKind.HOST_OUT_OF_MEMORY, "Signal 9 (SIGKILL) received"),
+            new Rule(FailureKind.HOST_OUT_OF_MEMORY, "Out of memory: Killed process"),
+            // A shell's note on a SIGKILLed child: "Killed", or "run.sh: line 3: 1234 Killed  python run.py".
+            Rule.matching(FailureKind.HOST_OUT_OF_MEMORY, "^(?:\\s*Killed\\s*|.*\\b\\d+ Killed\\s+\\S.*)$"),
+            new Rule(FailureKind.KILLED, LAUNCHER_PREFIX + "killed by signal"),
+            new Rule(FailureKind.KILLED, LAUNCHER_PREFIX + "ended by signal"),
+            // Python's last traceback line after Ctrl+C outside ai-toolkit's job loop (while importing).
+            Rule.matching(FailureKind.INTERRUPTED, "^\\s*KeyboardInterrupt\\s*$"));
 
-    private record Rule(FailureKind kind, String... keywords) {
+    /** A line shows {@code kind} when it holds every keyword, or (when {@code pattern} is set) matches it. */
+    private record Rule(FailureKind kind, Pattern pattern, String... keywords) {
+        Rule(FailureKind kind, String... keywords) {
+            this(kind, null, keywords);
+        }
+
+        static Rule matching(FailureKind kind, String regex) {
+            return new Rule(kind, Pattern.compile(regex));
+        }
+
         boolean matches(String line) {
+            if (pattern != null) {
+                return pattern.matcher(line).find();
+            }
             for (String k : keywords) {
                 if (!line.contains(k)) {
                     return false;
@@ -163,8 +196,9 @@ public final class LogClassifier {
         Double lr = number(LR, post);
         String desc = m.group("desc") == null ? "" : m.group("desc").strip();
         boolean training = perStep && (loss != null || lr != null);
+        boolean download = !perStep || desc.startsWith("Fetching ") || desc.startsWith("Downloading");
         return Optional.of(new LogEvent.Progress(desc, step, total, secondsPerStep, clockSeconds(m.group("eta")),
-                lr, loss, training));
+                lr, loss, training, download));
     }
 
     private static long wholeNumber(String text) {

@@ -12,10 +12,11 @@ public sealed interface LogEvent {
 
     /**
      * A tqdm update. {@code training} is true for the step bar (its postfix carries the loss); download and
-     * caching bars count only as activity. {@code loss} may be NaN or infinite: that is a failure.
+     * caching bars count only as activity. {@code download} is true for a Hub transfer (a bar counting bytes,
+     * or huggingface_hub's "Fetching N files"). {@code loss} may be NaN or infinite: that is a failure.
      */
     record Progress(String description, long step, long total, Double secondsPerStep, Long etaSeconds,
-                    Double learningRate, Double loss, boolean training) implements LogEvent {
+                    Double learningRate, Double loss, boolean training, boolean download) implements LogEvent {
         @Override
         public Optional<FailureKind> failure() {
             return loss != null && !Double.isFinite(loss) ? Optional.of(FailureKind.NAN_LOSS) : Optional.empty();

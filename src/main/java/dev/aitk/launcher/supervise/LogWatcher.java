@@ -50,6 +50,7 @@ public final class LogWatcher implements LineSplitter.LineSink {
     private boolean jobStopped;
     private boolean jobCompleted;
     private long bytesRead;
+    private String downloading;
 
     private boolean inTraceback;
     private final List<String> tracebackHead = new ArrayList<>();
@@ -138,7 +139,7 @@ public final class LogWatcher implements LineSplitter.LineSink {
         traceback.addAll(tracebackTail);
         return new RunSnapshot(step, totalSteps, secondsPerStep, etaSeconds, learningRate, loss, oomSkipped, saving,
                 lastSavedStep, lastCheckpoint, resumedFromStep, resumedFrom, failure, failureLine, jobError,
-                jobStopped, jobCompleted, traceback, new ArrayList<>(lastLines), bytesRead);
+                jobStopped, jobCompleted, traceback, new ArrayList<>(lastLines), bytesRead, downloading);
     }
 
     private static boolean isBar(byte[] bytes, int length) {
@@ -210,8 +211,12 @@ public final class LogWatcher implements LineSplitter.LineSink {
     private void applyProgress(LogEvent.Progress p, String text) {
         boolean training = p.training() || (jobName != null && jobName.equals(p.description()));
         if (!training) {
+            if (p.download()) {
+                downloading = transfer(p, text);
+            }
             return;
         }
+        downloading = null;
         step = p.step();
         totalSteps = p.total();
         if (p.secondsPerStep() != null) {
@@ -231,7 +236,24 @@ public final class LogWatcher implements LineSplitter.LineSink {
         }
     }
 
+    /** "model.safetensors (45%, 10.2G of 23.8G)" from the bar as tqdm drew it. */
+    private static String transfer(LogEvent.Progress p, String text) {
+        int bar = text.indexOf("%|");
+        int pipe = text.indexOf('|', bar + 2);
+        int open = text.indexOf('[', pipe);
+        String counts = pipe > 0 && open > pipe ? text.substring(pipe + 1, open).strip() : p.step() + "/" + p.total();
+        int digits = bar;
+        while (digits > 0 && Character.isDigit(text.charAt(digits - 1))) {
+            digits--;
+        }
+        String percent = digits < bar ? text.substring(digits, bar) + "%, " : "";
+        return (p.description().isEmpty() ? "a file" : p.description()) + " (" + percent + counts.replace("/", " of ") + ")";
+    }
+
     private void remember(String text) {
+        if (!text.isBlank()) {
+            downloading = null;
+        }
         String kept = text.length() > KEPT_LINE_CHARS ? text.substring(0, KEPT_LINE_CHARS) + " [...]" : text;
         if (inTraceback) {
             keepTraceback(kept);

@@ -45,7 +45,7 @@ public final class RecoveryDecision implements Recovery {
             case GO_ONLINE -> failed.environment().containsKey(OFFLINE_VARIABLE) ? goOnline(failed, cause)
                     : backoff(failed, cause);
             case RETRY_WITH_BACKOFF -> backoff(failed, cause);
-            case NONE -> giveUp(attempt, null);
+            case STOP, NONE -> giveUp(attempt, null);
         };
     }
 

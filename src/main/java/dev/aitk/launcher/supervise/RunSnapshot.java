@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * What one attempt's output has said so far. {@code step}/{@code totalSteps} are null before the first
  * training bar; {@code failure} is the most telling failure seen ({@code Error running job} beats a warning).
+ * {@code downloading} is the Hub transfer the output shows last ({@code model.safetensors 45% of 23.8G}), null
+ * when something else came after it.
  */
 public record RunSnapshot(
         Long step,
@@ -26,7 +28,8 @@ public record RunSnapshot(
         boolean jobCompleted,
         List<String> lastTraceback,
         List<String> lastLines,
-        long bytesRead) {
+        long bytesRead,
+        String downloading) {
 
     public RunSnapshot {
         lastTraceback = List.copyOf(lastTraceback);

@@ -113,4 +113,21 @@ class DiagnoseCommandTest {
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.err()).contains("not a run record");
     }
+
+    @Test
+    void aStoppedRunIsReportedAsTheUsersStopWithHowToResumeNotAsAFailure() throws IOException {
+        Files.writeString(tmp.resolve("stopped.txt"), fixture("tqdm-train.stderr")
+                + "\nSaving at step 40\nSaved checkpoint to output/flux_inpaint_v1/flux_inpaint_v1_000000040.safetensors\n"
+                + "[aitk-launcher] stopping: SIGTERM to the launcher\nTraceback (most recent call last):\n"
+                + "  File \"run.py\", line 120, in main\nKeyboardInterrupt\n\n========================================\n"
+                + "Job stopped\n========================================\n");
+
+        CliRun.Result r = CliRun.in(tmp).run("diagnose", "stopped.txt");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("outcome:  stopped by the user (Ctrl+C or SIGTERM), not a failure")
+                .contains("next:     run the same command again to resume: ai-toolkit goes on from "
+                        + "output/flux_inpaint_v1/flux_inpaint_v1_000000040.safetensors")
+                .doesNotContain("fix:").doesNotContain("failed").doesNotContain("Traceback");
+    }
 }

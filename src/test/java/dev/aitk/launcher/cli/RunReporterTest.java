@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class RunReporterTest {
     private static RunSnapshot step(long n) {
         return new RunSnapshot(n, 100L, 1.5, 10L, 1e-4, 0.25, 0, false, null, null, null, null, null, null, false,
-                false, false, List.of(), List.of(), 0);
+                false, false, List.of(), List.of(), 0, null);
     }
 
     @Test

@@ -41,7 +41,7 @@ class TroubleshootingGuideTest {
 
     @Test
     void eachSectionsExampleClassifiesAsItsKind() throws IOException {
-        Diagnoser diagnoser = new Diagnoser();
+        Diagnoser diagnoser = new Diagnoser(dev.aitk.launcher.util.Environment.of(java.util.Map.of(), Path.of("."), Path.of(".")));
         examples().forEach((kind, example) -> {
             Diagnosis d = diagnoser.fromText(kind.name(), example);
             assertThat(d.failure()).as("the example of " + kind + ":\n" + example).isEqualTo(kind);

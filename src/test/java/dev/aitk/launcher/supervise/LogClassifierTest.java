@@ -117,4 +117,82 @@ class LogClassifierTest {
         assertThat(classifier.classify("my_lora:  10%|█         | 20/200 [00:20<03:00,  1.00s/it, lr: 1.0e-04 loss: nan]")
                 .flatMap(LogEvent::failure)).contains(FailureKind.NAN_LOSS);
     }
+
+    private FailureKind kindOf(String line) {
+        return classifier.classify(line).flatMap(LogEvent::failure).orElse(null);
+    }
+
+    @Test
+    void aHubFileDiffusersCouldNotGetIsItsOwnClassNotAnUnknownError() {
+        // ai-toolkit issue #47, the words a 403 on a gated repo reaches the user in.
+        assertThat(classifier.classify("Error running job: black-forest-labs/FLUX.1-dev does not appear to have a "
+                + "file named config.json.")).contains(new LogEvent.JobError("black-forest-labs/FLUX.1-dev does not "
+                + "appear to have a file named config.json.", FailureKind.HUB_FILE_NOT_SERVED));
+        assertThat(kindOf("OSError: /models/flux/transformer does not appear to have a file named "
+                + "diffusion_pytorch_model-00002-of-00003.safetensors which is required according to the checkpoint "
+                + "index.")).isEqualTo(FailureKind.MISSING_FILE);
+    }
+
+    @Test
+    void theCudnnAttentionKernelFailureIsAClassInBothOfItsWordings() {
+        assertThat(kindOf("RuntimeError: Expected mha_graph.execute(handle, variant_pack, workspace_ptr.get())"
+                + ".is_good() to be true, but got false.  (Could this error message be improved?  If so, please "
+                + "report an enhancement request to PyTorch.)")).isEqualTo(FailureKind.ATTENTION_KERNEL_FAILED);
+        assertThat(kindOf("RuntimeError: mha_graph->execute(handle, variant_pack, workspace_ptr.get()).is_good() "
+                + "INTERNAL ASSERT FAILED at \"/pytorch/aten/src/ATen/native/cudnn/MHA.cpp\":670, please report a "
+                + "bug to PyTorch.")).isEqualTo(FailureKind.ATTENTION_KERNEL_FAILED);
+        assertThat(kindOf("RuntimeError: cuDNN Frontend error: [cudnn_frontend] Error: No execution plans support "
+                + "the graph.")).isEqualTo(FailureKind.ATTENTION_KERNEL_FAILED);
+    }
+
+    @Test
+    void theHostOomKillerIsRecognisedInEveryWordingThatReachesALog() {
+        assertThat(kindOf("[aitk-launcher] killed by signal 9 (SIGKILL) with no Python error: the host ran out "
+                + "of RAM")).isEqualTo(FailureKind.HOST_OUT_OF_MEMORY);
+        assertThat(kindOf("[aitk-launcher] killed by signal 9")).isEqualTo(FailureKind.HOST_OUT_OF_MEMORY);
+        assertThat(kindOf("RuntimeError: DataLoader worker (pid 4242) is killed by signal: Killed. "))
+                .isEqualTo(FailureKind.HOST_OUT_OF_MEMORY);
+        assertThat(kindOf("subprocess.CalledProcessError: Command '['python', 'run.py', 'c.yaml']' died with "
+                + "<Signals.SIGKILL: 9>.")).isEqualTo(FailureKind.HOST_OUT_OF_MEMORY);
+        assertThat(kindOf("Signal 9 (SIGKILL) received by PID 4242")).isEqualTo(FailureKind.HOST_OUT_OF_MEMORY);
+        assertThat(kindOf("Killed")).isEqualTo(FailureKind.HOST_OUT_OF_MEMORY);
+        assertThat(kindOf("./train.sh: line 3:  4242 Killed                  python run.py config/my.yaml"))
+                .isEqualTo(FailureKind.HOST_OUT_OF_MEMORY);
+        assertThat(kindOf("[aitk-launcher] ended by signal 11")).isEqualTo(FailureKind.KILLED);
+        assertThat(kindOf("[aitk-launcher] killed by signal 15")).isEqualTo(FailureKind.KILLED);
+        assertThat(kindOf("Killed 3 stale workers before start")).isNull();
+    }
+
+    @Test
+    void aStopIsRecognisedAsTheUsersNotAsAnError() {
+        assertThat(classifier.classify("Error running job: Job stopped").flatMap(LogEvent::failure))
+                .contains(FailureKind.INTERRUPTED);
+        assertThat(kindOf("KeyboardInterrupt")).isEqualTo(FailureKind.INTERRUPTED);
+        assertThat(kindOf("    except KeyboardInterrupt as e:")).isNull();
+        assertThat(kindOf("[aitk-launcher] stopping: Ctrl+C (SIGINT) to the launcher"))
+                .isEqualTo(FailureKind.INTERRUPTED);
+    }
+
+    @Test
+    void aStallWhileDownloadingIsAXetStall() {
+        assertThat(kindOf("[aitk-launcher] stalled: no output and no progress for 30 min while downloading "
+                + "transformer/diffusion_pytorch_model-00001-of-00003.safetensors (45%, 4.49G of 9.98G)"))
+                .isEqualTo(FailureKind.XET_STALLED);
+        assertThat(kindOf("[aitk-launcher] stalled: no output and no progress for 30 min at step 1200"))
+                .isEqualTo(FailureKind.STALLED);
+    }
+
+    @Test
+    void hubTransfersAreDownloadsAndTrainingBarsAreNot() {
+        LogEvent.Progress file = (LogEvent.Progress) classifier.classify("model-00001-of-00002.safetensors:  45%|"
+                + "████▌     | 4.49G/9.98G [02:10<02:39, 34.4MB/s]").orElseThrow();
+        LogEvent.Progress fetching = (LogEvent.Progress) classifier.classify("Fetching 23 files:  30%|███       "
+                + "| 7/23 [00:05<00:11,  1.40it/s]").orElseThrow();
+        LogEvent.Progress training = (LogEvent.Progress) classifier.classify(
+                "my_lora:   5%|▌         | 100/2000 [02:03<38:57,  1.23s/it, lr: 1.0e-04 loss: 4.123e-01]").orElseThrow();
+
+        assertThat(file.download()).isTrue();
+        assertThat(fetching.download()).isTrue();
+        assertThat(training.download()).isFalse();
+    }
 }

@@ -19,7 +19,7 @@ class StatusLineTest {
 
     private static RunSnapshot at(Long step, Double sPerIt, Long eta, Double loss, int ooms, boolean saving) {
         return new RunSnapshot(step, 2000L, sPerIt, eta, 1e-4, loss, ooms, saving, null, null, null, null, null, null,
-                false, false, false, List.of(), List.of(), 0);
+                false, false, false, List.of(), List.of(), 0, null);
     }
 
     @Test
