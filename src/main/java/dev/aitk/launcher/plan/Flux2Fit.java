@@ -1,7 +1,9 @@
 package dev.aitk.launcher.plan;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The FLUX.2 transformer's step memory and time, fitted at start-up to the H200 rows shipped in the jar
@@ -18,10 +20,13 @@ final class Flux2Fit {
      */
     static final double FRAGMENTATION = 1.12;
 
-    /** Fitted numbers: bytes per parameter (bf16, fp8), GiB constants and scales, step-time terms per checkpointing mode. */
+    /**
+     * Fitted numbers: bytes per parameter (bf16, fp8), GiB constants and scales, bf16 step-time terms per
+     * checkpointing mode, and the seconds 8-bit weights add to a step per billion block parameters.
+     */
     record Coefficients(double bf16BytesPerParam, double fp8BytesPerParam, double workspaceGib, double ckptScale,
                         double noCkptScale, double dequantGib, double[] ckptSeconds, double[] noCkptSeconds,
-                        int rows) {
+                        double dequantSecondsPerBillion, int rows) {
     }
 
     private Flux2Fit() {
@@ -47,13 +52,47 @@ final class Flux2Fit {
                 r.gradientCheckpointing() ? 0 : noCkptFeature(shape, bt), fp8Row ? 1 : 0});
             y.add(r.peakReservedGib() - shape.baseParams() * (fp8Row ? fp8 : bf16) / MemoryModel.GIB
                     - shape.loraParams(r.rank()) * loraBytesPerParam / MemoryModel.GIB);
-            (r.gradientCheckpointing() ? tx0 : tx1).add(timeFeatures(shape, r.batchSize(), r.tokensPerSample(), fp8Row,
-                    r.gradientCheckpointing()));
-            (r.gradientCheckpointing() ? ty0 : ty1).add(r.stepSeconds());
+            if (!fp8Row) {
+                (r.gradientCheckpointing() ? tx0 : tx1).add(timeFeatures(shape, r.batchSize(), r.tokensPerSample()));
+                (r.gradientCheckpointing() ? ty0 : ty1).add(r.stepSeconds());
+            }
         }
         double[] m = Ols.fit(x.toArray(new double[0][]), unbox(y));
         return new Coefficients(bf16, fp8, m[0], m[1], m[2], m[3], Ols.fit(tx0.toArray(new double[0][]), unbox(ty0)),
-                Ols.fit(tx1.toArray(new double[0][]), unbox(ty1)), y.size());
+                Ols.fit(tx1.toArray(new double[0][]), unbox(ty1)), dequantSecondsPerBillion(rows), y.size());
+    }
+
+    /**
+     * What 8-bit weights add to a step, from the measured pairs (the same model, batch and tokens in fp8 and
+     * bf16): about the same seconds at every batch and size for one model, growing with its parameter count
+     * (klein 4B +0.03 s, 9B +0.08 s, FLUX.2-dev +0.3 s on the H200): dequantizing each weight once per pass
+     * costs per weight, not per token. So seconds per billion block parameters, averaged over the pairs.
+     */
+    private static double dequantSecondsPerBillion(List<MeasuredRow> rows) {
+        Map<String, MeasuredRow> bf16 = new HashMap<>();
+        for (MeasuredRow r : rows) {
+            if (r.isStep() && r.aiToolkitImpl() && !r.quantized()) {
+                bf16.put(pairKey(r), r);
+            }
+        }
+        double sum = 0;
+        int n = 0;
+        for (MeasuredRow r : rows) {
+            MeasuredRow twin = r.isStep() && r.aiToolkitImpl() && r.quantized() ? bf16.get(pairKey(r)) : null;
+            if (twin != null) {
+                sum += (r.stepSeconds() - twin.stepSeconds()) / (shape(r).blockParams() / 1e9);
+                n++;
+            }
+        }
+        if (n == 0) {
+            throw new IllegalStateException("the FLUX.2 data has no fp8 step with a bf16 twin");
+        }
+        return Math.max(0, sum / n);
+    }
+
+    private static String pairKey(MeasuredRow r) {
+        return r.variant() + "/" + r.rank() + "/" + r.batchSize() + "/" + r.tokensPerSample() + "/"
+                + r.gradientCheckpointing();
     }
 
     /** GiB per sample step of activations, before {@link #FRAGMENTATION}: batch x tokens in the structural feature. */
@@ -65,12 +104,13 @@ final class Flux2Fit {
     static double stepSeconds(Coefficients c, TransformerShape shape, int batch, int tokens, boolean quantized,
                               boolean checkpointing) {
         double[] w = checkpointing ? c.ckptSeconds() : c.noCkptSeconds();
-        double[] f = timeFeatures(shape, batch, tokens, quantized, checkpointing);
+        double[] f = timeFeatures(shape, batch, tokens);
         double s = 0;
         for (int i = 0; i < w.length; i++) {
             s += w[i] * f[i];
         }
-        return Math.max(s, w[0]);
+        // 8-bit without checkpointing was not measured: the pairs' cost (three passes) is kept, on the safe side.
+        return Math.max(s, w[0]) + (quantized ? c.dequantSecondsPerBillion() * shape.blockParams() / 1e9 : 0);
     }
 
     private static double ckptFeature(TransformerShape s, double batchTokens) {
@@ -81,15 +121,11 @@ final class Flux2Fit {
         return batchTokens * 61.0 * s.hiddenSize() * (s.numLayers() + s.numSingleLayers()) / MemoryModel.GIB;
     }
 
-    /**
-     * Overhead; matmul work (tokens x block parameters); attention (tokens^2 x width x blocks); with checkpointing
-     * also dequantization (8-bit without checkpointing was not measured: its time is the bf16 one).
-     */
-    private static double[] timeFeatures(TransformerShape s, int batch, int tokens, boolean quantized,
-                                         boolean checkpointing) {
+    /** A bf16 step: overhead; matmul work (tokens x block parameters); attention (tokens^2 x width x blocks). */
+    private static double[] timeFeatures(TransformerShape s, int batch, int tokens) {
         double work = (double) batch * tokens * s.blockParams() / 1e12;
         double attention = (double) batch * tokens * tokens * s.hiddenSize() * (s.numLayers() + s.numSingleLayers()) / 1e12;
-        return checkpointing ? new double[] {1, work, attention, quantized ? work : 0} : new double[] {1, work, attention};
+        return new double[] {1, work, attention};
     }
 
     private static double bytesPerParam(List<MeasuredRow> rows, String precision) {
