@@ -2,7 +2,6 @@ package dev.aitk.launcher.plan;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Predicts peak GPU memory and step time from a run's structure, fitted to the measured H100 data shipped
@@ -65,22 +64,30 @@ public final class MemoryModel {
         return flux2;
     }
 
-    /** The transformer's resident weights, GiB, in bf16 or 8-bit, for the run's shape. */
+    /** The transformer's resident weights, GiB, in bf16 or in the run's qtype (qfloat8 if it is not quantized). */
     double weightsGib(TrainingSettings s, boolean quantized) {
         TransformerShape shape = s.shape() == null ? TransformerShape.defaultFor(s.model()) : s.shape();
-        boolean flux2Family = shape.family() == TransformerShape.Family.FLUX2;
-        double bpp = quantized ? (flux2Family ? flux2.fp8BytesPerParam() : bytesPerParam(SettingsSearch.QTYPE))
-                : (flux2Family ? flux2.bf16BytesPerParam() : c.bf16BytesPerParam());
-        return shape.baseParams() * bpp / GIB;
+        return shape.baseParams() * weightBytesPerParam(shape, quantized, s.quantize() ? s.qtype() : SettingsSearch.QTYPE)
+                / GIB;
     }
 
-    /** Weight bytes per parameter in the run's precision (measured per family). */
+    /** Weight bytes per parameter in the run's precision. */
     double residentBytesPerParam(TrainingSettings s) {
         TransformerShape shape = s.shape() == null ? TransformerShape.defaultFor(s.model()) : s.shape();
-        if (shape.family() == TransformerShape.Family.FLUX2) {
-            return s.quantize() ? flux2.fp8BytesPerParam() : flux2.bf16BytesPerParam();
+        return weightBytesPerParam(shape, s.quantize(), s.qtype());
+    }
+
+    /**
+     * Bytes per parameter of the whole transformer (what its family's rows measured: bf16, or 8-bit with the
+     * parts ai-toolkit leaves unquantized), shifted by what the qtype stores per weight against 8 bits.
+     */
+    private double weightBytesPerParam(TransformerShape shape, boolean quantized, String qtype) {
+        boolean flux2Family = shape.family() == TransformerShape.Family.FLUX2;
+        if (!quantized) {
+            return flux2Family ? flux2.bf16BytesPerParam() : c.bf16BytesPerParam();
         }
-        return s.quantize() ? bytesPerParam(s.qtype()) : c.bf16BytesPerParam();
+        double eightBit = flux2Family ? flux2.fp8BytesPerParam() : c.int8BytesPerParam();
+        return eightBit + QuantType.bytesPerWeight(qtype) - QuantType.MEASURED_BYTES_PER_WEIGHT;
     }
 
     /** Prediction on one GPU with the standard CUDA context and no safety margin. */
@@ -220,21 +227,11 @@ public final class MemoryModel {
     }
 
     /**
-     * Weight bytes per parameter for a quantization type. 8-bit types are measured (the fp8 rows); 4- and 2-bit
-     * types are extrapolated from them (half a byte, a quarter byte less per parameter).
+     * Bytes per parameter of a FLUX.1-sized model in a quantization type: the measured 8-bit rows, shifted by
+     * what the type stores per weight against 8 bits ({@link QuantType}: uint3 packs like uint4, uint5..7
+     * like 8 bits).
      */
     double bytesPerParam(String qtype) {
-        String q = qtype == null ? "qfloat8" : qtype.toLowerCase(Locale.ROOT);
-        int bar = q.indexOf('|');
-        if (bar >= 0) {
-            q = q.substring(0, bar);
-        }
-        if (q.matches(".*(int4|uint4|nf4|fp4).*")) {
-            return c.int8BytesPerParam() - 0.5;
-        }
-        if (q.matches(".*(int2|uint2).*")) {
-            return c.int8BytesPerParam() - 0.75;
-        }
-        return c.int8BytesPerParam();
+        return c.int8BytesPerParam() + QuantType.bytesPerWeight(qtype) - QuantType.MEASURED_BYTES_PER_WEIGHT;
     }
 }
