@@ -29,6 +29,10 @@ final class Flux2Choices {
                     + Decimals.fixed(Flux2Memory.OFFLOAD_GIB_PER_SECOND, 0) + " GiB/s once per pass ("
                     + (s.gradientCheckpointing() ? "forward, recompute, backward" : "forward, backward")
                     + "), + " + Decimals.fixed(extra, 1) + " s a step, not hidden behind compute", false));
+            // ModelConfig defaults the text encoder's share to 1.0 as soon as layer_offloading is on.
+            choices.add(new Choice("model.layer_offloading_text_encoder_percent", 0.0, "0: " + te + " runs only "
+                    + "while captions are cached and fits on the GPU then (the phases above count it there); "
+                    + "ai-toolkit's default 1.0 would stream every one of its layers for every caption", false));
         }
     }
 }

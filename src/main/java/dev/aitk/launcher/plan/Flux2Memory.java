@@ -24,10 +24,10 @@ final class Flux2Memory {
     static List<PhasePeak> phases(MemoryModel model, Flux2Fit.Coefficients f, TrainingSettings s,
                                   TransformerShape shape, MemoryBudget budget) {
         ModelVariant.TextEncoder te = s.model().textEncoder();
-        double weightsAll = shape.baseParams() * (s.quantize() ? f.fp8BytesPerParam() : f.bf16BytesPerParam())
-                / MemoryModel.GIB;
+        double bytesPerParam = model.residentBytesPerParam(s);
+        double weightsAll = shape.baseParams() * bytesPerParam / MemoryModel.GIB;
         double weights = weightsAll * (1 - s.layerOffloadingPercent()) + (s.layerOffloadingPercent() > 0
-                ? largestBlockGib(shape, s.quantize() ? f.fp8BytesPerParam() : f.bf16BytesPerParam()) : 0);
+                ? largestBlockGib(shape, bytesPerParam) : 0);
         double loraBytes = model.coefficients().loraBytesPerParam() - Optimizers.MEASURED_STATE_BYTES
                 + Optimizers.stateBytes(s.optimizer());
         double lora = shape.loraParams(s.rank()) * loraBytes / MemoryModel.GIB;

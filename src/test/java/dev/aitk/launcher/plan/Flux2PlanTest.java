@@ -56,6 +56,8 @@ class Flux2PlanTest {
         assertThat(plan.choice("model.qtype").value()).isEqualTo("float8");
         assertThat(plan.choice("model.layer_offloading_transformer_percent").reason()).contains("GiB/s")
                 .contains("s a step");
+        assertThat(plan.choice("model.layer_offloading_text_encoder_percent").value())
+                .as("ModelConfig would default it to 1.0").isEqualTo(0.0);
         TrainingPlan roomy = planFor(gpus(80, 1), PlanRequest.of(ModelVariant.FLUX2_KLEIN_9B));
         assertThat(roomy.settings().layerOffloadingPercent()).isZero();
         assertThat(roomy.schedule().samplesPerSecond()).isGreaterThan(plan.schedule().samplesPerSecond());

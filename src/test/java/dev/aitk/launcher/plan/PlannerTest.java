@@ -28,7 +28,7 @@ class PlannerTest {
             "train.unload_text_encoder", "train.steps", "model.quantize", "model.qtype", "model.quantize_te",
             "model.low_vram", "model.split_model_over_gpus", "network.linear", "network.linear_alpha",
             "datasets[*].resolution", "datasets[*].cache_latents_to_disk", "model.qtype_te", "model.layer_offloading",
-            "model.layer_offloading_transformer_percent");
+            "model.layer_offloading_transformer_percent", "model.layer_offloading_text_encoder_percent");
 
     static GpuInventory gpus(double gib, int count) {
         List<GpuInfo> list = new ArrayList<>();
