@@ -27,7 +27,11 @@ final class SettingsFromConfig {
         ConfigNode train = process.get("train").filter(ConfigNode::isMapping).orElse(null);
         List<ConfigNode> datasets = process.get("datasets").filter(ConfigNode::isSequence).map(ConfigNode::items).orElse(List.of())
                 .stream().filter(ConfigNode::isMapping).toList();
-        int batch = (int) Math.max(1, longOf(train, "batch_size", 1));
+        // data_loader.py: a dataset's own batch_size replaces train.batch_size for its batches; the peak is the largest.
+        long trainBatch = longOf(train, "batch_size", 1);
+        long largest = datasets.isEmpty() ? trainBatch
+                : datasets.stream().mapToLong(d -> longOf(d, "batch_size", trainBatch)).max().orElse(trainBatch);
+        int batch = (int) Math.max(1, largest);
         TreeSet<Integer> resolutions = new TreeSet<>();
         for (ConfigNode d : datasets) {
             resolutions.addAll(DatasetScan.resolutions(d));
