@@ -36,7 +36,7 @@ final class PlanExplanation {
                 r.rank() != null));
         choices.add(new Choice("network.linear_alpha", s.rank(), "alpha = rank keeps the LoRA's scale at 1",
                 r.rank() != null));
-        choices.add(new Choice("model.quantize", s.quantize(), quantizeReason(s, a), r.quantize() != null));
+        choices.add(new Choice("model.quantize", s.quantize(), quantizeReason(s, a, r.quantize() != null), r.quantize() != null));
         choices.add(new Choice("model.qtype", s.qtype(), !s.quantize()
                 ? "unused while quantize is false; ai-toolkit's default"
                 : s.layerOffloadingPercent() > 0 ? "8-bit float weights as torchao's float8: with layer_offloading "
@@ -136,7 +136,7 @@ final class PlanExplanation {
                 + gib(s.shape().loraParams(s.rank()) * bytes / MemoryModel.GIB) + " at rank " + s.rank();
     }
 
-    private String quantizeReason(TrainingSettings s, Candidate.Alternatives a) {
+    private String quantizeReason(TrainingSettings s, Candidate.Alternatives a, boolean pinned) {
         double bf16 = model.weightsGib(s, false);
         if (!s.quantize()) {
             return "bf16 weights (" + gib(bf16) + ") fit: full quality, no dequantization cost";
@@ -144,9 +144,10 @@ final class PlanExplanation {
         double q = model.weightsGib(s, true);
         if (a != null && a.bf16Closest() != null) {
             return "bf16 weights (" + gib(bf16) + ") peak at " + gib(a.bf16Closest().memory().processPeakGib())
-                    + " (" + a.bf16Closest().peakPhase() + "); qfloat8 stores them in " + gib(q);
+                    + " (" + a.bf16Closest().peakPhase() + "); " + s.qtype() + " stores them in " + gib(q);
         }
-        return "qfloat8 stores the weights in " + gib(q) + " instead of " + gib(bf16);
+        return s.qtype() + " stores the weights in " + gib(q) + " instead of " + gib(bf16) + (pinned ? ""
+                : "; bf16 also fits, but the larger batch 8-bit leaves room for is faster despite dequantizing");
     }
 
     private String lowVramReason(TrainingSettings s, MemoryBudget budget, GpuLayout layout) {
