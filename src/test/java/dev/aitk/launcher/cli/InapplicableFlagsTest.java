@@ -43,4 +43,26 @@ class InapplicableFlagsTest {
 
         assertThat(r.exitCode()).as(r.err()).isZero();
     }
+
+    @Test
+    void downloadTuningDoesNothingOffline() {
+        CliRun.Result r = CliRun.in(home).env("HF_HOME", home.resolve("hf").toString()).run("prefetch",
+                "black-forest-labs/FLUX.1-dev", "--offline", "--connections", "32", "--no-sync");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: --connections and --no-sync with --offline do nothing (--offline only reads "
+                + "the cache); leave them out, or drop --offline\n");
+    }
+
+    @Test
+    void aDatasetIndexWithoutAConfigToUpdateIsRefused() throws Exception {
+        Files.createDirectories(home.resolve("t"));
+        CliRun.Result r = CliRun.in(home).run("migrate-data", "--targets", "t", "--masked", "t", "--output", "o",
+                "--dataset-index", "1");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: --dataset-index without --config does nothing (it picks the datasets[] "
+                + "entry of the --config file to update); add --config or leave it out\n");
+        assertThat(home.resolve("o")).doesNotExist();
+    }
 }
