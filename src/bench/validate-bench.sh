@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 dir="${1:-target/bench-validate}"
 count="${2:-100000}"
 runs="${3:-5}"
-jar=target/aitk-launcher.jar
+jar="${JAR:-target/aitk-launcher.jar}"  # JAR=other.jar compares another build on the same dataset
 
 [ -f "$jar" ] || mvn -q -B package -DskipTests
 python3 src/bench/make_validate_dataset.py "$dir" "$count"

@@ -1,20 +1,19 @@
 package dev.aitk.launcher.cli;
 
-import dev.aitk.launcher.data.ConfigUpdater;
 import dev.aitk.launcher.data.DatasetMigrator;
 import dev.aitk.launcher.data.Layout;
 import dev.aitk.launcher.data.MigrationProgress;
-import dev.aitk.launcher.data.MigrationReport;
+import dev.aitk.launcher.data.MigrationOutcome;
 import dev.aitk.launcher.data.MigrationRequest;
 import dev.aitk.launcher.data.ReportText;
 import dev.aitk.launcher.data.TransferMode;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
+import dev.aitk.launcher.util.LauncherException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -112,47 +111,29 @@ public final class MigrateDataCommand extends BaseCommand {
 
     @Override
     protected int execute() {
+        FlagConflicts.refuseWithout(spec.commandLine().getParseResult(), "--config", List.of("--dataset-index"),
+                "it picks the datasets[] entry of the --config file to update");
         Services s = services();
         MigrationRequest request = new MigrationRequest(resolve(targets), Optional.ofNullable(resolve(masked)),
                 Optional.ofNullable(resolve(masks)), Optional.ofNullable(resolve(captions)), resolve(outputDir), layout,
                 transfer != null && transfer.link ? TransferMode.LINK : TransferMode.COPY, stripDot(captionExt),
                 Optional.ofNullable(defaultCaption), Optional.ofNullable(trigger), strict, dryRun,
                 jobs != null ? jobs : Math.max(4, Runtime.getRuntime().availableProcessors()));
-        if (config != null) {
-            // A config that cannot take the dataset fails before anything is migrated.
-            ConfigUpdater.check(resolve(config), datasetIndex);
-        }
-        MigrationReport report = new DatasetMigrator(new ProgressLines(s.err(), s.clock())).migrate(request);
-        ConfigUpdater.Result updated = null;
-        if (config != null && report.status() == MigrationReport.Status.MIGRATED && !dryRun) {
-            updated = ConfigUpdater.update(resolve(config), report.datasetBlock(), datasetIndex);
-        }
+        MigrationOutcome outcome = new DatasetMigrator(new ProgressLines(s.err(), s.clock())).migrate(request, resolve(config), datasetIndex);
+        Optional<LauncherException> failure = outcome.failure(strict);
         if (this.output.json()) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("report", report);
-            json.put("config", updated);
-            s.out().println(Json.write(json));
+            if (failure.isPresent()) {
+                foundBeforeFailing(outcome);
+            } else {
+                s.out().println(Json.write(outcome));
+            }
         } else {
-            s.out().print(ReportText.format(report, updated));
+            s.out().print(ReportText.format(outcome.report(), outcome.config()));
         }
-        return switch (report.status()) {
-            case MIGRATED -> {
-                if (strict && !report.leftOut().isEmpty()) {
-                    // Headers were fine, but some files failed to decode while writing: strict still means exit 3.
-                    s.err().println("error: --strict: " + report.leftOutFiles() + " files could not be decoded and were left out (listed above)");
-                    yield ExitCode.INPUT_INVALID.code();
-                }
-                yield ExitCode.OK.code();
-            }
-            case STRICT_LEFT_OUT -> {
-                s.err().println("error: --strict: " + report.leftOutFiles() + " files would be left out (listed above); nothing was written");
-                yield ExitCode.INPUT_INVALID.code();
-            }
-            case NOTHING_TO_MIGRATE -> {
-                s.err().println("error: no target image has all its partners, so there is nothing to migrate; check the folder flags and file names");
-                yield ExitCode.INPUT_INVALID.code();
-            }
-        };
+        if (failure.isPresent()) {
+            throw failure.get();
+        }
+        return ExitCode.OK.code();
     }
 
     private Path resolve(Path p) {

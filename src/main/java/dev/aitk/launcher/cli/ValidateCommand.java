@@ -101,8 +101,7 @@ public final class ValidateCommand extends BaseCommand {
         out.println();
         ValidationReport.Fit fit = sum.fit();
         if (fit.checked()) {
-            out.printf(Locale.ROOT, "fit: %s: predicted peak %.1f GiB of %.1f GiB usable%s%n", fit.gpu(), fit.predictedPeakGib(), fit.usableGib(),
-                    fit.predictedPeakGib() <= fit.usableGib() ? "" : " (does not fit)");
+            out.printf(Locale.ROOT, "fit: %s: %s%s%n", fit.gpu(), fit.peak(), fit.predictedPeakGib() <= fit.usableGib() ? "" : " (does not fit)");
         } else {
             out.println("fit: " + fit.note());
         }

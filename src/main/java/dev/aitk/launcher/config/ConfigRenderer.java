@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class ConfigRenderer {
     /** Scalars in the shipped templates that a user must replace (folders we cannot guess). */
-    static final String PLACEHOLDER_PREFIX = "/path/to/";
+    public static final String PLACEHOLDER_PREFIX = "/path/to/";
 
     public RenderedConfig render(ConfigTemplate template, List<Setting> settings) {
         Node root = compose(template);
@@ -224,8 +224,10 @@ public final class ConfigRenderer {
         if (node instanceof ScalarNode s) {
             if (s.getValue().startsWith(PLACEHOLDER_PREFIX)) {
                 String rel = at.startsWith("config.process[0].") ? at.substring("config.process[0].".length()) : at;
+                // A placeholder with a file extension stands for a file (a sample's control image), else a folder.
+                String kind = s.getValue().substring(s.getValue().lastIndexOf('/') + 1).contains(".") ? "FILE" : "DIR";
                 notes.add(at + " is still the template's placeholder '" + s.getValue() + "'; set it with --set "
-                        + rel + "=DIR");
+                        + rel + "=" + kind);
             }
         } else if (node instanceof MappingNode map) {
             for (NodeTuple t : map.getValue()) {

@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.emitter.Emitter;
@@ -90,6 +91,17 @@ public final class YamlIo {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /** Plain Java values (maps, lists, strings, numbers) as block YAML, in the same style as {@link #serialize}. */
+    public static String dump(Object value) {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        options.setIndicatorIndent(2);
+        options.setIndentWithIndicator(true);
+        options.setWidth(Integer.MAX_VALUE);
+        return new Yaml(options).dump(value);
     }
 
     /** The scalar at {@code path} (mapping keys from the root), or null when absent or not a scalar. */

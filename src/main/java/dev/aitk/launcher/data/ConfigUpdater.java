@@ -50,10 +50,18 @@ public final class ConfigUpdater {
     /**
      * Sets the dataset entry {@code datasetIndex} (appends it when the index is one past the end) through the config
      * stage's structural renderer, so a config migrate-data touches is written the way every rendered config is.
+     * With {@code sampleControlImage}, the preview samples' control images that are still a template's placeholder
+     * point at it (Kontext stops at its first sample without one; FLUX.2 would sample without the reference).
      */
-    public static Result update(Path config, DatasetBlock block, int datasetIndex) {
-        check(config, datasetIndex);
+    public static Result update(Path config, DatasetBlock block, int datasetIndex, Path sampleControlImage) {
+        MappingNode process = processZero(config, read(config));
+        datasets(config, process, datasetIndex);
         List<Setting> settings = new ArrayList<>();
+        if (sampleControlImage != null) {
+            for (String key : placeholderSampleControls(process)) {
+                settings.add(Setting.cli(key, sampleControlImage.toString(), "migrate-data: a migrated masked image for the preview samples"));
+            }
+        }
         String prefix = "datasets[" + datasetIndex + "].";
         for (Map.Entry<String, Object> e : block.entry().entrySet()) {
             settings.add(Setting.cli(prefix + e.getKey(), String.valueOf(e.getValue()), "migrate-data"));
@@ -103,6 +111,23 @@ public final class ConfigUpdater {
             throw new LauncherException(ExitCode.INPUT_INVALID, "--config " + config + " is not a YAML mapping with job and config keys");
         }
         return map;
+    }
+
+    /** {@code sample.samples[i].ctrl_img(_N)} keys whose value is a template placeholder ('/path/to/...'). */
+    private static List<String> placeholderSampleControls(MappingNode process) {
+        List<String> keys = new ArrayList<>();
+        if (get(process, "sample") instanceof MappingNode sample && get(sample, "samples") instanceof SequenceNode samples) {
+            for (int i = 0; i < samples.getValue().size(); i++) {
+                if (samples.getValue().get(i) instanceof MappingNode entry) {
+                    for (String key : List.of("ctrl_img", "ctrl_img_1", "ctrl_img_2", "ctrl_img_3")) {
+                        if (get(entry, key) instanceof ScalarNode v && v.getValue().startsWith(ConfigRenderer.PLACEHOLDER_PREFIX)) {
+                            keys.add("sample.samples[" + i + "]." + key);
+                        }
+                    }
+                }
+            }
+        }
+        return keys;
     }
 
     private static MappingNode processZero(Path config, MappingNode root) {

@@ -2,12 +2,11 @@ package dev.aitk.launcher.data;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.aitk.launcher.config.YamlIo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The dataset entry ai-toolkit needs for a migrated dataset ({@code config.process[0].datasets[i]}), plus the
@@ -46,16 +45,9 @@ public record DatasetBlock(String folderPath, String partnerKey, String partnerP
     /** YAML to paste under {@code config.process[0]}. */
     @JsonProperty("yaml")
     public String yaml() {
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        options.setIndent(2);
-        options.setIndicatorIndent(2);
-        options.setIndentWithIndicator(true);
-        options.setWidth(Integer.MAX_VALUE);
-        Yaml yaml = new Yaml(options);
         Map<String, Object> doc = new LinkedHashMap<>();
         triggerWordIfSet().ifPresent(t -> doc.put("trigger_word", t));
         doc.put("datasets", List.of(entry()));
-        return yaml.dump(doc);
+        return YamlIo.dump(doc);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -71,35 +72,45 @@ public final class DatasetFiles {
      * missing or unreadable or has none. Nothing is opened; for the planner's batch cap.
      */
     public static Integer countTrainingImages(Path folder) {
-        if (folder == null || !Files.isDirectory(folder)) {
-            return null;
-        }
-        try {
-            int n = count(folder, 0);
-            return n == 0 ? null : n;
-        } catch (IOException | RuntimeException unreadable) {
-            return null;
-        }
+        List<Path> images = trainingImages(folder);
+        return images.isEmpty() ? null : images.size();
     }
 
+    /**
+     * The images ai-toolkit would train on in {@code folder} (the whole walk), sorted; empty when the folder is
+     * missing or cannot be read. Nothing is opened.
+     */
+    public static List<Path> trainingImages(Path folder) {
+        if (folder == null || !Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<Path> out = new ArrayList<>();
+        try {
+            walk(folder, 0, out);
+        } catch (IOException | RuntimeException unreadable) {
+            return List.of();
+        }
+        out.sort(null);
+        return out;
+    }
 
-    private static int count(Path dir, int depth) throws IOException {
+    private static void walk(Path dir, int depth, List<Path> out) throws IOException {
         if (depth > MAX_DEPTH) {
-            return 0;
+            return;
         }
         boolean controls = CONTROLS_FOLDER.equals(String.valueOf(dir.getFileName()));
-        int n = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (a.isDirectory()) {
-                    n += isWalked(name) ? count(p, depth + 1) : 0;
+                    if (isWalked(name)) {
+                        walk(p, depth + 1, out);
+                    }
                 } else if (!controls && isTrainingImage(name) && !(a.isSymbolicLink() && Files.isDirectory(p))) {
-                    n++;
+                    out.add(p);
                 }
             }
         }
-        return n;
     }
 }

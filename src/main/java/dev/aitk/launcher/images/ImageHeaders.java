@@ -19,6 +19,7 @@ public final class ImageHeaders {
     private long fileSize;
     private long bufferStart;
     private int bufferLength;
+    private long jpegFrameEnd;
 
     /** Reads one header with this thread's reader (one 16 KiB buffer per thread, reused). */
     public static ImageHeader readHeader(Path file) {
@@ -38,10 +39,10 @@ public final class ImageHeaders {
                 return ImageHeader.broken("the file cannot be read");
             }
             if (has(0, 8) && u8(0) == 0x89 && u8(1) == 'P' && u8(2) == 'N' && u8(3) == 'G') {
-                return png();
+                return ended(png(), 33);
             }
             if (has(0, 3) && u8(0) == 0xFF && u8(1) == 0xD8 && u8(2) == 0xFF) {
-                return jpeg();
+                return ended(jpeg(), jpegFrameEnd);
             }
             if (has(0, 12) && u8(0) == 'R' && u8(1) == 'I' && u8(2) == 'F' && u8(3) == 'F'
                     && u8(8) == 'W' && u8(9) == 'E' && u8(10) == 'B' && u8(11) == 'P') {
@@ -66,6 +67,34 @@ public final class ImageHeaders {
         } finally {
             channel = null;
         }
+    }
+
+    /** How far from the end a PNG's IEND or a JPEG's EOI is looked for: writers may append a little after it. */
+    private static final int TAIL = 4096;
+
+    /**
+     * The cheap end-of-file check every validation makes: a file cut off while copying or downloading has a fine
+     * header but no end. A PNG ends with its IEND chunk, a JPEG with its EOI marker (FF D9, which entropy-coded data
+     * cannot contain); both are looked for in the last 4 KiB, never before {@code dataStart}, in one positional
+     * read (none when the first read held the whole file). Pillow refuses such files ("image file is truncated").
+     * WebP's RIFF length is checked in {@link #webp()}.
+     */
+    private ImageHeader ended(ImageHeader header, long dataStart) throws IOException {
+        if (!header.ok()) {
+            return header;
+        }
+        long from = Math.max(dataStart, fileSize - TAIL);
+        if (from >= fileSize || !has(from, (int) (fileSize - from))) {
+            return header;
+        }
+        boolean png = "PNG".equals(header.format());
+        for (long at = fileSize - (png ? 8 : 2); at >= from; at--) {
+            if (png ? tag(at, "IEND") : u8(at) == 0xFF && u8(at + 1) == 0xD9) {
+                return header;
+            }
+        }
+        return ImageHeader.broken(png ? "truncated PNG: the file ends before its IEND chunk (cut off while copying?)"
+                : "truncated JPEG: the file ends before its end-of-image marker (cut off while copying?)");
     }
 
     private ImageHeader png() throws IOException {
@@ -137,6 +166,7 @@ public final class ImageHeaders {
 
     private ImageHeader jpeg() throws IOException {
         long pos = 2;
+        jpegFrameEnd = 2;
         int orientation = 1;
         while (true) {
             if (!has(pos, 2)) {
@@ -183,6 +213,7 @@ public final class ImageHeaders {
                 if (pos + 2 + length >= fileSize) {
                     return ImageHeader.broken("truncated JPEG: the file ends right after the frame header");
                 }
+                jpegFrameEnd = pos + 2 + length;
                 return oriented("JPEG", width, height, components, precision, false, mode, orientation);
             }
             if (marker == 0xE1 && length >= 16 && has(pos + 4, 6) && tag(pos + 4, "Exif") && u8(pos + 8) == 0 && u8(pos + 9) == 0) {

@@ -4,22 +4,12 @@ import dev.aitk.launcher.images.DatasetFiles;
 import dev.aitk.launcher.images.ImageHeader;
 import dev.aitk.launcher.validate.ValidationReport.DatasetSummary;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 
@@ -48,60 +38,6 @@ final class DatasetScan {
         this.findings = findings;
     }
 
-    /** A partner folder (mask, control, inpaint) and the file found in it for each image base name. */
-    private static final class Partner {
-        final String kind;
-        final ConfigNode at;
-        final Path folder;
-        final List<String> extensions;
-        final Map<String, String> byBase;
-        private final List<String> names;
-        private Map<String, String> byLowerBase;
-
-        Partner(String kind, ConfigNode at, Path folder, List<String> extensions, Map<String, String> byBase, List<String> names) {
-            this.kind = kind;
-            this.at = at;
-            this.folder = folder;
-            this.extensions = extensions;
-            this.byBase = byBase;
-            this.names = names;
-        }
-
-        String kind() {
-            return kind;
-        }
-
-        ConfigNode at() {
-            return at;
-        }
-
-        Path folder() {
-            return folder;
-        }
-
-        List<String> extensions() {
-            return extensions;
-        }
-
-        Map<String, String> byBase() {
-            return byBase;
-        }
-
-        /** A file whose name matches {@code base} ignoring case, to explain a miss; built on the first miss. */
-        String nearMiss(String base) {
-            if (byLowerBase == null) {
-                byLowerBase = new HashMap<>();
-                for (String n : names) {
-                    int dot = n.lastIndexOf('.');
-                    if (dot > 0) {
-                        byLowerBase.putIfAbsent(n.substring(0, dot).toLowerCase(Locale.ROOT), n);
-                    }
-                }
-            }
-            return byLowerBase.get(base.toLowerCase(Locale.ROOT));
-        }
-    }
-
     DatasetSummary scan(ConfigNode dataset, ModelFacts model) {
         List<Integer> resolutions = resolutions(dataset);
         ConfigNode folderNode = dataset.get("folder_path").orElse(null);
@@ -112,7 +48,7 @@ final class DatasetScan {
             return null;
         }
         Path folder = resolver.apply(folderNode.string());
-        if (!folderUsable(folderNode, folder, "folder_path", "the training images")) {
+        if (!folderUsable(findings, folderNode, folder, "folder_path", "the training images")) {
             return new DatasetSummary(dataset.path(), folder.toString(), 0, 0, 0, null, null, null, 0, 0, resolutions, null);
         }
         String captionExt = dataset.get("caption_ext").map(ConfigNode::string).orElse(".txt");
@@ -121,32 +57,38 @@ final class DatasetScan {
         }
         boolean hasDefaultCaption = dataset.get("default_caption").map(ConfigNode::string).isPresent();
 
-        List<Path> images = new ArrayList<>();
-        List<String> bases = new ArrayList<>();
-        List<Boolean> captioned = new ArrayList<>();
-        walk(folderNode, folder, folder, captionExt, images, bases, captioned, 0);
+        ImageWalk walk = ImageWalk.of(folderNode, folder, captionExt, findings);
+        List<Path> images = walk.images;
+        List<String> bases = walk.bases;
+        List<Boolean> captioned = walk.captioned;
         if (images.isEmpty()) {
             findings.error(folderNode, "folder_path " + folder + " has no .jpg, .jpeg, .png or .webp images (ai-toolkit: \"no images found\")",
                     "put the training images in that folder, or point folder_path at the folder that has them");
             return new DatasetSummary(dataset.path(), folder.toString(), 0, 0, 0, null, null, null, 0, 0, resolutions, null);
         }
 
-        List<Partner> partners = new ArrayList<>();
-        dataset.get("mask_path").filter(n -> n.string() != null).ifPresent(n -> partner("mask", n, DatasetFiles.IMAGE_EXTENSIONS, folder, partners));
-        dataset.get("control_path").ifPresent(n -> {
-            for (ConfigNode item : n.itemsOrSelf()) {
-                if (item.string() != null && !item.string().isEmpty()) {
-                    partner("control", item, DatasetFiles.IMAGE_EXTENSIONS, folder, partners);
-                }
+        List<PartnerFolder> partners = new ArrayList<>();
+        dataset.get("mask_path").filter(n -> n.string() != null).ifPresent(n -> addPartner("mask", n, DatasetFiles.IMAGE_EXTENSIONS, folder, partners));
+        // DatasetConfig: control_path_1..3 (the UI's multi-control folders) replace control_path when any is set.
+        List<ConfigNode> controls = new ArrayList<>();
+        for (String key : List.of("control_path_1", "control_path_2", "control_path_3")) {
+            dataset.get(key).ifPresent(controls::add);
+        }
+        if (controls.isEmpty()) {
+            dataset.get("control_path").ifPresent(n -> controls.addAll(n.itemsOrSelf()));
+        }
+        for (ConfigNode item : controls) {
+            if (item.string() != null && !item.string().isEmpty()) {
+                addPartner("control", item, DatasetFiles.IMAGE_EXTENSIONS, folder, partners);
             }
-        });
+        }
         dataset.get("inpaint_path").ifPresent(n -> {
             if (n.isSequence()) {
                 findings.error(n, "inpaint_path must be one folder; ai-toolkit joins it with each file name, which fails for a list",
                         "set inpaint_path to a single folder");
             } else if (n.string() != null && "flex2".equals(model.arch())) {
                 // Other archs ignore inpaint_path (a warning says so); its files are not worth errors then.
-                partner("inpaint", n, DatasetFiles.INPAINT_EXTENSIONS, folder, partners);
+                addPartner("inpaint", n, DatasetFiles.INPAINT_EXTENSIONS, folder, partners);
             }
         });
 
@@ -155,7 +97,7 @@ final class DatasetScan {
         List<Path> toRead = new ArrayList<>(images);
         int[][] partnerIndex = new int[partners.size()][n];
         for (int k = 0; k < partners.size(); k++) {
-            Partner p = partners.get(k);
+            PartnerFolder p = partners.get(k);
             for (int i = 0; i < n; i++) {
                 String file = p.byBase().get(bases.get(i));
                 if (file == null) {
@@ -214,7 +156,7 @@ final class DatasetScan {
                         "use larger images, or lower the smallest resolution to what the images have", nameOf.apply(i) + " (" + h.width() + "x" + h.height() + ")");
             }
             for (int k = 0; k < partners.size(); k++) {
-                Partner p = partners.get(k);
+                PartnerFolder p = partners.get(k);
                 int idx = partnerIndex[k][i];
                 if (idx < 0) {
                     String near = p.nearMiss(bases.get(i));
@@ -226,8 +168,8 @@ final class DatasetScan {
                     continue;
                 }
                 partnerFound[k]++;
-                checkPartner(p, nameOf.apply(i), p.folder().getFileName() + "/" + p.byBase().get(bases.get(i)), h, headers[idx],
-                        deepProblems != null ? deepProblems[idx] : null);
+                p.checkPair(nameOf.apply(i), p.folder().getFileName() + "/" + p.byBase().get(bases.get(i)), h, headers[idx],
+                        deepProblems != null ? deepProblems[idx] : null, findings);
             }
         }
         Long cacheBytes = latentCacheBytes(dataset, n, resolutions);
@@ -244,7 +186,7 @@ final class DatasetScan {
         }
     }
 
-    private static Integer count(List<Partner> partners, int[] found, String kind) {
+    private static Integer count(List<PartnerFolder> partners, int[] found, String kind) {
         Integer total = null;
         for (int k = 0; k < partners.size(); k++) {
             if (partners.get(k).kind().equals(kind)) {
@@ -254,77 +196,15 @@ final class DatasetScan {
         return total;
     }
 
-    private void checkPartner(Partner p, String imageName, String partnerName, ImageHeader image, ImageHeader partner,
-                              String deepProblem) {
-        String problem = partner.ok() ? deepProblem : partner.problem();
-        if (problem != null) {
-            findings.perFile(p.kind() + "-corrupt:" + p.at().path(), Severity.ERROR, p.at(),
-                    "{n} " + p.kind() + " images cannot be read", "re-export or replace these files", partnerName + " (" + problem + ")");
-            return;
-        }
-        if (partner.width() != image.width() || partner.height() != image.height()) {
-            double a = image.width() / (double) image.height();
-            double b = partner.width() / (double) partner.height();
-            String dims = imageName + " " + image.width() + "x" + image.height() + " vs " + partnerName + " " + partner.width() + "x" + partner.height();
-            if (Math.abs(a - b) / a > 0.01) {
-                findings.perFile(p.kind() + "-shape:" + p.at().path(), Severity.ERROR, p.at(),
-                        "{n} " + p.kind() + " images have a different shape from their training image, so after ai-toolkit resizes and crops them they no longer line up",
-                        "make each " + p.kind() + " image the same size as its training image", dims);
-            } else {
-                findings.perFile(p.kind() + "-size:" + p.at().path(), Severity.WARNING, p.at(),
-                        "{n} " + p.kind() + " images have the same shape but a different size from their training image; ai-toolkit resizes them to match",
-                        "export them at the training image's size to avoid resampling", dims);
-            }
-        }
-        // InpaintControlFileItemDTOMixin.load_inpaint_image: anything but mode RGBA is silently ignored.
-        if (p.kind().equals("inpaint") && !"RGBA".equals(partner.pilMode())) {
-            String why = "P".equals(partner.pilMode()) && partner.hasAlpha() ? "a palette image with a transparency chunk (mode P)"
-                    : partner.hasAlpha() ? "an image with a transparent color key (mode " + partner.pilMode() + ")"
-                    : "an image without alpha (mode " + partner.pilMode() + ")";
-            findings.perFile("inpaint-mode:" + p.at().path(), Severity.ERROR, p.at(),
-                    "{n} inpaint images do not open as RGBA, and ai-toolkit silently skips an inpaint image unless Pillow opens it in mode RGBA",
-                    "save them as 8-bit RGBA PNG (color type 6) or WebP with alpha; the transparent area is what gets inpainted",
-                    partnerName + " (" + why + ")");
+    private void addPartner(String kind, ConfigNode at, List<String> extensions, Path trainingFolder, List<PartnerFolder> out) {
+        PartnerFolder p = PartnerFolder.open(kind, at, extensions, trainingFolder, resolver, findings);
+        if (p != null) {
+            out.add(p);
         }
     }
 
-    private void partner(String kind, ConfigNode at, List<String> extensions, Path trainingFolder, List<Partner> out) {
-        Path folder = resolver.apply(at.string());
-        if (!folderUsable(at, folder, at.path().substring(at.path().lastIndexOf('.') + 1), "the " + kind + " images")) {
-            return;
-        }
-        if (folder.normalize().startsWith(trainingFolder.normalize()) && !folder.normalize().equals(trainingFolder.normalize())
-                && !folder.getFileName().toString().equals(DatasetFiles.CONTROLS_FOLDER)) {
-            findings.warning(at, "the " + kind + " folder is inside folder_path, and ai-toolkit walks subfolders, so the " + kind
-                    + " images are trained on as images too", "move the " + kind + " folder next to the training images folder, not inside it");
-        }
-        Map<String, String> byBase = new HashMap<>();
-        List<String> names;
-        try {
-            names = list(folder);
-            for (String name : names) {
-                int dot = name.lastIndexOf('.');
-                if (dot <= 0) {
-                    continue;
-                }
-                String ext = name.substring(dot);
-                String base = name.substring(0, dot);
-                int rank = extensions.indexOf(ext);
-                if (rank >= 0) {
-                    String existing = byBase.get(base);
-                    if (existing == null || extensions.indexOf(existing.substring(existing.lastIndexOf('.'))) > rank) {
-                        byBase.put(base, name);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            findings.error(at, "the " + kind + " folder " + folder + " cannot be listed: " + reason(e), "check its permissions");
-            return;
-        }
-        out.add(new Partner(kind, at, folder, extensions, byBase, names));
-    }
-
-    private boolean folderUsable(ConfigNode at, Path folder, String key, String what) {
+    /** Whether a configured folder exists and can be listed; otherwise a finding at its key says why. */
+    static boolean folderUsable(Findings findings, ConfigNode at, Path folder, String key, String what) {
         if (at.string() != null && at.string().contains("${")) {
             // An unset ${VAR} is already an error at this place; the folder cannot be known.
             return false;
@@ -344,93 +224,6 @@ final class DatasetScan {
             return false;
         }
         return true;
-    }
-
-    // os.walk without following links: symlinked folders are listed but not entered.
-    private void walk(ConfigNode at, Path root, Path dir, String captionExt, List<Path> images, List<String> bases,
-                      List<Boolean> captioned, int depth) {
-        if (depth > DatasetFiles.MAX_DEPTH) {
-            findings.error(at, "folder_path nests more than " + DatasetFiles.MAX_DEPTH + " folders deep at " + dir, "flatten the dataset folder");
-            return;
-        }
-        List<String> names;
-        try {
-            names = list(dir);
-        } catch (AccessDeniedException e) {
-            findings.perFile("unlistable:" + at.path(), Severity.ERROR, at, "{n} folders in the dataset cannot be read (permission denied)",
-                    "give the user running training read access (chmod -R u+rX)", root.relativize(dir).toString());
-            return;
-        } catch (IOException e) {
-            findings.perFile("unlistable:" + at.path(), Severity.ERROR, at, "{n} folders in the dataset cannot be listed",
-                    "check the disk and permissions", root.relativize(dir) + " (" + reason(e) + ")");
-            return;
-        }
-        names.sort(null);
-        Set<String> nameSet = captionExt.isEmpty() ? Set.of() : new HashSet<>(names);
-        boolean controlsFolder = dir.getFileName() != null && dir.getFileName().toString().equals(DatasetFiles.CONTROLS_FOLDER);
-        TreeSet<String> subdirs = new TreeSet<>();
-        for (String name : names) {
-            if (DatasetFiles.isTrainingImage(name)) {
-                if (!controlsFolder) {
-                    String base = name.substring(0, name.lastIndexOf('.'));
-                    images.add(dir.resolve(name));
-                    bases.add(base);
-                    captioned.add(!captionExt.isEmpty() && nameSet.contains(base + captionExt));
-                }
-                continue;
-            }
-            if (!captionExt.isEmpty() && name.endsWith(captionExt) || CACHE_FOLDERS.contains(name)) {
-                continue;
-            }
-            Path p = dir.resolve(name);
-            try {
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.isDirectory()) {
-                    if (DatasetFiles.isWalked(name)) {
-                        subdirs.add(name);
-                    }
-                } else if (a.isSymbolicLink()) {
-                    symlink(at, root, p);
-                }
-            } catch (IOException e) {
-                // A name that vanished or cannot be examined is not an image ai-toolkit would train on.
-            }
-        }
-        for (String sub : subdirs) {
-            walk(at, root, dir.resolve(sub), captionExt, images, bases, captioned, depth + 1);
-        }
-    }
-
-    private void symlink(ConfigNode at, Path root, Path link) {
-        try {
-            if (Files.readAttributes(link, BasicFileAttributes.class).isDirectory()) {
-                findings.perFile("symlink-dir:" + at.path(), Severity.WARNING, at,
-                        "{n} folders in the dataset are symbolic links, and ai-toolkit (os.walk) does not follow them, so their images are not trained on",
-                        "copy or move those folders into the dataset, or point a separate dataset entry at them", root.relativize(link).toString());
-            }
-        } catch (FileSystemException e) {
-            if (String.valueOf(e.getReason()).toLowerCase(Locale.ROOT).contains("symbolic links")) {
-                findings.perFile("symlink-loop:" + at.path(), Severity.ERROR, at,
-                        "{n} entries in the dataset are symbolic link loops", "delete those links", root.relativize(link).toString());
-            }
-        } catch (IOException e) {
-            // A dangling link to something without an image name is not read by ai-toolkit.
-        }
-    }
-
-    /** A folder's names: File.list is one readdir pass without a Path object per entry; on failure, the reason. */
-    private static List<String> list(Path dir) throws IOException {
-        String[] names = dir.toFile().list();
-        if (names != null) {
-            return new ArrayList<>(Arrays.asList(names));
-        }
-        List<String> out = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                out.add(p.getFileName().toString());
-            }
-        }
-        return out;
     }
 
     static List<Integer> resolutions(ConfigNode dataset) {
@@ -470,10 +263,4 @@ final class DatasetScan {
         return perImage * images * flips;
     }
 
-    private static String reason(IOException e) {
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
 }

@@ -3,6 +3,7 @@ package dev.aitk.launcher.validate;
 import dev.aitk.launcher.hardware.GpuInfo;
 import dev.aitk.launcher.hardware.GpuInventory;
 import dev.aitk.launcher.plan.MemoryBudget;
+import dev.aitk.launcher.plan.PeakFit;
 import dev.aitk.launcher.plan.Prediction;
 import dev.aitk.launcher.plan.TrainingSettings;
 import dev.aitk.launcher.validate.ValidationReport.Fit;
@@ -72,20 +73,21 @@ final class FitCheck {
         } catch (RuntimeException e) {
             return Fit.skipped("not checked: the memory model cannot size this run (" + e.getMessage() + ")");
         }
-        double peak = prediction.memory().processPeakGib();
+        // The planner's one basis for "peak" (PeakFit), so plan, launch and validate say the same of one config.
+        PeakFit peakFit = PeakFit.of(prediction, budget);
+        double peak = peakFit.peakGib();
         String gpuName = "cuda:" + index + " " + gpu.name() + (splitGpus > 1 ? " (model split over " + splitGpus + " GPUs)" : "");
-        if (budget.fits(prediction.memory())) {
-            return new Fit(true, null, gpuName, peak, budget.usableGib(), List.of());
+        if (peakFit.fits()) {
+            return new Fit(true, null, gpuName, peak, peakFit.usableGib(), List.of(), peakFit.sentence());
         }
         List<String> fixes = alternatives(settings, budget, splitGpus);
         ConfigNode at = process.get("model").orElse(process);
-        findings.error(at, String.format(Locale.ROOT, "the run needs about %.1f GiB of GPU memory at its peak (%s), but %s has %.1f GiB usable (%.1f GiB card)",
-                        peak, prediction.peakPhase(), gpuName, budget.usableGib(), budget.cardTotalGib()),
+        findings.error(at, "the run needs more GiB of GPU memory than " + gpuName + " has: " + peakFit.sentence(),
                 fixes.isEmpty() ? String.format(Locale.ROOT, "no single change brings the peak (%s) under %.1f GiB: use a card with at least %d GB, "
                                 + "or lower several settings at once (aitk-launcher plan picks settings that fit)",
                         prediction.peakPhase(), budget.usableGib(), smallestCardGib(peak))
                         : String.join(", or ", fixes));
-        return new Fit(true, null, gpuName, peak, budget.usableGib(), fixes);
+        return new Fit(true, null, gpuName, peak, peakFit.usableGib(), fixes, peakFit.sentence());
     }
 
     /** The smallest whole-GiB card whose budget holds {@code processPeakGib}. */
@@ -130,7 +132,7 @@ final class FitCheck {
             try {
                 Prediction p = predictor.predict((TrainingSettings) t[1], budget, splitGpus);
                 if (budget.fits(p.memory())) {
-                    out.add(String.format(Locale.ROOT, "%s (predicted %.1f GiB)", t[0], p.memory().processPeakGib()));
+                    out.add(String.format(Locale.ROOT, "%s (predicted %.1f GiB)", t[0], p.peakGib()));
                 }
             } catch (RuntimeException e) {
                 // An alternative the model cannot size is not offered.

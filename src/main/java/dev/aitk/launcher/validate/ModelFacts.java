@@ -30,26 +30,28 @@ record ModelFacts(String arch, boolean archGiven, boolean isFlux, String nameOrP
         return new ModelFacts(arch, given, isFlux, model.get("name_or_path").map(ConfigNode::string).orElse(null));
     }
 
-    /** The FLUX-family variant the planner sizes, or null when the arch is not one the launcher plans for. */
+    /** The variant the planner sizes for this arch (ModelVariant.arch()), or null when it sizes none. */
     ModelVariant variant() {
-        switch (arch) {
-            case "flux":
-                return ModelVariant.DEV;
-            case "flux_kontext":
-                return ModelVariant.KONTEXT;
-            case "flex2":
-                return ModelVariant.FLEX2;
-            default:
-                return null;
+        for (ModelVariant v : ModelVariant.values()) {
+            if (v.arch().equals(arch)) {
+                return v;
+            }
         }
+        return null;
     }
 
-    /** The arch the model's name suggests (Kontext, Flex.2, FLUX.1), or null when the name says nothing. */
+    /** The arch the model's name suggests (FLUX.2, Kontext, Flex.2, FLUX.1), or null when the name says nothing. */
     String archSuggestedByName() {
         if (nameOrPath == null) {
             return null;
         }
         String n = nameOrPath.toLowerCase(Locale.ROOT);
+        if (n.contains("flux.2-klein") || n.contains("flux2-klein")) {
+            return n.contains("9b") ? "flux2_klein_9b" : n.contains("4b") ? "flux2_klein_4b" : null;
+        }
+        if (n.contains("flux.2") || n.contains("flux2")) {
+            return "flux2";
+        }
         if (n.contains("kontext")) {
             return "flux_kontext";
         }

@@ -156,8 +156,16 @@ final class Schema {
                 "clip_image_from_same_folder", "clip_image_augmentations", "clip_image_shuffle_augmentations",
                 "replacements", "loss_multiplier", "extra_values", "replay_transforms", "num_frames",
                 "shrink_video_to_frames", "fps", "debug", "fast_image_size", "do_i2v", "standardize_images",
-                "full_size_control_images", "control_transparent_color", "control_path_1", "control_path_2",
-                "control_path_3", "cache_control_latents_to_disk", "customized_shape", "auto_frame_count");
+                "full_size_control_images", "control_transparent_color", "cache_control_latents_to_disk",
+                "customized_shape", "auto_frame_count");
+        // DatasetConfig: the UI's multi-control section writes control_path_1..3, which become a control_path list.
+        key("control_path_1", Kind.STRING);
+        key("control_path_2", Kind.STRING);
+        key("control_path_3", Kind.STRING);
+        // DatasetConfig.batch_size overrides train.batch_size for this dataset (data_loader.py, buckets only).
+        range("batch_size", Kind.INT, 1.0, 256.0, null);
+        // Not a key: ToolkitRules says so with the keys to use instead.
+        any("multi_control_paths");
 
         section("train");
         range("batch_size", Kind.INT, 1.0, 256.0, null);
@@ -234,8 +242,13 @@ final class Schema {
                 "inference_lora_path", "latent_space_version", "use_text_encoder_1", "use_text_encoder_2",
                 "experimental_xl", "text_encoder_bits", "unet_path", "unet_sample_size", "vae_device", "vae_dtype",
                 "te_device", "te_dtype", "ignore_if_contains", "only_if_contains", "quantize_kwargs",
-                "split_model_other_module_param_count_scale", "accuracy_recovery_adapter", "model_kwargs",
-                "layer_offloading", "layer_offloading_transformer_percent", "layer_offloading_text_encoder_percent");
+                "split_model_other_module_param_count_scale", "accuracy_recovery_adapter");
+        key("model_kwargs", Kind.MAP);
+        key("layer_offloading", Kind.BOOL);
+        range("layer_offloading_transformer_percent", Kind.NUMBER, 0.0, 1.0, "0 is off and 1.0 is every layer (ModelConfig)");
+        range("layer_offloading_text_encoder_percent", Kind.NUMBER, 0.0, 1.0, "0 is off and 1.0 is every layer (ModelConfig)");
+        // Read by ModelKeyRules only to say that ai-toolkit ignores it.
+        key("quantize_device", Kind.ANY);
 
         section("sample");
         key("sampler", Kind.STRING);
@@ -244,6 +257,8 @@ final class Schema {
         range("height", Kind.INT, 64.0, 4096.0, null);
         key("prompts", Kind.LIST);
         key("samples", Kind.LIST);
+        // Not a key: SampleImages says so with the keys to use instead.
+        any("multi_ctrl_imgs");
         key("neg", Kind.ANY);
         key("seed", Kind.INT);
         key("walk_seed", Kind.BOOL);

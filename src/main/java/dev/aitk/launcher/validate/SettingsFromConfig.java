@@ -27,7 +27,11 @@ final class SettingsFromConfig {
         ConfigNode train = process.get("train").filter(ConfigNode::isMapping).orElse(null);
         List<ConfigNode> datasets = process.get("datasets").filter(ConfigNode::isSequence).map(ConfigNode::items).orElse(List.of())
                 .stream().filter(ConfigNode::isMapping).toList();
-        int batch = (int) Math.max(1, longOf(train, "batch_size", 1));
+        // data_loader.py: a dataset's own batch_size replaces train.batch_size for its batches; the peak is the largest.
+        long trainBatch = longOf(train, "batch_size", 1);
+        long largest = datasets.isEmpty() ? trainBatch
+                : datasets.stream().mapToLong(d -> longOf(d, "batch_size", trainBatch)).max().orElse(trainBatch);
+        int batch = (int) Math.max(1, largest);
         TreeSet<Integer> resolutions = new TreeSet<>();
         for (ConfigNode d : datasets) {
             resolutions.addAll(DatasetScan.resolutions(d));
@@ -51,8 +55,13 @@ final class SettingsFromConfig {
                 || !datasets.isEmpty() && datasets.stream().allMatch(d -> boolOf(d, "cache_text_embeddings", false));
         boolean unloadTe = boolOf(train, "unload_text_encoder", false);
         boolean lowVram = boolOf(model, "low_vram", false);
+        // ModelConfig: layer_offloading_transformer_percent defaults to 1.0; only the FLUX.2 loader attaches it
+        // (an out-of-range share is ModelKeyRules' error; it is clamped here so the fit check still runs).
+        double offload = variant.isFlux2() && boolOf(model, "layer_offloading", false)
+                ? Math.max(0, Math.min(1, model.get("layer_offloading_transformer_percent").map(ConfigNode::number)
+                .orElse(1.0))) : 0;
         return new TrainingSettings(variant, TransformerShape.defaultFor(variant), batch, List.copyOf(resolutions), Math.max(rank, 1),
-                optimizer, quantize, qtype, quantizeTe, checkpointing, cacheLatents, cacheText, unloadTe, lowVram);
+                optimizer, quantize, qtype, quantizeTe, checkpointing, cacheLatents, cacheText, unloadTe, lowVram, offload);
     }
 
     static boolean augmented(ConfigNode d) {

@@ -17,11 +17,6 @@ final class ToolkitRules {
     static final List<String> OPTIMIZERS = List.of("adamw8bit", "adam8bit", "lion8bit", "ademamix8bit", "adam8", "adamw8",
             "adam", "adamw", "lion", "adagrad", "adafactor", "prodigy", "prodigy8bit", "dadaptation", "dadaptationadam",
             "dadaptationlion", "automagic", "automagic2", "automagic3");
-    // toolkit/util/quantize.py get_qtype: optimum-quanto qtypes, torchao types, and the uintx backend.
-    static final List<String> QTYPES = List.of("qfloat8", "qfloat8_e4m3fn", "qfloat8_e4m3fnuz", "qfloat8_e5m2", "qint8",
-            "qint4", "qint2", "int8", "float8", "uint2", "uint3", "uint4", "uint5", "uint6", "uint7", "uint8");
-    static final Set<String> FLUX_FAMILY = Set.of("flux", "flux_kontext", "flex2");
-
     private final Findings findings;
 
     ToolkitRules(Findings findings) {
@@ -122,12 +117,13 @@ final class ToolkitRules {
             findings.missing(Severity.ERROR, p, "training_folder", "training_folder is missing, so ai-toolkit has nowhere to write checkpoints and samples",
                     "add 'training_folder: output' to the process");
         }
-        ModelFacts model = modelRules(p);
+        ModelFacts model = new ModelRules(findings).check(p);
         if (!p.has("network")) {
             findings.missing(Severity.WARNING, p, "network", "there is no network section, so ai-toolkit fine-tunes the whole model instead of training a LoRA",
                     "add 'network: {type: lora, linear: 16, linear_alpha: 16}'");
         }
         triggerRule(p);
+        SampleImages.requireKontextControl(p, model, findings);
         p.get("save").filter(ConfigNode::isMapping).ifPresent(this::saveRules);
         p.get("train").filter(ConfigNode::isMapping).ifPresent(this::trainRules);
         datasetRules(p, model);
@@ -159,74 +155,6 @@ final class ToolkitRules {
         texts.stream().filter(n -> n.string() != null && n.string().contains("[trigger]")).findFirst().ifPresent(n -> findings.warning(n,
                 "this text uses [trigger], but trigger_word is not set, so ai-toolkit replaces [trigger] with nothing",
                 "set trigger_word on the process (e.g. trigger_word: p3r5on), or remove [trigger]"));
-    }
-
-    private ModelFacts modelRules(ConfigNode p) {
-        Optional<ConfigNode> modelNode = p.get("model");
-        if (modelNode.isEmpty() || !modelNode.get().isMapping()) {
-            if (modelNode.isEmpty()) {
-                findings.missing(Severity.ERROR, p, "model", "the process has no model section (ModelConfig: \"name_or_path must be specified\")",
-                        "add 'model: {name_or_path: black-forest-labs/FLUX.1-dev, arch: flux, quantize: true}'");
-            }
-            return new ModelFacts("sd1", false, false, null);
-        }
-        ConfigNode model = modelNode.get();
-        // toolkit/config_modules.py ModelConfig.__init__.
-        Optional<ConfigNode> nameOrPath = model.get("name_or_path");
-        if (nameOrPath.isEmpty() || nameOrPath.get().isNull()) {
-            findings.missing(Severity.ERROR, model, "name_or_path", "model.name_or_path is missing (ModelConfig: \"name_or_path must be specified\")",
-                    "set model.name_or_path: black-forest-labs/FLUX.1-dev (or a local folder with the diffusers layout)");
-        }
-        ModelFacts facts = ModelFacts.of(model);
-        Optional<ConfigNode> isFlux = model.get("is_flux");
-        Optional<ConfigNode> arch = model.get("arch");
-        if (arch.isPresent() && isFlux.isPresent() && Boolean.TRUE.equals(isFlux.get().bool()) && !FLUX_FAMILY.contains(facts.arch())) {
-            findings.error(isFlux.get(), "is_flux is true but arch is '" + facts.arch() + "'; ai-toolkit loads the arch and then applies FLUX-only rules to a non-FLUX model",
-                    "delete is_flux (arch decides the model) or set arch: flux");
-        }
-        if (arch.isPresent() && isFlux.isPresent() && Boolean.FALSE.equals(isFlux.get().bool()) && "flux".equals(facts.arch())) {
-            findings.warning(isFlux.get(), "is_flux is false but arch is 'flux'; ai-toolkit follows arch and treats the model as FLUX",
-                    "delete is_flux; arch: flux is enough");
-        }
-        String suggested = facts.archSuggestedByName();
-        if (suggested != null && !suggested.equals(facts.arch())) {
-            ConfigNode at = arch.orElse(nameOrPath.orElse(model));
-            Severity severity = facts.archGiven() || facts.isFlux() ? Severity.WARNING : Severity.ERROR;
-            findings.add(severity, at, "model.name_or_path '" + facts.nameOrPath() + "' looks like arch '" + suggested + "', but ai-toolkit will load it as '"
-                            + facts.arch() + "'" + (facts.archGiven() || facts.isFlux() ? "" : " because neither arch nor is_flux is set"),
-                    "set model.arch: " + suggested);
-        }
-        // ModelConfig.__init__: these two raise unless is_flux (arch: flux sets it; flux_kontext and flex2 do not).
-        for (String key : List.of("attn_masking", "split_model_over_gpus")) {
-            model.get(key).filter(n -> Boolean.TRUE.equals(n.bool())).ifPresent(n -> {
-                if (!facts.isFlux()) {
-                    findings.error(n, key + " is only supported with FLUX models (is_flux), and ai-toolkit refuses it for arch '" + facts.arch() + "'",
-                            "remove " + key);
-                }
-            });
-        }
-        qtypeRule(model, "quantize", "qtype");
-        qtypeRule(model, "quantize_te", "qtype_te");
-        return facts;
-    }
-
-    // toolkit/util/quantize.py get_qtype: an unknown name fails when the model is quantized.
-    private void qtypeRule(ConfigNode model, String flag, String key) {
-        boolean on = Boolean.TRUE.equals(model.get(flag).map(ConfigNode::bool)
-                .orElse("quantize_te".equals(flag) ? model.get("quantize").map(ConfigNode::bool).orElse(null) : null));
-        model.get(key).ifPresent(q -> {
-            String value = q.string();
-            if (value == null || !on) {
-                return;
-            }
-            String base = value.contains("|") ? value.substring(0, value.indexOf('|')) : value;
-            if (!QTYPES.contains(base) && !base.startsWith("orbit")) {
-                String s = Suggest.closest(base, QTYPES);
-                findings.error(q, key + " '" + base + "' is not a quantization type ai-toolkit knows"
-                                + (s != null ? " (did you mean '" + s + "'?)" : ""),
-                        "use qfloat8 (the default), qint8, qint4, or torchao's int8 / float8; an accuracy-recovery adapter goes after a '|'");
-            }
-        });
     }
 
     private void saveRules(ConfigNode save) {
@@ -324,7 +252,17 @@ final class ToolkitRules {
                         cacheKey + " is on, but this dataset has augments/augmentations, and ai-toolkit then turns latent caching off (DatasetConfig)",
                         "remove the augmentations to keep the cache, or set " + cacheKey + ": false to say what happens"));
             }
-            if ("flux_kontext".equals(model.arch()) && !d.has("control_path")) {
+            // data_loader.py get_dataloader_from_datasets: "Dataset level batch_size requires buckets to be enabled."
+            d.get("batch_size").filter(n -> d.get("buckets").map(ConfigNode::bool).orElse(true) == Boolean.FALSE)
+                    .ifPresent(n -> findings.error(n, "this dataset sets batch_size but turns buckets off, and ai-toolkit refuses that"
+                                    + " (\"Dataset level batch_size requires buckets to be enabled.\")",
+                            "remove buckets: false, or drop the dataset's batch_size and use train.batch_size"));
+            // The UI names its sections multi_control_paths / multi_ctrl_imgs; DatasetConfig reads control_path_1..3.
+            d.get("multi_control_paths").ifPresent(n -> findings.warning(n,
+                    "multi_control_paths is the name of a section in ai-toolkit's UI, not a DatasetConfig key, so ai-toolkit ignores it",
+                    "write the folders as control_path_1, control_path_2 and control_path_3 (or a control_path list)"));
+            boolean hasControl = d.has("control_path") || d.has("control_path_1") || d.has("control_path_2") || d.has("control_path_3");
+            if ("flux_kontext".equals(model.arch()) && !hasControl) {
                 findings.missing(Severity.ERROR, d, "control_path", "arch flux_kontext trains on image pairs, but this dataset has no control_path",
                         "set control_path to the folder of control images (same file names as the training images)");
             }

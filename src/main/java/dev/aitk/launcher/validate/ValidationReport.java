@@ -58,13 +58,13 @@ public record ValidationReport(String config, List<Finding> findings, Summary su
      * otherwise the predicted peak of one training process against the usable memory of the card it runs on.
      */
     public record Fit(boolean checked, String note, String gpu, Double predictedPeakGib, Double usableGib,
-                      List<String> fitsWith) {
+                      List<String> fitsWith, String peak) {
         public Fit {
             fitsWith = fitsWith == null ? List.of() : List.copyOf(fitsWith);
         }
 
         public static Fit skipped(String note) {
-            return new Fit(false, note, null, null, null, List.of());
+            return new Fit(false, note, null, null, null, List.of(), null);
         }
     }
 }

@@ -42,7 +42,8 @@ class LaunchCommandTest {
         Path data = Files.createDirectories(home.resolve("my data"));
         CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--gpus", "1", "--dry-run", "--json",
                 "--model", "kontext", "--dataset", "my data", "--output", "runs", "--name", "kx",
-                "--set", "train.lr=5e-5", "--set", "datasets[0].control_path=/data/masked");
+                "--set", "train.lr=5e-5", "--set", "datasets[0].control_path=/data/masked",
+                "--set", "sample.samples[*].ctrl_img=/data/masked/0001.jpg");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode doc = Json.mapper().readTree(r.out());
         assertThat(doc.at("/dryRun").asBoolean()).isTrue();

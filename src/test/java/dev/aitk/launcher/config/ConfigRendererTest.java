@@ -141,7 +141,11 @@ class ConfigRendererTest {
     void placeholdersLeftInTheTemplateAreNamed() {
         RenderedConfig r = render("flux-kontext-inpaint", Setting.cli("datasets[*].folder_path", "/data/img", "--dataset"));
         assertThat(r.notes()).containsExactly("config.process[0].datasets[0].control_path is still the template's "
-                + "placeholder '/path/to/masked'; set it with --set datasets[0].control_path=DIR");
+                + "placeholder '/path/to/masked'; set it with --set datasets[0].control_path=DIR",
+                "config.process[0].sample.samples[0].ctrl_img is still the template's placeholder '/path/to/masked/example.jpg'; "
+                        + "set it with --set sample.samples[0].ctrl_img=FILE",
+                "config.process[0].sample.samples[1].ctrl_img is still the template's placeholder '/path/to/masked/example.jpg'; "
+                        + "set it with --set sample.samples[1].ctrl_img=FILE");
     }
 
     @Test

@@ -179,6 +179,18 @@ class MigrateDataCommandTest {
     }
 
     @Test
+    void withJsonAStrictFailureIsOneObjectWithTheErrorAndTheReport() throws Exception {
+        CliRun.Result r = migrate("--layout", "kontext", "--strict", "--json");
+
+        assertThat(r.exitCode()).isEqualTo(3);
+        JsonNode doc = Json.mapper().readTree(r.out());
+        assertThat(doc.get("error").asText()).contains("--strict").contains("nothing was written");
+        assertThat(doc.get("exitCode").asInt()).isEqualTo(3);
+        assertThat(doc.get("report").get("status").asText()).isEqualTo("STRICT_LEFT_OUT");
+        assertThat(doc.get("report").get("leftOutFiles").asInt()).isPositive();
+    }
+
+    @Test
     void dryRunShowsWhatWouldBeWrittenAndWritesNothing() throws Exception {
         CliRun.Result r = migrate("--layout", "flex2", "--dry-run", "--json");
 

@@ -21,6 +21,7 @@ class MigratedDatasetValidatesTest {
 
     @ParameterizedTest
     @CsvSource({"kontext, flux-kontext-inpaint.yaml, withControl", "flex2, flex2-inpaint.yaml, withInpaint",
+        "kontext, flux2-klein-4b-inpaint.yaml, withControl", "kontext, flux2-dev-inpaint.yaml, withControl",
         "mask, flux-dev-inpaint.yaml, withMask"})
     void validateIsCleanOnTheMigratedDatasetWithTheMatchingTemplate(String layout, String template, String partners)
             throws Exception {

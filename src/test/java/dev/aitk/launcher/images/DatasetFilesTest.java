@@ -33,6 +33,8 @@ class DatasetFilesTest {
         touch(".thumbs/i.png");          // hidden folders are pruned
         touch("_controls/j.png");        // generated control images are never trained on
         assertThat(DatasetFiles.countTrainingImages(tmp)).isEqualTo(6);
+        assertThat(DatasetFiles.trainingImages(tmp)).extracting(p -> tmp.relativize(p).toString().replace('\\', '/'))
+                .containsExactly("a.jpg", "b.JPEG", "c.png", "d.WebP", "sub/deeper/f.jpg", "sub/e.png");
     }
 
     @Test

@@ -67,6 +67,31 @@ class ImageHeadersTest {
     }
 
     @Test
+    void aFileCutOffAfterAFineHeaderIsTruncatedWithoutDecoding() {
+        byte[] png = TestImages.png(300, 200, false);
+        assertThat(read("cut.png", java.util.Arrays.copyOf(png, png.length - 30)).problem())
+                .startsWith("truncated PNG: the file ends before its IEND chunk");
+        byte[] jpeg = TestImages.jpegWithOrientation(300, 200, 1);
+        assertThat(read("cut.jpg", java.util.Arrays.copyOf(jpeg, jpeg.length * 2 / 3)).problem())
+                .startsWith("truncated JPEG: the file ends before its end-of-image marker");
+        byte[] webp = TestImages.webpVp8x(300, 200, false);
+        assertThat(read("cut.webp", java.util.Arrays.copyOf(webp, webp.length - 4)).problem()).startsWith("truncated WebP");
+    }
+
+    @Test
+    void bytesAppendedAfterTheEndAreFineAsPillowReadsThem() {
+        byte[] padding = new byte[100];
+        assertThat(read("padded.png", concat(TestImages.png(300, 200, false), padding)).ok()).isTrue();
+        assertThat(read("padded.jpg", concat(TestImages.jpeg(300, 200), padding)).ok()).isTrue();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void contentDecidesTheFormatNotTheExtension() {
         assertThat(read("really-a-png.jpg", TestImages.png(12, 9, false)).format()).isEqualTo("PNG");
     }

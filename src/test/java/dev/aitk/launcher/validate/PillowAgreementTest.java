@@ -80,6 +80,41 @@ class PillowAgreementTest {
         assertThat(DeepDecode.decode(cut)).isNotNull();
     }
 
+    private static final String LOAD_SCRIPT = """
+            import json, os, sys
+            from PIL import Image
+            d = sys.argv[1]
+            out = {}
+            for name in sorted(os.listdir(d)):
+                if name.endswith(".py"):
+                    continue
+                try:
+                    with Image.open(os.path.join(d, name)) as img:
+                        img.load()
+                    out[name] = None
+                except Exception as e:
+                    out[name] = str(e)
+            print(json.dumps(out))
+            """;
+
+    /** The cheap end-of-file check agrees with Pillow's full load: what it calls truncated, Pillow cannot open. */
+    @Test
+    void filesTheHeaderReaderCallsTruncatedPillowCannotLoadAndPaddedOnesItCan() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("ends"));
+        byte[] png = TestImages.png(300, 200, false);
+        byte[] jpeg = TestImages.jpeg(300, 200);
+        TestImages.write(dir.resolve("cut.png"), java.util.Arrays.copyOf(png, png.length - 30));
+        TestImages.write(dir.resolve("cut.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length * 2 / 3));
+        byte[] padded = java.util.Arrays.copyOf(jpeg, jpeg.length + 64);
+        TestImages.write(dir.resolve("padded.jpg"), padded);
+        JsonNode pillow = runPython(Files.writeString(tmp.resolve("load.py"), LOAD_SCRIPT), dir);
+        for (String name : new String[] {"cut.png", "cut.jpg", "padded.jpg"}) {
+            boolean pillowFails = !pillow.get(name).isNull();
+            assertThat(new ImageHeaders().read(dir.resolve(name)).ok()).as(name + ": Pillow says " + pillow.get(name)).isEqualTo(!pillowFails);
+        }
+        assertThat(pillow.get("cut.png").isNull()).isFalse();
+    }
+
     private static JsonNode runPython(Path script, Path dir) throws IOException, InterruptedException {
         Process p;
         try {

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,17 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShippedTemplatesTest {
     private static final Pattern FOLDER_KEY = Pattern.compile(
-            "(?m)^(\\s*(?:-\\s+)?)(?:#\\s*)?(folder_path|mask_path|control_path|inpaint_path|training_folder):\\s*\\S+(.*)$");
+            "(?m)^(\\s*(?:-\\s+)?)(?:#\\s*)?(folder_path|mask_path|control_path|inpaint_path|training_folder|ctrl_img|ctrl_img_1):\\s*\\S+(.*)$");
 
     @TempDir
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"flux-dev-inpaint", "flux-kontext-inpaint", "flex2-inpaint"})
+    @ValueSource(strings = {"flux-dev-inpaint", "flux-kontext-inpaint", "flex2-inpaint", "flux2-klein-4b-inpaint",
+            "flux2-klein-9b-inpaint", "flux2-dev-inpaint"})
     void templateRenderedAgainstAGeneratedDatasetIsClean(String name) throws IOException {
         String template;
         try (InputStream in = ShippedTemplatesTest.class.getResourceAsStream("/config-templates/" + name + ".yaml")) {
-            Assumptions.assumeTrue(in != null, "config-templates/" + name + ".yaml is not in this build yet");
+            assertThat(in).as("config-templates/" + name + ".yaml is packaged in the jar").isNotNull();
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         ValidatorFixture fx = new ValidatorFixture(tmp);
@@ -49,6 +49,7 @@ class ShippedTemplatesTest {
                 case "mask_path" -> data.resolve("masks").toString();
                 case "control_path" -> data.resolve("control").toString();
                 case "inpaint_path" -> data.resolve("inpaint").toString();
+                case "ctrl_img", "ctrl_img_1" -> data.resolve("control/0000.jpg").toString();
                 default -> fx.output.toString();
             };
             m.appendReplacement(rendered, Matcher.quoteReplacement(m.group(1) + m.group(2) + ": " + folder + m.group(3)));

@@ -86,15 +86,20 @@ final class ValidatorFixture {
         }
     }
 
-    /** A config resource with one text replacement applied (a test's one deliberate mistake). */
-    Path config(String resource, String from, String to) {
+    /** A config resource with text replacements applied, as (from, to) pairs: a test's deliberate mistakes. */
+    Path config(String resource, String from, String to, String... morePairs) {
         Path p = config(resource);
         try {
             String text = Files.readString(p);
-            if (!text.contains(from)) {
-                throw new IllegalArgumentException(resource + " does not contain " + from);
+            List<String> pairs = new java.util.ArrayList<>(List.of(from, to));
+            pairs.addAll(List.of(morePairs));
+            for (int i = 0; i + 1 < pairs.size(); i += 2) {
+                if (!text.contains(pairs.get(i))) {
+                    throw new IllegalArgumentException(resource + " does not contain " + pairs.get(i));
+                }
+                text = text.replace(pairs.get(i), pairs.get(i + 1));
             }
-            Files.writeString(p, text.replace(from, to));
+            Files.writeString(p, text);
             return p;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -309,6 +309,33 @@ class ValidatorTest {
     }
 
     @Test
+    void aKontextPromptWithoutCtrlImgIsAnErrorAtItsLine() {
+        fx.kontextDataset(1);
+        ValidationReport r = fx.validate(fx.config("flux-kontext.yaml", "--ctrl_img ${DATASET_DIR}/control/0000.jpg ", ""));
+        Finding f = only(r, "sample.prompts[0]");
+        assertThat(f.isError()).isTrue();
+        assertThat(f.line()).isEqualTo(36);
+        assertThat(f.message()).contains("no --ctrl_img").contains("Control image is required for Flux Kontext model generation.");
+        assertThat(f.fix()).contains("--ctrl_img PATH");
+    }
+
+    @Test
+    void aKontextSamplesEntryNeedsCtrlImgNotCtrlImg1AndSamplingOffNeedsNone() {
+        fx.kontextDataset(1);
+        String entry = "samples:\n          - prompt: fill it\n            ctrl_img_1: ${DATASET_DIR}/control/0000.jpg\n";
+        ValidationReport r = fx.validate(fx.config("flux-kontext.yaml",
+                "prompts:\n          - \"fill the masked area --ctrl_img ${DATASET_DIR}/control/0000.jpg --seed 7\"\n", entry));
+        Finding f = only(r, "sample.samples[0]");
+        assertThat(f.isError()).isTrue();
+        assertThat(f.message()).contains("this sample has no ctrl_img");
+        assertThat(fx.validate(fx.config("flux-kontext.yaml",
+                "prompts:\n          - \"fill the masked area --ctrl_img ${DATASET_DIR}/control/0000.jpg --seed 7\"\n",
+                entry.replace("ctrl_img_1", "ctrl_img"))).findings()).isEmpty();
+        assertThat(fx.validate(fx.config("flux-kontext.yaml", "--ctrl_img ${DATASET_DIR}/control/0000.jpg ", "",
+                "        timestep_type: weighted\n", "        timestep_type: weighted\n        disable_sampling: true\n")).findings()).isEmpty();
+    }
+
+    @Test
     void keysFromOtherTrainersPointAtAiToolkitsName() {
         fx.maskDataset(2);
         ValidationReport r = fx.validate(fx.config("flux-dev-mask.yaml", "        lr: 1e-4", "        learning_rate: 1e-4"));

@@ -67,8 +67,18 @@ def main(path):
     model = p.get("model", {})
     if not isinstance(model.get("name_or_path"), str):
         problems.append("model.name_or_path is missing")
-    if model.get("arch") not in ("flux", "flux_kontext", "flex2"):
+    if model.get("arch") not in ("flux", "flux_kontext", "flex2", "flux2", "flux2_klein_4b", "flux2_klein_9b"):
         problems.append("model.arch is not a FLUX family arch")
+    # ModelConfig: layer_offloading is a bool, its percentages 0..1 ("0 is off and 1.0 is 100% of the layers");
+    # model_kwargs is a dict the loaders .get() from (flux2_model.py match_target_res).
+    if not isinstance(model.get("layer_offloading", False), bool):
+        problems.append("model.layer_offloading is not a bool")
+    for key in ("layer_offloading_transformer_percent", "layer_offloading_text_encoder_percent"):
+        v = model.get(key, 1.0)
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 <= v <= 1:
+            problems.append("model.%s is not a number from 0 to 1" % key)
+    if not isinstance(model.get("model_kwargs", {}), dict):
+        problems.append("model.model_kwargs is not a mapping")
     # toolkit/config_modules.py DatasetConfig + preprocess_dataset_raw_config: folder_path, resolution int or list.
     datasets = p.get("datasets")
     if not isinstance(datasets, list) or not datasets:
@@ -84,6 +94,13 @@ def main(path):
         for key in ("control_path", "inpaint_path", "mask_path"):
             if key in d and not isinstance(d[key], (str, list)):
                 problems.append("datasets[%d].%s is not a path" % (i, key))
+        # DatasetConfig: control_path_1..3 (the UI's multi-control folders) become a control_path list.
+        for key in ("control_path_1", "control_path_2", "control_path_3"):
+            if key in d and not isinstance(d[key], str):
+                problems.append("datasets[%d].%s is not a path" % (i, key))
+        # DatasetConfig.batch_size: None or an int that overrides train.batch_size (data_loader.py).
+        if d.get("batch_size") is not None and not isinstance(d["batch_size"], int):
+            problems.append("datasets[%d].batch_size is not an int" % i)
     # toolkit/config_modules.py TrainConfig: numbers must be numbers; the two accumulation keys exclude each other.
     train = p.get("train", {})
     if not isinstance(train.get("lr"), float):
@@ -105,6 +122,16 @@ def main(path):
     sample = p.get("sample", {})
     if not all(isinstance(x, str) for x in sample.get("prompts", [])):
         problems.append("sample.prompts are not strings")
+    # SampleConfig: samples (when given, instead of prompts) become SampleItem(**entry): a prompt string and
+    # control images ctrl_img, ctrl_img_1..3 as paths.
+    samples = sample.get("samples", [{"prompt": x} for x in sample.get("prompts", [])])
+    for i, item in enumerate(samples):
+        if not isinstance(item, dict) or not isinstance(item.get("prompt"), str):
+            problems.append("sample.samples[%d] has no prompt string" % i)
+            continue
+        for key in ("ctrl_img", "ctrl_img_1", "ctrl_img_2", "ctrl_img_3"):
+            if key in item and not isinstance(item[key], str):
+                problems.append("sample.samples[%d].%s is not a path" % (i, key))
     if problems:
         print("\n".join(problems))
         return 1
@@ -117,6 +144,8 @@ def main(path):
         "batch_size": typed(train["batch_size"]),
         "arch": typed(model["arch"]),
         "prompts": typed(sample.get("prompts")),
+        "sample_prompts": [x.get("prompt") for x in samples],
+        "sample_controls": [x.get("ctrl_img", x.get("ctrl_img_1")) for x in samples],
         "dataset_keys": sorted(datasets[0].keys()),
     }))
     return 0
