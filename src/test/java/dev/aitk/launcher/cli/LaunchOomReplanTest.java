@@ -106,16 +106,23 @@ class LaunchOomReplanTest {
         CliRun.Result r = cli.env("FAKE_AITK_OOM_ABOVE_BATCH", String.valueOf(plannedBatch - 1))
                 .run(args.toArray(String[]::new));
 
+        JsonNode record = recoveredFromOom(r);
+        JsonNode attempts = record.get("attempts");
+        assertThat(Files.readString(out.resolve("init_lora.yaml"))).as("init's config stays as init wrote it")
+                .isEqualTo(config);
+        assertBatchNeverGrows(attempts, plannedBatch);
+        assertThat(out.resolve("init_lora/init_lora.safetensors")).exists();
+    }
+
+    /** The record of a launch that ran out of memory first and then, within 4 starts, resumed from step 10. */
+    private static JsonNode recoveredFromOom(CliRun.Result r) throws Exception {
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         JsonNode record = Json.mapper().readTree(r.out());
         JsonNode attempts = record.get("attempts");
         assertThat(attempts.size()).as("within the default budget of 4 starts").isBetween(2, 4);
         assertThat(attempts.get(0).get("cause").asText()).isEqualTo("OUT_OF_MEMORY");
         assertThat(attempts.get(attempts.size() - 1).get("resumedFromStep").asInt()).isEqualTo(10);
-        assertThat(Files.readString(out.resolve("init_lora.yaml"))).as("init's config stays as init wrote it")
-                .isEqualTo(config);
-        assertBatchNeverGrows(attempts, plannedBatch);
-        assertThat(out.resolve("init_lora/init_lora.safetensors")).exists();
+        return record;
     }
 
     /** Every "train.batch_size A -> B" a re-plan reports goes down. */
@@ -166,12 +173,8 @@ class LaunchOomReplanTest {
                 "--toolkit-dir", kit.root.toString(), "--python", kit.python, "--no-prefetch", "--ignore-validation",
                 "--json");
 
-        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-        JsonNode record = Json.mapper().readTree(r.out());
+        JsonNode record = recoveredFromOom(r);
         JsonNode attempts = record.get("attempts");
-        assertThat(attempts.size()).as("within the default budget of 4 starts").isBetween(2, 4);
-        assertThat(attempts.get(0).get("cause").asText()).isEqualTo("OUT_OF_MEMORY");
-        assertThat(attempts.get(attempts.size() - 1).get("resumedFromStep").asInt()).isEqualTo(10);
         Path last = Path.of(record.get("command").get(2).asText());
         assertThat(last).as("the re-planned copy lives in the run's folder").startsWith(kit.output.resolve("own_lora"));
         String replanned = Files.readString(last);

@@ -123,11 +123,19 @@ class OomReplannerTest {
                 null, null, step, 2000L, null, null, 0, "first start", Map.of(), null, traceback);
     }
 
-    private OomReplanner replanner(GpuInventory inventory, PlanRequest request, TrainingPlan first, List<TrainingPlan> seen) {
-        return new OomReplanner(planner, inventory, List.of(0), request, first, (failed, plan, attempt) -> {
-            seen.add(plan);
-            return tmp.resolve("next-" + attempt + ".yaml");
-        });
+    /** The plan for a card of {@code size}, the re-planner that starts from it and the plans it writes. */
+    private record Start(TrainingPlan first, List<TrainingPlan> seen, OomReplanner replanner) {
+    }
+
+    private Start start(String size, PlanRequest request) {
+        GpuInventory inventory = card(size);
+        TrainingPlan first = planner.plan(inventory, request);
+        List<TrainingPlan> seen = new java.util.ArrayList<>();
+        return new Start(first, seen, new OomReplanner(planner, inventory, List.of(0), request, first,
+                (failed, plan, attempt) -> {
+                    seen.add(plan);
+                    return tmp.resolve("next-" + attempt + ".yaml");
+                }));
     }
 
     private RunSpec spec(TrainingPlan plan) {
@@ -137,12 +145,11 @@ class OomReplannerTest {
 
     @Test
     void aCardSmallerThanTheUserSaidIsReplannedForTheCardTheMessageNames() throws Exception {
-        GpuInventory told80 = card("80GB");
-        PlanRequest request = PlanRequest.of(ModelVariant.DEV);
-        TrainingPlan first = planner.plan(told80, request);
-        List<TrainingPlan> seen = new java.util.ArrayList<>();
+        Start start = start("80GB", PlanRequest.of(ModelVariant.DEV));
+        TrainingPlan first = start.first();
+        List<TrainingPlan> seen = start.seen();
 
-        var replan = replanner(told80, request, first, seen)
+        var replan = start.replanner()
                 .afterOutOfMemory(spec(first), oomAt(3L, traceback("oom/24gb-training-step.stderr"))).orElseThrow();
 
         TrainingPlan next = seen.get(0);
@@ -154,12 +161,11 @@ class OomReplannerTest {
 
     @Test
     void aTrainingStepOomOnA24GbCardIsNotRefusedForTheLoadPhaseItGotPast() throws Exception {
-        GpuInventory card24 = card("24GB");
-        PlanRequest request = PlanRequest.of(ModelVariant.DEV).withBatchSize(2);
-        TrainingPlan first = planner.plan(card24, request);
-        List<TrainingPlan> seen = new java.util.ArrayList<>();
+        Start start = start("24GB", PlanRequest.of(ModelVariant.DEV).withBatchSize(2));
+        TrainingPlan first = start.first();
+        List<TrainingPlan> seen = start.seen();
 
-        replanner(card24, request, first, seen)
+        start.replanner()
                 .afterOutOfMemory(spec(first), oomAt(1L, traceback("oom/24gb-training-step.stderr")));
 
         TrainingPlan next = seen.get(0);
@@ -170,11 +176,10 @@ class OomReplannerTest {
 
     @Test
     void theRealH100MessageCapsTheStepByHowFarThePredictionWasFromTheTruthAndNeverRaisesTheBatch() throws Exception {
-        GpuInventory card80 = card("80GB");
-        PlanRequest request = PlanRequest.of(ModelVariant.DEV);
-        TrainingPlan first = planner.plan(card80, request);
-        List<TrainingPlan> seen = new java.util.ArrayList<>();
-        OomReplanner replanner = replanner(card80, request, first, seen);
+        Start start = start("80GB", PlanRequest.of(ModelVariant.DEV));
+        TrainingPlan first = start.first();
+        List<TrainingPlan> seen = start.seen();
+        OomReplanner replanner = start.replanner();
         RunSpec spec = spec(first);
 
         for (int i = 0; i < 2; i++) {
@@ -192,12 +197,11 @@ class OomReplannerTest {
 
     @Test
     void aMessageWithoutFiguresCapsTheFailedPhaseAtNinetyPercentOfItsPrediction() throws Exception {
-        GpuInventory card80 = card("80GB");
-        PlanRequest request = PlanRequest.of(ModelVariant.DEV);
-        TrainingPlan first = planner.plan(card80, request);
-        List<TrainingPlan> seen = new java.util.ArrayList<>();
+        Start start = start("80GB", PlanRequest.of(ModelVariant.DEV));
+        TrainingPlan first = start.first();
+        List<TrainingPlan> seen = start.seen();
 
-        var replan = replanner(card80, request, first, seen).afterOutOfMemory(spec(first),
+        var replan = start.replanner().afterOutOfMemory(spec(first),
                 oomAt(12L, List.of("RuntimeError: CUDA error: out of memory"))).orElseThrow();
 
         double step0 = first.prediction().phase(dev.aitk.launcher.plan.Phase.TRAINING_STEP).peakGib();
@@ -211,10 +215,9 @@ class OomReplannerTest {
 
     @Test
     void anOomWhileLoadingOnACardSmallerThanTheUserSaidCapsTheLoadPhase() throws Exception {
-        GpuInventory told80 = card("80GB");
-        PlanRequest request = PlanRequest.of(ModelVariant.DEV);
-        TrainingPlan first = planner.plan(told80, request);
-        List<TrainingPlan> seen = new java.util.ArrayList<>();
+        Start start = start("80GB", PlanRequest.of(ModelVariant.DEV));
+        TrainingPlan first = start.first();
+        List<TrainingPlan> seen = start.seen();
         List<String> loading = List.of("Traceback (most recent call last):",
                 "  File \"/home/user/ai-toolkit/toolkit/stable_diffusion_model.py\", line 700, in load_model",
                 "    transformer.to(self.device_torch, dtype=dtype)",
@@ -222,7 +225,7 @@ class OomReplannerTest {
                         + "of 23.55 GiB of which 20.00 MiB is free. Including non-PyTorch memory, this process has "
                         + "23.52 GiB memory in use.");
 
-        var replan = replanner(told80, request, first, seen).afterOutOfMemory(spec(first), oomAt(null, loading))
+        var replan = start.replanner().afterOutOfMemory(spec(first), oomAt(null, loading))
                 .orElseThrow();
 
         double load0 = first.prediction().phase(dev.aitk.launcher.plan.Phase.LOAD).peakGib();
@@ -236,12 +239,11 @@ class OomReplannerTest {
 
     @Test
     void aRunThatOomsAboveBatchOneOnA24GbCardToldEightyGbReachesBatchOneWithinTheAttemptBudget() throws Exception {
-        GpuInventory told80 = card("80GB");
-        PlanRequest request = PlanRequest.of(ModelVariant.DEV).withResolutions(List.of(512, 768, 1024));
-        TrainingPlan first = planner.plan(told80, request);
+        Start start = start("80GB", PlanRequest.of(ModelVariant.DEV).withResolutions(List.of(512, 768, 1024)));
+        TrainingPlan first = start.first();
+        List<TrainingPlan> seen = start.seen();
         assertThat(first.settings().batchSize()).as("80 GB batches several images").isGreaterThan(1);
-        List<TrainingPlan> seen = new java.util.ArrayList<>();
-        OomReplanner replanner = replanner(told80, request, first, seen);
+        OomReplanner replanner = start.replanner();
         RunSpec spec = spec(first);
         List<String> oom = traceback("oom/24gb-training-step.stderr");
 
