@@ -73,32 +73,40 @@ public final class LaunchCommand extends BaseCommand {
                 pins.request(model, s.env(), render.dataset), render.template, render.dataset, render.output,
                 render.name, render.overrides, configs, render.toolkitDir, render.python);
         LaunchPipeline pipeline = LaunchPipeline.standard(s.env(), s.gpuDetector(), deep);
+        RealRun.Options options = new RealRun.Options(noPrefetch, ignoreValidation, supervise.policy());
         if (!dryRun) {
-            return realRun(s, pipeline, request);
+            return realRun(s, pipeline, request, options);
         }
         LaunchPreparation preparation = pipeline.dryRun(request);
+        RealRunPreview preview = RealRunPreview.of(options);
         PrintWriter out = s.out();
         if (output.json()) {
-            out.println(Json.write(new Result(true, false, configs.isEmpty() ? model.choice() : null, preparation)));
+            out.println(Json.write(new Result(true, false, configs.isEmpty() ? model.choice() : null, preparation, preview)));
         } else {
             if (configs.isEmpty()) {
                 LaunchReport.printModel(out, model.choice());
             }
-            LaunchReport.print(out, preparation, true);
+            LaunchReport.print(out, preparation, true, preview.onValidationErrors());
             out.println();
+            out.println("Without --dry-run:");
+            preview.lines().forEach(l -> out.println("  " + l));
             out.println("Dry run: nothing was started. Without --dry-run the launcher would run the command(s) above.");
         }
         return ExitCode.OK.code();
     }
 
     /** The real run (see {@link RealRun#launch}); the exit code is the worst of the runs'. */
-    private int realRun(Services s, LaunchPipeline pipeline, LaunchRequest request) throws InterruptedException {
+    private int realRun(Services s, LaunchPipeline pipeline, LaunchRequest request, RealRun.Options options)
+            throws InterruptedException {
         List<RunRecord> records = new RealRun(s.env(), s.clock(), s.processRunner()).launch(pipeline, request,
-                new RealRun.Options(noPrefetch, ignoreValidation, supervise.policy()), new LaunchPrinter(s, output.json()));
+                options, new LaunchPrinter(s, output.json()));
         return ParallelRuns.overall(records).code();
     }
 
-    /** The --json document: whether this was a dry run, whether anything was started, the model and why, and what was decided. */
-    record Result(boolean dryRun, boolean started, ModelChoice model, LaunchPreparation preparation) {
+    /**
+     * The --json document: whether this was a dry run, whether anything was started, the model and why, what was
+     * decided, and (dry run) what the run-time flags would do without --dry-run.
+     */
+    record Result(boolean dryRun, boolean started, ModelChoice model, LaunchPreparation preparation, RealRunPreview realRun) {
     }
 }

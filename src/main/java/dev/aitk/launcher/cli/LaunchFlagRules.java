@@ -24,14 +24,9 @@ final class LaunchFlagRules {
         if (!parsed.hasMatchedOption("--config")) {
             return;
         }
-        List<String> pinNames = pins.stream().map(OptionSpec::longestName).toList();
-        List<String> given = new ArrayList<>();
-        for (OptionSpec option : parsed.matchedOptions()) {
-            String name = option.longestName();
-            if ((RENDERING.contains(name) || pinNames.contains(name)) && !given.contains(name)) {
-                given.add(name);
-            }
-        }
+        List<String> candidates = new ArrayList<>(RENDERING);
+        pins.forEach(p -> candidates.add(p.longestName()));
+        List<String> given = FlagConflicts.given(parsed, candidates);
         if (!given.isEmpty()) {
             throw new LauncherException(ExitCode.USAGE, "--config launches a config as it is, so "
                     + String.join(", ", given) + (given.size() == 1 ? " does" : " do") + " not apply; change the "

@@ -18,7 +18,7 @@ final class LaunchReport {
 
     /** Which model the rendered configs train, and why (the template, --model, or the dataset's layout). */
     static void printModel(PrintWriter out, ModelChoice choice) {
-        out.println("Model: " + choice.variant().name().toLowerCase(Locale.ROOT) + " (" + choice.variant().repoId()
+        out.println("Model: " + choice.variant().cliName() + " (" + choice.variant().repoId()
                 + "): " + choice.reason());
     }
 

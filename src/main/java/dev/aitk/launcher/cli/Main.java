@@ -98,6 +98,8 @@ public final class Main implements Runnable {
         cl.setOut(services.out());
         cl.setErr(services.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // --model flux2-klein-4b: the variants' command-line spelling has hyphens, their enum names underscores.
+        cl.registerConverter(dev.aitk.launcher.plan.ModelVariant.class, dev.aitk.launcher.plan.ModelVariant::parse);
         ErrorPrinter errors = new ErrorPrinter();
         cl.setParameterExceptionHandler(errors);
         cl.setExecutionExceptionHandler(errors);

@@ -13,6 +13,7 @@ import dev.aitk.launcher.util.LauncherException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -110,6 +111,8 @@ public final class MigrateDataCommand extends BaseCommand {
 
     @Override
     protected int execute() {
+        FlagConflicts.refuseWithout(spec.commandLine().getParseResult(), "--config", List.of("--dataset-index"),
+                "it picks the datasets[] entry of the --config file to update");
         Services s = services();
         MigrationRequest request = new MigrationRequest(resolve(targets), Optional.ofNullable(resolve(masked)),
                 Optional.ofNullable(resolve(masks)), Optional.ofNullable(resolve(captions)), resolve(outputDir), layout,

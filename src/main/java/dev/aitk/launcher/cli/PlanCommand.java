@@ -49,7 +49,7 @@ public final class PlanCommand extends BaseCommand {
     @Mixin
     GpuOptions gpuOptions;
 
-    @Option(names = "--model", paramLabel = "VARIANT", description = "dev, kontext or flex2 (default: the "
+    @Option(names = "--model", paramLabel = "VARIANT", description = "dev, kontext, flex2, flux2-klein-4b, flux2-klein-9b or flux2-dev (default: the "
             + "--template's model, else what the --dataset layout shows, else dev).")
     ModelVariant model;
 
@@ -104,9 +104,9 @@ public final class PlanCommand extends BaseCommand {
         out.println("                = " + gib(b.usableGib()) + " usable");
         out.println();
         ModelVariant v = selection.variant();
-        wrap(out, "Model: " + v.name().toLowerCase(Locale.ROOT) + " (" + v.repoId() + "): " + selection.choice().reason(), "");
+        wrap(out, "Model: " + v.cliName() + " (" + v.repoId() + "): " + selection.choice().reason(), "");
         out.println();
-        out.println("Settings for " + v.name().toLowerCase(Locale.ROOT) + ":");
+        out.println("Settings for " + v.cliName() + ":");
         for (Choice c : plan.choices()) {
             out.println("  " + c.key() + ": " + c.value() + (c.pinned() ? "  (pinned)" : ""));
             wrap(out, c.reason(), "      ");

@@ -73,7 +73,9 @@ public final class PlanPinOptions {
         Integer images = dataset == null ? null : DatasetFiles.countTrainingImages(env.resolve(dataset));
         return new PlanRequest(selection.variant(),
                 transformerConfig == null ? null : TransformerShape.fromConfigJson(env.resolve(transformerConfig)),
-                resolutions, batchSize, quantize, gradientCheckpointing, rank, optimizer, effectiveBatch, steps, epochs,
+                // A template's datasets[0].batch_size wins over train.batch_size in ai-toolkit: keep it as a pin.
+                resolutions, batchSize != null ? batchSize : selection.template().datasetBatchSize(), quantize,
+                gradientCheckpointing, rank, optimizer, effectiveBatch, steps, epochs,
                 selection.template().baseline(), null, jobs, images == null ? null : DatasetShape.ofCount(images), null);
     }
 }

@@ -85,6 +85,8 @@ public final class PrefetchCommand extends BaseCommand {
 
     @Override
     protected int execute() {
+        FlagConflicts.refuseWith(spec.commandLine().getParseResult(), "--offline",
+                List.of("--endpoint", "--connections", "--chunk-size", "--no-sync"), "--offline only reads the cache");
         Services s = services();
         Prefetcher prefetcher = Prefetcher.forEnvironment(s.env(), Optional.ofNullable(endpoint), Optional.ofNullable(cacheDir), tuning());
         PrefetchRequest request = new PrefetchRequest(ModelReferences.forTarget(target, Optional.ofNullable(revision), s.env()),

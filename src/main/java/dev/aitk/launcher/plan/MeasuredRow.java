@@ -27,12 +27,21 @@ public record MeasuredRow(
         double stepSeconds,
         double residentGib,
         long loraParams,
-        double extraPeakGib) {
+        double extraPeakGib,
+        String variant,
+        String impl) {
 
     static final String RESOURCE = "flux-lora-vram-h100.jsonl";
+    /** FLUX.2-klein (and a few FLUX.2-dev) transformer steps measured on an H200 (docs/benchmarks.md). */
+    static final String FLUX2_RESOURCE = "flux2-klein-lora-vram-h200.jsonl";
 
     public boolean isStep() {
         return "step".equals(kind);
+    }
+
+    /** A row of the model as ai-toolkit builds it (the FLUX.2 file also holds a few diffusers-class rows). */
+    public boolean aiToolkitImpl() {
+        return impl == null || "ai-toolkit".equals(impl);
     }
 
     public boolean quantized() {
@@ -45,11 +54,20 @@ public record MeasuredRow(
         return side * side * contextFactor + MemoryModel.TEXT_TOKENS;
     }
 
-    /** The rows shipped inside the jar. */
+    /** The FLUX.1 rows shipped inside the jar. */
     public static List<MeasuredRow> shipped() {
-        try (InputStream in = MeasuredRow.class.getResourceAsStream(RESOURCE)) {
+        return shipped(RESOURCE);
+    }
+
+    /** The FLUX.2 rows shipped inside the jar. */
+    public static List<MeasuredRow> shippedFlux2() {
+        return shipped(FLUX2_RESOURCE);
+    }
+
+    private static List<MeasuredRow> shipped(String resource) {
+        try (InputStream in = MeasuredRow.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the jar");
+                throw new IllegalStateException(resource + " is missing from the jar");
             }
             return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
         } catch (IOException e) {
@@ -82,7 +100,9 @@ public record MeasuredRow(
                 num(m, "step_s"),
                 num(m, "resident_gib"),
                 (long) num(m, "lora_params"),
-                num(m, "extra_peak_gib"));
+                num(m, "extra_peak_gib"),
+                (String) m.get("variant"),
+                (String) m.get("impl"));
     }
 
     private static double num(Map<String, Object> m, String key) {

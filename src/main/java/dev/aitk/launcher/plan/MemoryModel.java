@@ -2,7 +2,6 @@ package dev.aitk.launcher.plan;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Predicts peak GPU memory and step time from a run's structure, fitted to the measured H100 data shipped
@@ -31,12 +30,14 @@ public final class MemoryModel {
     /** ai-toolkit's FLUX splitter counts text encoders + VAE + embedders as 2.5e9 parameters on GPU 0. */
     static final double SPLIT_OTHER_PARAMS = 2.5e9;
 
-    private static final MemoryModel STANDARD = fit(MeasuredRow.shipped());
+    private static final MemoryModel STANDARD = fit(MeasuredRow.shipped(), MeasuredRow.shippedFlux2());
 
     private final Coefficients c;
+    private final Flux2Fit.Coefficients flux2;
 
-    private MemoryModel(Coefficients c) {
+    private MemoryModel(Coefficients c, Flux2Fit.Coefficients flux2) {
         this.c = c;
+        this.flux2 = flux2;
     }
 
     /** The model fitted to the shipped measurements. */
@@ -50,7 +51,43 @@ public final class MemoryModel {
 
     /** Fits the model to measured rows (closed-form least squares; a few microseconds). */
     public static MemoryModel fit(List<MeasuredRow> rows) {
-        return new MemoryModel(MeasuredFit.fit(rows));
+        return fit(rows, MeasuredRow.shippedFlux2());
+    }
+
+    /** Fits FLUX.1 to {@code rows} and the FLUX.2 transformer to {@code flux2Rows}. */
+    static MemoryModel fit(List<MeasuredRow> rows, List<MeasuredRow> flux2Rows) {
+        Coefficients c = MeasuredFit.fit(rows);
+        return new MemoryModel(c, Flux2Fit.fit(flux2Rows, c.loraBytesPerParam()));
+    }
+
+    Flux2Fit.Coefficients flux2Coefficients() {
+        return flux2;
+    }
+
+    /** The transformer's resident weights, GiB, in bf16 or in the run's qtype (qfloat8 if it is not quantized). */
+    double weightsGib(TrainingSettings s, boolean quantized) {
+        TransformerShape shape = s.shape() == null ? TransformerShape.defaultFor(s.model()) : s.shape();
+        return shape.baseParams() * weightBytesPerParam(shape, quantized, s.quantize() ? s.qtype() : SettingsSearch.QTYPE)
+                / GIB;
+    }
+
+    /** Weight bytes per parameter in the run's precision. */
+    double residentBytesPerParam(TrainingSettings s) {
+        TransformerShape shape = s.shape() == null ? TransformerShape.defaultFor(s.model()) : s.shape();
+        return weightBytesPerParam(shape, s.quantize(), s.qtype());
+    }
+
+    /**
+     * Bytes per parameter of the whole transformer (what its family's rows measured: bf16, or 8-bit with the
+     * parts ai-toolkit leaves unquantized), shifted by what the qtype stores per weight against 8 bits.
+     */
+    private double weightBytesPerParam(TransformerShape shape, boolean quantized, String qtype) {
+        boolean flux2Family = shape.family() == TransformerShape.Family.FLUX2;
+        if (!quantized) {
+            return flux2Family ? flux2.bf16BytesPerParam() : c.bf16BytesPerParam();
+        }
+        double eightBit = flux2Family ? flux2.fp8BytesPerParam() : c.int8BytesPerParam();
+        return eightBit + QuantType.bytesPerWeight(qtype) - QuantType.MEASURED_BYTES_PER_WEIGHT;
     }
 
     /** Prediction on one GPU with the standard CUDA context and no safety margin. */
@@ -94,7 +131,9 @@ public final class MemoryModel {
         }
         double step = 0;
         for (int res : s.resolutionsPx()) {
-            step += StepTime.seconds(c, s, shape, res);
+            step += shape.family() == TransformerShape.Family.FLUX2
+                    ? Flux2Memory.stepSeconds(flux2, s, shape, res, residentBytesPerParam(s))
+                    : StepTime.seconds(c, s, shape, res);
         }
         step = step / s.resolutionsPx().size() * (splitGpus > 1 ? SPLIT_SLOWDOWN : 1);
         return new Prediction(rounded(peak.memory()), Decimals.round(step, 4), Decimals.round(s.batchSize() / step, 4),
@@ -114,6 +153,9 @@ public final class MemoryModel {
      */
     List<PhasePeak> phases(TrainingSettings s, MemoryBudget budget, int splitGpus) {
         TransformerShape shape = s.shape() == null ? TransformerShape.defaultFor(s.model()) : s.shape();
+        if (shape.family() == TransformerShape.Family.FLUX2) {
+            return Flux2Memory.phases(this, flux2, s, shape, budget);
+        }
         int maxRes = 0;
         for (int res : s.resolutionsPx()) {
             maxRes = Math.max(maxRes, res);
@@ -175,28 +217,21 @@ public final class MemoryModel {
         return phases;
     }
 
-    /** Tokens per sample: Kontext concatenates the control image's tokens, doubling the image tokens. */
+    /**
+     * Tokens per sample: image tokens, the same again per reference image (Kontext's control image, the FLUX.2
+     * templates' masked image), and 512 text tokens (T5 and FLUX.2's encoders pad to max_sequence_length 512).
+     */
     static int tokens(ModelVariant model, int res) {
         int side = res / 16;
-        return side * side * (model == ModelVariant.KONTEXT ? 2 : 1) + TEXT_TOKENS;
+        return side * side * (1 + model.referenceImages()) + TEXT_TOKENS;
     }
 
     /**
-     * Weight bytes per parameter for a quantization type. 8-bit types are measured (the fp8 rows); 4- and 2-bit
-     * types are extrapolated from them (half a byte, a quarter byte less per parameter).
+     * Bytes per parameter of a FLUX.1-sized model in a quantization type: the measured 8-bit rows, shifted by
+     * what the type stores per weight against 8 bits ({@link QuantType}: uint3 packs like uint4, uint5..7
+     * like 8 bits).
      */
     double bytesPerParam(String qtype) {
-        String q = qtype == null ? "qfloat8" : qtype.toLowerCase(Locale.ROOT);
-        int bar = q.indexOf('|');
-        if (bar >= 0) {
-            q = q.substring(0, bar);
-        }
-        if (q.matches(".*(int4|uint4|nf4|fp4).*")) {
-            return c.int8BytesPerParam() - 0.5;
-        }
-        if (q.matches(".*(int2|uint2).*")) {
-            return c.int8BytesPerParam() - 0.75;
-        }
-        return c.int8BytesPerParam();
+        return c.int8BytesPerParam() + QuantType.bytesPerWeight(qtype) - QuantType.MEASURED_BYTES_PER_WEIGHT;
     }
 }

@@ -45,7 +45,7 @@ public record ModelChoice(ModelVariant variant, String reason, boolean fromDatas
     }
 
     private static String name(ModelVariant v) {
-        return v.name().toLowerCase(java.util.Locale.ROOT);
+        return v.cliName();
     }
 
     private static String describe(TemplateModel t) {

@@ -36,17 +36,22 @@ final class PlanExplanation {
                 r.rank() != null));
         choices.add(new Choice("network.linear_alpha", s.rank(), "alpha = rank keeps the LoRA's scale at 1",
                 r.rank() != null));
-        choices.add(new Choice("model.quantize", s.quantize(), quantizeReason(s, a), r.quantize() != null));
-        choices.add(new Choice("model.qtype", SettingsSearch.QTYPE, s.quantize()
-                ? "8-bit float weights: what the measurements cover (ai-toolkit's default)"
-                : "unused while quantize is false; ai-toolkit's default", false));
+        choices.add(new Choice("model.quantize", s.quantize(), quantizeReason(s, a, r.quantize() != null), r.quantize() != null));
+        choices.add(new Choice("model.qtype", s.qtype(), !s.quantize()
+                ? "unused while quantize is false; ai-toolkit's default"
+                : s.layerOffloadingPercent() > 0 ? "8-bit float weights as torchao's float8: with layer_offloading "
+                + "ai-toolkit replaces qfloat8 by float8 itself (toolkit/config_modules.py ModelConfig)"
+                : "8-bit float weights: what the measurements cover (ai-toolkit's default)", false));
         choices.add(new Choice("model.quantize_te", s.quantizeTextEncoder(), quantizeTeReason(s, budget, layout),
                 false));
         choices.add(new Choice("model.low_vram", s.lowVram(), lowVramReason(s, budget, layout), false));
+        if (s.model().isFlux2()) {
+            Flux2Choices.add(choices, s, model, budget, layout);
+        }
         choices.add(new Choice("train.cache_text_embeddings", s.cacheTextEmbeddings(), s.cacheTextEmbeddings()
-                ? "each caption is encoded once, then ai-toolkit unloads T5 and CLIP (" + gib(MemoryModel.T5_PARAMS * 2
-                / MemoryModel.GIB + MemoryModel.CLIP_PARAMS * 2 / MemoryModel.GIB) + ") for training"
-                : s.model().noTextEmbeddingCacheReason() + "; T5 and CLIP stay on the GPU", false));
+                ? "each caption is encoded once, then ai-toolkit unloads " + te(s) + " (" + gib(s.model().textEncoder()
+                .bf16Gib()) + " in bf16) for training"
+                : s.model().noTextEmbeddingCacheReason() + "; " + te(s) + " stay on the GPU", false));
         choices.add(new Choice("train.unload_text_encoder", false, (s.cacheTextEmbeddings()
                 ? "cache_text_embeddings already unloads them; " : "kept off: ")
                 + "unload_text_encoder alone trains on the trigger word only, ignoring captions", false));
@@ -64,6 +69,11 @@ final class PlanExplanation {
         List<String> allNotes = new ArrayList<>(notes);
         if (!ram.fits()) {
             allNotes.add("warning: " + ram.reason());
+        }
+        if (s.model().isFlux2()) {
+            allNotes.add("FLUX.2: the training step is fitted to " + model.flux2Coefficients().rows() + " measured H200 "
+                    + "steps (klein 4B/9B, FLUX.2-dev transformers) and times are H200 times; loading and the "
+                    + s.model().textEncoder().name() + " text encoder are estimated from parameter counts, not measured");
         }
         return new TrainingPlan(s, accumulation, layout, p, schedule, budget, ram, true, choices, allNotes, r);
     }
@@ -88,7 +98,8 @@ final class PlanExplanation {
             return speed;
         }
         if (a.largestFitBatch() > s.batchSize()) {
-            return speed + "; batch " + a.largestFitBatch() + " also fits but adds under 1% ("
+            return speed + "; batch " + a.largestFitBatch() + " also fits but " + (a.largestFitSamplesPerSecond()
+                    < p.samplesPerSecond() ? "is slower (" : "adds under 1% (")
                     + Decimals.fixed(a.largestFitSamplesPerSecond(), 2) + "), so the smaller one";
         }
         DatasetShape.SmallestBucket bucket = SettingsSearch.smallestBucket(r, s.resolutionsPx());
@@ -125,21 +136,29 @@ final class PlanExplanation {
                 + gib(s.shape().loraParams(s.rank()) * bytes / MemoryModel.GIB) + " at rank " + s.rank();
     }
 
-    private String quantizeReason(TrainingSettings s, Candidate.Alternatives a) {
-        double bf16 = s.shape().baseParams() * model.coefficients().bf16BytesPerParam() / MemoryModel.GIB;
+    private String quantizeReason(TrainingSettings s, Candidate.Alternatives a, boolean pinned) {
+        double bf16 = model.weightsGib(s, false);
         if (!s.quantize()) {
             return "bf16 weights (" + gib(bf16) + ") fit: full quality, no dequantization cost";
         }
-        double q = s.shape().baseParams() * model.bytesPerParam(SettingsSearch.QTYPE) / MemoryModel.GIB;
+        double q = model.weightsGib(s, true);
         if (a != null && a.bf16Closest() != null) {
             return "bf16 weights (" + gib(bf16) + ") peak at " + gib(a.bf16Closest().memory().processPeakGib())
-                    + " (" + a.bf16Closest().peakPhase() + "); qfloat8 stores them in " + gib(q);
+                    + " (" + a.bf16Closest().peakPhase() + "); " + s.qtype() + " stores them in " + gib(q);
         }
-        return "qfloat8 stores the weights in " + gib(q) + " instead of " + gib(bf16);
+        return s.qtype() + " stores the weights in " + gib(q) + " instead of " + gib(bf16) + (pinned ? ""
+                : "; bf16 also fits, but the larger batch 8-bit leaves room for is faster despite dequantizing");
     }
 
     private String lowVramReason(TrainingSettings s, MemoryBudget budget, GpuLayout layout) {
         double bf16 = s.shape().baseParams() * model.coefficients().bf16BytesPerParam() / MemoryModel.GIB;
+        if (s.model().isFlux2()) {
+            TrainingSettings other = copy(s, !s.lowVram(), s.quantizeTextEncoder());
+            return (s.lowVram() ? "on: " : "off: ") + "low_vram keeps the transformer on the CPU while " + te(s)
+                    + " loads (flux2_model.py load_model); the run peaks at " + gib(peak(s, budget, layout))
+                    + " with it " + (s.lowVram() ? "on" : "off") + ", " + gib(peak(other, budget, layout))
+                    + " with it " + (s.lowVram() ? "off" : "on");
+        }
         if (!s.quantize()) {
             return "no quantization to do; in the FLUX loader low_vram only moves quantizing to the CPU";
         }
@@ -154,14 +173,20 @@ final class PlanExplanation {
     private String quantizeTeReason(TrainingSettings s, MemoryBudget budget, GpuLayout layout) {
         if (s.quantizeTextEncoder()) {
             TrainingSettings bf16 = copy(s, s.lowVram(), false);
-            return "an 8-bit T5 (quantized right after loading) brings the peak from " + gib(peak(bf16, budget, layout))
-                    + " to " + gib(peak(s, budget, layout)) + "; captions are encoded once, then T5 is unloaded";
+            return "an 8-bit " + te(s) + " brings the peak from " + gib(peak(bf16, budget, layout))
+                    + " to " + gib(peak(s, budget, layout)) + (s.cacheTextEmbeddings()
+                    ? "; captions are encoded once, then it is unloaded" : "");
         }
-        return "bf16 T5 fits while captions are cached (full-quality embeddings), then it is unloaded; set "
-                + "explicitly because ai-toolkit defaults it to model.quantize";
+        return "bf16 " + te(s) + " fits" + (s.cacheTextEmbeddings() ? " while captions are cached (full-quality "
+                + "embeddings), then it is unloaded" : "") + "; set explicitly because ai-toolkit defaults it to "
+                + "model.quantize";
     }
 
-    private double peak(TrainingSettings s, MemoryBudget budget, GpuLayout layout) {
+    private static String te(TrainingSettings s) {
+        return s.model().isFlux2() ? s.model().textEncoder().name() : "T5 and CLIP";
+    }
+
+    double peak(TrainingSettings s, MemoryBudget budget, GpuLayout layout) {
         int split = layout.mode() == GpuLayout.Mode.SPLIT_MODEL ? layout.gpuIndices().size() : 1;
         return model.predict(s, budget, split).memory().processPeakGib();
     }
@@ -169,7 +194,7 @@ final class PlanExplanation {
     private static TrainingSettings copy(TrainingSettings s, boolean lowVram, boolean quantizeTe) {
         return new TrainingSettings(s.model(), s.shape(), s.batchSize(), s.resolutionsPx(), s.rank(), s.optimizer(),
                 s.quantize(), s.qtype(), quantizeTe, s.gradientCheckpointing(), s.cacheLatentsToDisk(),
-                s.cacheTextEmbeddings(), s.unloadTextEncoder(), lowVram);
+                s.cacheTextEmbeddings(), s.unloadTextEncoder(), lowVram, s.layerOffloadingPercent());
     }
 
     private static String resolutionReason(PlanRequest r, TrainingSettings s, Candidate.Alternatives a) {

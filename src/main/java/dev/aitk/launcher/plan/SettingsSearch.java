@@ -16,6 +16,14 @@ final class SettingsSearch {
     static final double TIE = 0.99;
     static final String QTYPE = "qfloat8";
     /**
+     * With layer_offloading ai-toolkit replaces qfloat8 by torchao's float8 (toolkit/config_modules.py
+     * ModelConfig: "if self.layer_offloading and self.qtype == 'qfloat8': self.qtype = 'float8'"), so the plan
+     * says float8 itself.
+     */
+    static final String OFFLOAD_QTYPE = "float8";
+    /** model.layer_offloading_transformer_percent values tried, least offloading (least slowdown) first. */
+    static final double[] OFFLOAD_SHARES = {0.25, 0.5, 0.75, 1.0};
+    /**
      * Checkpointing goes off only when that is predicted at least 5% faster: without it activations grow ~15x
      * faster per sample, so a prediction error becomes an out-of-memory failure instead of a slowdown.
      */
@@ -83,17 +91,21 @@ final class SettingsSearch {
         for (boolean ckpt : ckpts) {
             int k = ckpt ? 0 : 1;
             for (int batch : batches(r, res)) {
-                // Start-up knobs cost no training speed: try without them, then low_vram (quantized runs only),
-                // then an 8-bit T5, then both.
+                // Start-up knobs cost no training speed: try without them, then low_vram (quantized FLUX.1 runs only;
+                // FLUX.2 keeps the transformer on the CPU while its text encoder loads), then an 8-bit text
+                // encoder, then both. Layer offloading costs speed, so FLUX.2 tries it only when nothing else fits.
                 TrainingSettings s = null;
                 Prediction p = null;
-                for (int knobs = 0; knobs < 4; knobs++) {
-                    boolean lowVram = (knobs & 1) != 0;
-                    boolean quantizeTe = (knobs & 2) != 0;
-                    if (lowVram && !quantize) {
+                boolean flux2 = r.model().isFlux2();
+                int knobCount = 4 + (flux2 ? OFFLOAD_SHARES.length : 0);
+                for (int knobs = 0; knobs < knobCount; knobs++) {
+                    boolean lowVram = knobs >= 4 || (knobs & 1) != 0;
+                    boolean quantizeTe = knobs >= 4 || (knobs & 2) != 0;
+                    double offload = knobs >= 4 ? OFFLOAD_SHARES[knobs - 4] : 0;
+                    if (lowVram && !quantize && !flux2) {
                         continue;
                     }
-                    s = settings(r, res, quantize, ckpt, batch, lowVram, quantizeTe);
+                    s = settings(r, res, quantize, ckpt, batch, lowVram, quantizeTe, offload);
                     p = model.predict(s, budget, splitGpus);
                     if (fits(r, budget, p)) {
                         break;
@@ -168,10 +180,11 @@ final class SettingsSearch {
     }
 
     private static TrainingSettings settings(PlanRequest r, List<Integer> res, boolean quantize, boolean ckpt,
-                                             int batch, boolean lowVram, boolean quantizeTe) {
+                                             int batch, boolean lowVram, boolean quantizeTe, double offload) {
         return new TrainingSettings(r.model(), r.shapeOrDefault(), batch, res,
                 r.rank() == null ? PlanRequest.DEFAULT_RANK : r.rank(),
                 r.optimizer() == null ? PlanRequest.DEFAULT_OPTIMIZER : r.optimizer().toLowerCase(Locale.ROOT),
-                quantize, QTYPE, quantizeTe, ckpt, true, r.model().samplesWithCachedTextEmbeddings(), false, lowVram);
+                quantize, offload > 0 ? OFFLOAD_QTYPE : QTYPE, quantizeTe, ckpt, true,
+                r.model().samplesWithCachedTextEmbeddings(), false, lowVram, offload);
     }
 }

@@ -8,16 +8,42 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The structure of a FLUX-derived transformer, as its diffusers {@code transformer/config.json} states it.
+ * The structure of a FLUX-derived transformer, as its diffusers {@code transformer/config.json} states it
+ * (FLUX.1), or as ai-toolkit's flux2 extension builds it ({@code extensions_built_in/diffusion_models/flux2/
+ * src/model.py} Flux2Params, Klein4BParams, Klein9BParams: double/single blocks, hidden, heads, text context).
  * Weights and per-token activation cost scale with these numbers.
  */
 public record TransformerShape(
+        Family family,
         int numLayers,
         int numSingleLayers,
         int attentionHeadDim,
         int numAttentionHeads,
         int jointAttentionDim,
         int inChannels) {
+
+    /**
+     * FLUX.1: per-block modulation, MLP 4x hidden with GELU, fused attention+MLP in single blocks. FLUX.2: one
+     * shared modulation per stream, gated MLP 3x hidden (its input projection is 2 x 3x wide), no biases.
+     */
+    public enum Family {
+        FLUX1,
+        FLUX2
+    }
+
+    /** A FLUX.1-family shape (what a diffusers FluxTransformer2DModel config.json describes). */
+    public TransformerShape(int numLayers, int numSingleLayers, int attentionHeadDim, int numAttentionHeads,
+                            int jointAttentionDim, int inChannels) {
+        this(Family.FLUX1, numLayers, numSingleLayers, attentionHeadDim, numAttentionHeads, jointAttentionDim,
+                inChannels);
+    }
+
+    /** Klein4BParams: 5 double, 20 single blocks, hidden 3072 (24 x 128), text context 7680 (3 x Qwen3-4B). */
+    public static final TransformerShape FLUX2_KLEIN_4B = new TransformerShape(Family.FLUX2, 5, 20, 128, 24, 7680, 128);
+    /** Klein9BParams: 8 double, 24 single blocks, hidden 4096 (32 x 128), text context 12288 (3 x Qwen3-8B). */
+    public static final TransformerShape FLUX2_KLEIN_9B = new TransformerShape(Family.FLUX2, 8, 24, 128, 32, 12288, 128);
+    /** Flux2Params (FLUX.2-dev): 8 double, 48 single blocks, hidden 6144 (48 x 128), text context 15360. */
+    public static final TransformerShape FLUX2_DEV = new TransformerShape(Family.FLUX2, 8, 48, 128, 48, 15360, 128);
 
     /** FLUX.1-dev's published shape: 19 double blocks, 38 single blocks, hidden 3072 (24 x 128). */
     public static final TransformerShape FLUX_DEV = new TransformerShape(19, 38, 128, 24, 4096, 64);
@@ -32,6 +58,7 @@ public record TransformerShape(
     private static final int OUT_CHANNELS = 64;
 
     public TransformerShape {
+        family = family == null ? Family.FLUX1 : family;
         if (numLayers < 0 || numSingleLayers < 0 || numLayers + numSingleLayers == 0 || attentionHeadDim <= 0
                 || numAttentionHeads <= 0 || jointAttentionDim <= 0 || inChannels <= 0) {
             throw new IllegalArgumentException("not a FLUX transformer shape: " + numLayers + " double, "
@@ -45,7 +72,13 @@ public record TransformerShape(
 
     /** The shape ai-toolkit loads for a variant when no transformer/config.json is at hand. */
     public static TransformerShape defaultFor(ModelVariant variant) {
-        return variant == ModelVariant.FLEX2 ? FLEX2 : FLUX_DEV;
+        return switch (variant) {
+            case FLEX2 -> FLEX2;
+            case FLUX2_KLEIN_4B -> FLUX2_KLEIN_4B;
+            case FLUX2_KLEIN_9B -> FLUX2_KLEIN_9B;
+            case FLUX2_DEV -> FLUX2_DEV;
+            default -> FLUX_DEV;
+        };
     }
 
     /**
@@ -110,14 +143,26 @@ public record TransformerShape(
         return (h + 3 * h) + (h + mlp) + 3 * (h + h) + (h + mlp + h);
     }
 
-    /** LoRA parameters of rank {@code rank} on every Linear of the double and single blocks. */
+    /**
+     * LoRA parameters of rank {@code rank} on every Linear of the double and single blocks (for FLUX.2 what
+     * ai-toolkit targets with transformer_only: the block Linears, not the shared modulation or embedders).
+     */
     public long loraParams(int rank) {
+        if (family == Family.FLUX2) {
+            long h = hiddenSize();
+            // Per stream: qkv h->3h, proj h->h, mlp in h->6h, mlp out 3h->h; single: linear1 h->9h, linear2 4h->h.
+            return (long) rank * (numLayers * 2 * (4 * h + 2 * h + 7 * h + 4 * h) + numSingleLayers * (10 * h + 5 * h));
+        }
         return (long) rank * (numLayers * doubleBlockLinearWidths() + numSingleLayers * singleBlockLinearWidths());
     }
 
     /** Frozen parameters of the double and single blocks (weights and biases, q/k RMS norms). */
     public long blockParams() {
         long h = hiddenSize();
+        if (family == Family.FLUX2) {
+            // Double: 2 streams x 13 h^2 (qkv 3, proj 1, gated MLP in 6, out 3); single: 9 h^2 + 4 h^2.
+            return numLayers * (26 * h * h + 8L * attentionHeadDim) + numSingleLayers * (13 * h * h + 4L * attentionHeadDim);
+        }
         long mlp = MLP_RATIO * h;
         long dbl = 2 * (h * 6 * h + 6 * h) + 8 * (h * h + h) + 2 * ((h * mlp + mlp) + (mlp * h + h))
                 + 4L * attentionHeadDim;
@@ -129,6 +174,13 @@ public record TransformerShape(
     /** All frozen transformer parameters: blocks plus embedders and the output projection. */
     public long baseParams() {
         long h = hiddenSize();
+        if (family == Family.FLUX2) {
+            // Shared modulations (double img 6h, txt 6h, single 3h), image/text/time/guidance embedders, final layer.
+            long modulation = 15 * h * h;
+            long embedders = inChannels * h + (long) jointAttentionDim * h + 2 * (256 * h + h * h) + 2 * h * h
+                    + h * inChannels;
+            return blockParams() + modulation + embedders;
+        }
         long embedders = (inChannels * h + h) + (jointAttentionDim * h + h)
                 + 2 * ((TIME_DIM * h + h) + (h * h + h))      // timestep and guidance embedders
                 + (POOLED_DIM * h + h) + (h * h + h)           // pooled text embedder

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.validate;
 
+import dev.aitk.launcher.plan.QuantType;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -13,11 +14,8 @@ final class ModelRules {
     // (toolkit/util/ostris_quant.py get_ostris_quantizer): uintx_quant UINTX_QTYPES (uint2-uint8, with an
     // accuracy-recovery adapter after '|'), convrot_quant CONVROT_QTYPES, nvfp4_quant NVFP4_QTYPES (any GPU: it
     // dequantizes for the matmul), orbit_quant ORBIT_QTYPES and orbit_vq_quant ORBIT_VQ_QTYPES.
-    static final List<String> QTYPES = List.of("qfloat8", "qfloat8_e4m3fn", "qfloat8_e4m3fnuz", "qfloat8_e5m2", "qint8",
-            "qint4", "qint2", "int8", "float8", "uint2", "uint3", "uint4", "uint5", "uint6", "uint7", "uint8",
-            "convrot4", "convrot8", "convrotbitnet", "convrotcomfyw4a4", "convrotint2", "convrotint3", "convrotint4",
-            "convrotint5", "convrotint6", "convrotint7", "convrotint8", "nvfp4", "orbit2", "orbit3", "orbit4",
-            "orbitvq2", "orbitvq3", "orbitvq4");
+    // One table with the bytes each stores: plan.QuantType.
+    static final List<String> QTYPES = QuantType.names();
     static final Set<String> FLUX_FAMILY = Set.of("flux", "flux_kontext", "flex2");
 
     private final Findings findings;

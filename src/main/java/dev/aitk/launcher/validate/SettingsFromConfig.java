@@ -55,8 +55,13 @@ final class SettingsFromConfig {
                 || !datasets.isEmpty() && datasets.stream().allMatch(d -> boolOf(d, "cache_text_embeddings", false));
         boolean unloadTe = boolOf(train, "unload_text_encoder", false);
         boolean lowVram = boolOf(model, "low_vram", false);
+        // ModelConfig: layer_offloading_transformer_percent defaults to 1.0; only the FLUX.2 loader attaches it
+        // (an out-of-range share is ModelKeyRules' error; it is clamped here so the fit check still runs).
+        double offload = variant.isFlux2() && boolOf(model, "layer_offloading", false)
+                ? Math.max(0, Math.min(1, model.get("layer_offloading_transformer_percent").map(ConfigNode::number)
+                .orElse(1.0))) : 0;
         return new TrainingSettings(variant, TransformerShape.defaultFor(variant), batch, List.copyOf(resolutions), Math.max(rank, 1),
-                optimizer, quantize, qtype, quantizeTe, checkpointing, cacheLatents, cacheText, unloadTe, lowVram);
+                optimizer, quantize, qtype, quantizeTe, checkpointing, cacheLatents, cacheText, unloadTe, lowVram, offload);
     }
 
     static boolean augmented(ConfigNode d) {

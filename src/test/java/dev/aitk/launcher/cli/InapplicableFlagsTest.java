@@ -2,6 +2,8 @@ package dev.aitk.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aitk.launcher.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -42,5 +44,55 @@ class InapplicableFlagsTest {
                 "--config", "mine.yaml", "--toolkit-dir", home.toString(), "--max-attempts", "2", "--no-prefetch");
 
         assertThat(r.exitCode()).as(r.err()).isZero();
+    }
+
+    @Test
+    void downloadTuningDoesNothingOffline() {
+        CliRun.Result r = CliRun.in(home).env("HF_HOME", home.resolve("hf").toString()).run("prefetch",
+                "black-forest-labs/FLUX.1-dev", "--offline", "--connections", "32", "--no-sync");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: --connections and --no-sync with --offline do nothing (--offline only reads "
+                + "the cache); leave them out, or drop --offline\n");
+    }
+
+    @Test
+    void aDatasetIndexWithoutAConfigToUpdateIsRefused() throws Exception {
+        Files.createDirectories(home.resolve("t"));
+        CliRun.Result r = CliRun.in(home).run("migrate-data", "--targets", "t", "--masked", "t", "--output", "o",
+                "--dataset-index", "1");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: --dataset-index without --config does nothing (it picks the datasets[] "
+                + "entry of the --config file to update); add --config or leave it out\n");
+        assertThat(home.resolve("o")).doesNotExist();
+    }
+
+    @Test
+    void aDryRunShowsWhatTheRunTimeFlagsWouldDo() throws Exception {
+        CliRun.Result plain = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--gpus", "1", "--dry-run");
+        assertThat(plain.out()).contains("Without --dry-run:\n"
+                + "  prefetch: the model's Hugging Face repos are downloaded into the cache first\n"
+                + "  supervision: up to 4 starts of run.py across recoveries; no output and no progress for 30 min is a "
+                + "stall; a stop waits 30 s after SIGINT before SIGTERM\n")
+                .contains("a real launch stops on these errors (exit 3)");
+
+        CliRun.Result r = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--gpus", "1", "--dry-run",
+                "--max-attempts", "1", "--stall-timeout", "1h", "--grace-period", "90s", "--no-prefetch",
+                "--ignore-validation");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("  prefetch: none (--no-prefetch); run.py downloads what it needs itself, online\n"
+                + "  supervision: up to 1 start of run.py across recoveries; no output and no progress for 1 h is a "
+                + "stall; a stop waits 90 s after SIGINT before SIGTERM\n")
+                .contains("a real launch with --ignore-validation starts anyway")
+                .doesNotContain("a real launch stops on these errors");
+
+        JsonNode doc = Json.mapper().readTree(CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--gpus", "1",
+                "--dry-run", "--json", "--max-attempts", "2", "--stall-timeout", "45m", "--no-prefetch").out());
+        assertThat(doc.at("/realRun/maxAttempts").asInt()).isEqualTo(2);
+        assertThat(doc.at("/realRun/stallTimeoutMillis").asLong()).isEqualTo(45 * 60_000L);
+        assertThat(doc.at("/realRun/gracePeriodMillis").asLong()).isEqualTo(30_000L);
+        assertThat(doc.at("/realRun/prefetch").asBoolean()).isFalse();
+        assertThat(doc.at("/realRun/ignoreValidation").asBoolean()).isFalse();
     }
 }

@@ -34,6 +34,11 @@ class ModelChoiceTest {
                 .isInstanceOfSatisfying(LauncherException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
                 .hasMessageContaining("--model dev conflicts with --template mine.yaml, which trains flex2 (arch: flex2)");
         assertThat(flex.baseline().samples()).isEqualTo(6000);
+        Object perDataset = Map.of("config", Map.of("process", List.of(Map.of("model", Map.of("arch", "flux2_klein_4b"),
+                "train", Map.of("steps", 1000, "batch_size", 1), "datasets", List.of(Map.of("batch_size", 4))))));
+        TemplateModel klein = TemplateModel.of(perDataset, "klein.yaml");
+        assertThat(klein.datasetBatchSize()).isEqualTo(4);
+        assertThat(klein.baseline().samples()).as("the dataset's batch is what a step sees").isEqualTo(4000);
         assertThat(TemplateModel.of(template(null, "black-forest-labs/FLUX.1-Kontext-dev", 100, 1), "t").variant())
                 .isEqualTo(ModelVariant.KONTEXT);
     }

@@ -19,12 +19,16 @@ class PlannerTest {
     static final int[] GPU_COUNTS = {1, 2, 4, 8};
     static final Planner PLANNER = new Planner(MemoryModel.standard());
 
-    /** The YAML keys ai-toolkit reads (toolkit/config_modules.py TrainConfig, ModelConfig, NetworkConfig, DatasetConfig). */
+    /**
+     * The YAML keys ai-toolkit reads (toolkit/config_modules.py TrainConfig, ModelConfig, NetworkConfig,
+     * DatasetConfig; the last three only for FLUX.2).
+     */
     static final Set<String> AI_TOOLKIT_KEYS = Set.of("train.batch_size", "train.gradient_accumulation",
             "train.gradient_checkpointing", "train.optimizer", "train.cache_text_embeddings",
             "train.unload_text_encoder", "train.steps", "model.quantize", "model.qtype", "model.quantize_te",
             "model.low_vram", "model.split_model_over_gpus", "network.linear", "network.linear_alpha",
-            "datasets[*].resolution", "datasets[*].cache_latents_to_disk");
+            "datasets[*].resolution", "datasets[*].cache_latents_to_disk", "model.qtype_te", "model.layer_offloading",
+            "model.layer_offloading_transformer_percent", "model.layer_offloading_text_encoder_percent");
 
     static GpuInventory gpus(double gib, int count) {
         List<GpuInfo> list = new ArrayList<>();

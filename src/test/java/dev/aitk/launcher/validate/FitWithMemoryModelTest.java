@@ -49,6 +49,25 @@ class FitWithMemoryModelTest {
     }
 
     @Test
+    void flux2LayerOffloadingIsReadBackWithAiToolkitsDefaultShare() {
+        TrainingSettings off = settings(fx.config("flux2-klein.yaml"));
+        assertThat(off.layerOffloadingPercent()).isZero();
+        TrainingSettings all = settings(fx.config("flux2-klein.yaml", "layer_offloading: false", "layer_offloading: true"));
+        assertThat(all.layerOffloadingPercent()).as("ModelConfig defaults the share to 1.0").isEqualTo(1.0);
+        TrainingSettings half = settings(fx.config("flux2-klein.yaml", "layer_offloading: false",
+                "layer_offloading: true\n        layer_offloading_transformer_percent: 0.5"));
+        assertThat(half.layerOffloadingPercent()).isEqualTo(0.5);
+        MemoryBudget budget = MemoryBudget.forCard(16);
+        assertThat(MemoryModel.standard().predict(half, budget, 1).phase(dev.aitk.launcher.plan.Phase.TRAINING_STEP).peakGib())
+                .isLessThan(MemoryModel.standard().predict(off, budget, 1).phase(dev.aitk.launcher.plan.Phase.TRAINING_STEP).peakGib());
+    }
+
+    private TrainingSettings settings(Path config) {
+        ConfigTree tree = new ConfigTree(new ConfigReader(fx.environment()).read(config));
+        return SettingsFromConfig.of(tree.root().get("config").orElseThrow().get("process").orElseThrow().items().get(0));
+    }
+
+    @Test
     void quantizedBatchOneFitsAnH100() {
         ValidationReport r = on("80GB", fx.config("flux-dev-mask.yaml"));
         assertThat(r.hasErrors()).isFalse();
