@@ -19,9 +19,11 @@ final class ModelRules {
     static final Set<String> FLUX_FAMILY = Set.of("flux", "flux_kontext", "flex2");
 
     private final Findings findings;
+    private final ToolkitArches arches;
 
-    ModelRules(Findings findings) {
+    ModelRules(Findings findings, ToolkitArches arches) {
         this.findings = findings;
+        this.arches = arches;
     }
 
     static boolean isKnownQtype(String name) {
@@ -48,6 +50,33 @@ final class ModelRules {
         ModelFacts facts = ModelFacts.of(model);
         Optional<ConfigNode> isFlux = model.get("is_flux");
         Optional<ConfigNode> arch = model.get("arch");
+        if (facts.archGiven() && !arches.knows(facts.arch())) {
+            unknownArch(arch.orElseThrow(), facts);
+        } else {
+            archRules(model, facts, isFlux, arch, nameOrPath);
+        }
+        qtypeRule(model, "quantize", "qtype");
+        qtypeRule(model, "quantize_te", "qtype_te");
+        new ModelKeyRules(findings).check(model, facts);
+        return facts;
+    }
+
+    // toolkit/util/get_model.py get_model_class: an arch no model class has falls back to the Stable Diffusion loader.
+    private void unknownArch(ConfigNode at, ModelFacts facts) {
+        String typo = Suggest.closest(facts.arch(), ToolkitArches.all());
+        String named = facts.archSuggestedByName();
+        String best = typo != null ? typo : named;
+        List<String> others = ToolkitArches.all().stream().filter(a -> !ToolkitArches.FLUX_ARCHES.contains(a)).toList();
+        findings.error(at, "model.arch '" + facts.arch() + "' is not a model ai-toolkit has" + (typo != null ? " (did you mean '" + typo + "'?)" : "")
+                        + ", so it falls back to the Stable Diffusion loader (get_model_class), which fails to load "
+                        + (facts.nameOrPath() != null ? facts.nameOrPath() : "the model"),
+                (best != null ? "set model.arch: " + best + " (ai-toolkit's FLUX arches: " + String.join(", ", ToolkitArches.FLUX_ARCHES) + ")"
+                        : "set model.arch to a FLUX arch (" + String.join(", ", ToolkitArches.FLUX_ARCHES) + ") or another ai-toolkit model ("
+                                + String.join(", ", others) + ")")
+                        + (arches.readToolkit() ? "" : "; if your ai-toolkit is newer and has this arch, pass --toolkit-dir so its models are read"));
+    }
+
+    private void archRules(ConfigNode model, ModelFacts facts, Optional<ConfigNode> isFlux, Optional<ConfigNode> arch, Optional<ConfigNode> nameOrPath) {
         if (arch.isPresent() && isFlux.isPresent() && Boolean.TRUE.equals(isFlux.get().bool()) && !FLUX_FAMILY.contains(facts.arch())) {
             findings.error(isFlux.get(), "is_flux is true but arch is '" + facts.arch() + "'; ai-toolkit loads the arch and then applies FLUX-only rules to a non-FLUX model",
                     "delete is_flux (arch decides the model) or set arch: flux");
@@ -73,10 +102,6 @@ final class ModelRules {
                 }
             });
         }
-        qtypeRule(model, "quantize", "qtype");
-        qtypeRule(model, "quantize_te", "qtype_te");
-        new ModelKeyRules(findings).check(model, facts);
-        return facts;
     }
 
     // toolkit/util/quantize.py get_qtype: an unknown name fails when the model is quantized.

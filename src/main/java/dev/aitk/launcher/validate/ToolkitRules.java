@@ -18,9 +18,11 @@ final class ToolkitRules {
             "adam", "adamw", "lion", "adagrad", "adafactor", "prodigy", "prodigy8bit", "dadaptation", "dadaptationadam",
             "dadaptationlion", "automagic", "automagic2", "automagic3");
     private final Findings findings;
+    private final ToolkitArches arches;
 
-    ToolkitRules(Findings findings) {
+    ToolkitRules(Findings findings, ToolkitArches arches) {
         this.findings = findings;
+        this.arches = arches;
     }
 
     /** Returns the checked trainer processes (mapping entries) for the dataset, room and fit checks. */
@@ -117,7 +119,7 @@ final class ToolkitRules {
             findings.missing(Severity.ERROR, p, "training_folder", "training_folder is missing, so ai-toolkit has nowhere to write checkpoints and samples",
                     "add 'training_folder: output' to the process");
         }
-        ModelFacts model = new ModelRules(findings).check(p);
+        ModelFacts model = new ModelRules(findings, arches).check(p);
         if (!p.has("network")) {
             findings.missing(Severity.WARNING, p, "network", "there is no network section, so ai-toolkit fine-tunes the whole model instead of training a LoRA",
                     "add 'network: {type: lora, linear: 16, linear_alpha: 16}'");

@@ -85,11 +85,12 @@ public final class Validator {
             return report(shown, findings, List.of(), List.of(), Fit.skipped("not checked: the config is not usable"), notes, started);
         }
         new StructureCheck(findings).check(root);
-        List<ConfigNode> trainers = new ToolkitRules(findings).check(root, false);
+        Path toolkit = options.toolkitRoot() != null ? env.resolve(options.toolkitRoot()) : null;
+        List<ConfigNode> trainers = new ToolkitRules(findings, new ToolkitArches(toolkit)).check(root, false);
         if (trainers.isEmpty()) {
             notes.add("no sd_trainer process found: datasets, disk and fit not checked");
         }
-        Path base = options.toolkitRoot() != null ? env.resolve(options.toolkitRoot()) : env.workingDirectory();
+        Path base = toolkit != null ? toolkit : env.workingDirectory();
         String runName = root.get("config").flatMap(c -> c.get("name")).map(ConfigNode::string).orElse(null);
         // toolkit/config.py preprocess_config replaces [name] with config.name everywhere in the config.
         Function<String, Path> resolver = s -> base.resolve(runName == null ? s : s.replace("[name]", runName)).normalize();
