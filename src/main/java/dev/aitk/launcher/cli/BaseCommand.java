@@ -1,5 +1,8 @@
 package dev.aitk.launcher.cli;
 
+import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.Json;
+import dev.aitk.launcher.util.Redaction;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,6 +40,22 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     final Object foundBeforeFailing() {
         return foundBeforeFailing;
+    }
+
+    /**
+     * A command whose report says it failed (validation errors, a failed doctor check, a failed run): the
+     * sentence on stderr as every error has it, and with --json one object on stdout, the error, exit code and
+     * fix with the report's fields beside them (see {@link ErrorReport}), so a script reads one rule everywhere.
+     * Without --json the caller has printed the report as text already.
+     */
+    protected final int failedWithReport(ExitCode code, String sentence, Object report) {
+        Services s = services();
+        String safe = Redaction.urlCredentials(sentence);
+        if (output.json()) {
+            s.out().println(Json.write(ErrorReport.of(safe, code, spec.qualifiedName(), report)));
+        }
+        s.err().println("error: " + safe);
+        return code.code();
     }
 
     /** Runs the command and returns its exit code (see {@link dev.aitk.launcher.util.ExitCode}). */

@@ -6,6 +6,7 @@ import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,20 +43,31 @@ public final class DoctorCommand extends BaseCommand {
         DoctorReport report = new Doctor(s.env(), s.processRunner(), s.gpuDetector()).check(toolkitDir, python,
                 outputDir);
         PrintWriter out = services().out();
+        if (!output.json()) {
+            printChecks(report, out);
+        }
+        if (!report.ready()) {
+            List<String> failed = report.checks().stream().filter(c -> c.status() == DoctorReport.Status.FAIL)
+                    .map(DoctorReport.Check::name).toList();
+            return failedWithReport(ExitCode.ENVIRONMENT, "not ready to train: " + String.join(", ", failed)
+                    + " failed; apply each failed check's fix, then run doctor again", report);
+        }
         if (output.json()) {
             out.println(Json.write(report));
-        } else {
-            for (DoctorReport.Check c : report.checks()) {
-                out.printf(Locale.ROOT, "%-4s  %-17s %s%n", c.status().name().toLowerCase(Locale.ROOT), c.name(),
-                        c.detail());
-                if (c.fix() != null) {
-                    out.printf(Locale.ROOT, "      %-17s fix: %s%n", "", c.fix());
-                }
-            }
-            out.println(report.ready() ? "ready to train" + (report.checks().stream()
-                    .anyMatch(c -> c.status() == DoctorReport.Status.WARN) ? " (see the warnings above)" : "")
-                    : "not ready: fix the failed checks above");
         }
-        return report.ready() ? ExitCode.OK.code() : ExitCode.ENVIRONMENT.code();
+        return ExitCode.OK.code();
+    }
+
+    private static void printChecks(DoctorReport report, PrintWriter out) {
+        for (DoctorReport.Check c : report.checks()) {
+            out.printf(Locale.ROOT, "%-4s  %-17s %s%n", c.status().name().toLowerCase(Locale.ROOT), c.name(),
+                    c.detail());
+            if (c.fix() != null) {
+                out.printf(Locale.ROOT, "      %-17s fix: %s%n", "", c.fix());
+            }
+        }
+        out.println(report.ready() ? "ready to train" + (report.checks().stream()
+                .anyMatch(c -> c.status() == DoctorReport.Status.WARN) ? " (see the warnings above)" : "")
+                : "not ready: fix the failed checks above");
     }
 }

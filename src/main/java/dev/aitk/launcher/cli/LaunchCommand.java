@@ -105,7 +105,28 @@ public final class LaunchCommand extends BaseCommand {
             throws InterruptedException {
         List<RunRecord> records = new RealRun(s.env(), s.clock(), s.processRunner()).launch(pipeline, request,
                 options, new LaunchPrinter(s, output.json()));
-        return ParallelRuns.overall(records).code();
+        ExitCode overall = ParallelRuns.overall(records);
+        if (overall != ExitCode.OK) {
+            return failedWithReport(overall, failureSentence(records), new FailedRuns(records));
+        }
+        return ExitCode.OK.code();
+    }
+
+    /** One run: its own message in parentheses and its fix after "; "; several: which did not succeed. */
+    static String failureSentence(List<RunRecord> records) {
+        List<RunRecord> bad = records.stream().filter(r -> r.exit() != ExitCode.OK).toList();
+        if (records.size() == 1) {
+            RunRecord r = bad.get(0);
+            return r.name() + " " + r.status() + " after " + r.attempts().size() + " attempt(s) (" + r.message() + ")"
+                    + (r.fix() == null ? "" : "; " + r.fix());
+        }
+        return bad.size() + " of " + records.size() + " runs did not succeed ("
+                + String.join(", ", bad.stream().map(r -> r.name() + ": " + r.status()).toList())
+                + "); run 'aitk-launcher diagnose' on each one's run.json for the cause and the fix";
+    }
+
+    /** Under --json, a failed launch's records beside the error object (a record's own exitCode and fix stay in it). */
+    record FailedRuns(List<RunRecord> runs) {
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.aitk.launcher.launch.LaunchPreparation;
 import dev.aitk.launcher.launch.RealRun;
 import dev.aitk.launcher.supervise.GpuMemorySampler;
 import dev.aitk.launcher.supervise.AttemptRecord;
+import dev.aitk.launcher.supervise.ParallelRuns;
 import dev.aitk.launcher.supervise.RunRecord;
 import dev.aitk.launcher.supervise.RunSpec;
 import dev.aitk.launcher.supervise.SupervisorListener;
@@ -69,7 +70,10 @@ final class LaunchPrinter implements RealRun.Reporter {
     @Override
     public void finished(List<RunRecord> records) {
         if (json) {
-            services.out().println(Json.write(records.size() == 1 ? records.get(0) : records));
+            // A failed launch prints the error object with the records in it instead (LaunchCommand): one document.
+            if (ParallelRuns.overall(records) == ExitCode.OK) {
+                services.out().println(Json.write(records.size() == 1 ? records.get(0) : records));
+            }
             return;
         }
         for (RunRecord r : records) {

@@ -1,6 +1,7 @@
 package dev.aitk.launcher.cli;
 
 import dev.aitk.launcher.submit.JobSelection;
+import dev.aitk.launcher.submit.JobState;
 import dev.aitk.launcher.submit.SlurmClient;
 import dev.aitk.launcher.submit.StatusReader;
 import dev.aitk.launcher.submit.StatusReport;
@@ -55,12 +56,20 @@ public final class StatusCommand extends BaseCommand {
         } else {
             report = reader.read(selection);
         }
-        int code = waitForAll && !report.allSucceeded() ? ExitCode.TRAINING_FAILED.code() : ExitCode.OK.code();
-        if (output.json()) {
-            out.println(Json.write(report));
-        } else {
+        if (!output.json()) {
             StatusPrinter.print(out, report);
         }
-        return code;
+        if (waitForAll && !report.allSucceeded()) {
+            List<String> failed = report.allJobs().stream().filter(j -> !j.succeeded())
+                    .map(j -> (j.taskId() == null ? j.jobId() : JobState.key(j.arrayJobId(), j.taskId())) + " " + j.state())
+                    .toList();
+            return failedWithReport(ExitCode.TRAINING_FAILED, failed.size() + " job(s) did not succeed ("
+                    + String.join(", ", failed) + "); run 'aitk-launcher diagnose' on a task's run.json or log for "
+                    + "the cause and the fix", report);
+        }
+        if (output.json()) {
+            out.println(Json.write(report));
+        }
+        return ExitCode.OK.code();
     }
 }

@@ -59,12 +59,18 @@ public final class ValidateCommand extends BaseCommand {
         ValidateOptions options = ValidateOptions.defaults().withGpus(gpu.gpuMemory(), gpu.gpus()).withDeep(deep)
                 .withToolkitRoot(toolkitDir);
         ValidationReport report = new Validator(s.env(), s.processRunner()).validate(config, options);
-        if (output.json()) {
-            s.out().println(Json.write(report));
-        } else {
+        if (!output.json()) {
             print(report, s.out());
         }
-        return report.hasErrors() ? ExitCode.INPUT_INVALID.code() : ExitCode.OK.code();
+        if (report.hasErrors()) {
+            return failedWithReport(ExitCode.INPUT_INVALID, config + " has " + plural(report.errorCount(), "error")
+                    + " (" + (output.json() ? "in findings" : "listed above") + "); fix each where its line says, then "
+                    + "validate again", report);
+        }
+        if (output.json()) {
+            s.out().println(Json.write(report));
+        }
+        return ExitCode.OK.code();
     }
 
     static void print(ValidationReport r, PrintWriter out) {

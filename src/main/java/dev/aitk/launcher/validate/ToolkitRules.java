@@ -58,7 +58,9 @@ final class ToolkitRules {
             return trainers;
         }
         if (!process.get().isSequence() || process.get().items().isEmpty()) {
-            findings.error(process.get(), "config.process must be a list of processes, but it is " + process.get().kindName(),
+            findings.error(process.get(), process.get().isSequence()
+                    ? "config.process is an empty list; ai-toolkit runs nothing without a process"
+                    : "config.process must be a list of processes, but it is " + process.get().kindName(),
                     "write 'process:' followed by '  - type: sd_trainer' and its keys");
             return trainers;
         }

@@ -77,7 +77,8 @@ class ValidateCommandTest {
         CliRun.Result r = CliRun.in(home).run("validate", "bin.yaml");
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.out()).contains("binary data").doesNotContain("Exception");
-        assertThat(r.err()).isEmpty();
+        assertThat(r.err()).as("the one error sentence, nothing more")
+                .isEqualTo("error: bin.yaml has 1 error (listed above); fix each where its line says, then validate again\n");
     }
 
     @Test

@@ -69,6 +69,14 @@ class StatusCliTest {
         assertThat(failed.exitCode()).as(failed.err()).isEqualTo(6);
         assertThat(failed.out()).contains("101_1  FAILED exit 6:0 (NonZeroExitCode) [scontrol]")
                 .containsPattern("      log: .*/out/slurm/[0-9-]+-out/logs/aitk-out-101_1\\.out\n");
+        assertThat(failed.err()).startsWith("error: 1 job(s) did not succeed (101_1 FAILED); run 'aitk-launcher diagnose'");
+        CliRun.Result json = cli().run("status", "--output", out.toString(), "--wait", "--json");
+        assertThat(json.exitCode()).isEqualTo(6);
+        JsonNode doc = Json.mapper().readTree(json.out());
+        assertThat(doc.path("exitCode").asInt()).as("issue 14: the error object, with the report beside it").isEqualTo(6);
+        assertThat(doc.path("error").asText()).contains("101_1 FAILED");
+        assertThat(doc.path("fix").asText()).startsWith("run 'aitk-launcher diagnose'");
+        assertThat(doc.at("/submissions/0/tasks/1/scheduler/state").asText()).isEqualTo("FAILED");
 
         slurm.answer("scontrol", "JobId=100 JobState=COMPLETED ExitCode=0:0\n"
                 + "JobId=102 ArrayJobId=101 ArrayTaskId=0 JobState=COMPLETED ExitCode=0:0\n"
