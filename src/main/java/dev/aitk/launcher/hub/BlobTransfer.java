@@ -167,6 +167,9 @@ final class BlobTransfer {
         if (e.rateLimited()) {
             return Retry.Verdict.waitFor(e.retryAfter().orElseThrow());
         }
+        if (e.linkRefreshed()) {
+            return Retry.Verdict.retryNow();
+        }
         return progressed ? Retry.Verdict.retryAfterProgress() : Retry.Verdict.retry();
     }
 

@@ -28,12 +28,19 @@ final class Downloader implements AutoCloseable {
     final ProgressListener listener;
     final Retry retry;
     final AtomicBoolean cancelled = new AtomicBoolean();
+    /** Reads the time signed download links expire against. */
+    final java.time.Clock clock;
     final ExecutorService waiters;
     private final ExecutorService pool;
     private final List<Notice> notices = Collections.synchronizedList(new ArrayList<>());
     private volatile Throwable firstFailure;
 
     Downloader(HubHttp http, HubApi api, HubCache cache, DownloadTuning tuning, ProgressListener listener) {
+        this(http, api, cache, tuning, listener, java.time.Clock.systemUTC());
+    }
+
+    Downloader(HubHttp http, HubApi api, HubCache cache, DownloadTuning tuning, ProgressListener listener, java.time.Clock clock) {
+        this.clock = clock;
         this.http = http;
         this.api = api;
         this.cache = cache;

@@ -99,7 +99,7 @@ final class HubHttp {
     }
 
     /**
-     * Sends one request. {@code followAllRedirects} false follows only same-host (relative) redirects,
+     * Sends one request. {@code followAllRedirects} false follows only relative redirects,
      * as huggingface_hub does for HEAD, so the caller sees the Hub's 302 with its X-Linked-* headers.
      * A range of {@code from < 0} sends no Range header; {@code to < 0} is an open-ended range.
      */
@@ -129,8 +129,12 @@ final class HubHttp {
             if (location.isEmpty()) {
                 return response;
             }
-            URI next = current.resolve(location.get().strip());
-            if (!followAllRedirects && !sameOrigin(next, current)) {
+            String where = location.get().strip();
+            URI next = current.resolve(where);
+            // Like huggingface_hub, a HEAD follows only relative redirects: an absolute one, even to the same host
+            // (a mirror serving its own blobs), carries the X-Linked-* headers the caller needs.
+            boolean relative = !where.startsWith("//") && !where.contains("://");
+            if (!followAllRedirects && !(relative && sameOrigin(next, current))) {
                 return response;
             }
             response.close();
