@@ -100,11 +100,13 @@ final class BlobTransfer {
         if (Files.isRegularFile(blob) && Files.size(blob) == sizeBytes) {
             // Another process (or an earlier run) finished it while we waited or before we began.
             ResumableBlob.discard(blob);
+            owner.foundCached(sizeBytes);
             publish(PrefetchReport.Status.CACHED, null);
             return;
         }
         partial = ResumableBlob.open(blob, sizeBytes, tuning.chunkBytes());
         fetcher = new RangeFetcher(owner, repoId, commit, displayPath(), location, partial);
+        owner.resumed(partial.bytesDone());
         owner.listener.fileStarted(repoId, displayPath(), sizeBytes, partial.bytesDone());
         if (partial.allDone()) {
             finishIfComplete();

@@ -34,6 +34,9 @@ final class Downloader implements AutoCloseable {
     private final ExecutorService pool;
     private final List<Notice> notices = Collections.synchronizedList(new ArrayList<>());
     private volatile Throwable firstFailure;
+    private final java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong resumed = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong foundCached = new java.util.concurrent.atomic.AtomicLong();
 
     Downloader(HubHttp http, HubApi api, HubCache cache, DownloadTuning tuning, ProgressListener listener) {
         this(http, api, cache, tuning, listener, java.time.Clock.systemUTC());
@@ -64,6 +67,34 @@ final class Downloader implements AutoCloseable {
         if (!cancelled.get()) {
             pool.execute(task);
         }
+    }
+
+    /** Bytes that crossed the network and were written, in this run. */
+    void fetched(String repoId, String path, long n) {
+        fetched.addAndGet(n);
+        listener.transferred(repoId, path, n);
+    }
+
+    /** Bytes an interrupted download had already written and that are kept. */
+    void resumed(long n) {
+        resumed.addAndGet(n);
+    }
+
+    /** A file another launcher completed after the plan was shown. */
+    void foundCached(long n) {
+        foundCached.addAndGet(n);
+    }
+
+    long fetchedBytes() {
+        return fetched.get();
+    }
+
+    long resumedBytes() {
+        return resumed.get();
+    }
+
+    long foundCachedBytes() {
+        return foundCached.get();
     }
 
     void notice(Notice notice) {

@@ -57,6 +57,11 @@ public final class Prefetcher {
         return new Prefetcher(settings, cache, tuning);
     }
 
+    /** The Hub cache folder this prefetcher fills. */
+    public Path cacheRoot() {
+        return cache.root();
+    }
+
     public DownloadTuning tuning() {
         return tuning;
     }
@@ -88,7 +93,7 @@ public final class Prefetcher {
     public PrefetchReport prefetch(PrefetchRequest request, ProgressListener listener) {
         long started = System.nanoTime();
         if (request.references().isEmpty()) {
-            return new PrefetchReport(cache.root().toString(), request.offline(), true, List.of(), 0, 0, 0, List.of());
+            return new PrefetchReport(cache.root().toString(), request.offline(), true, List.of(), 0, 0, PrefetchReport.Bytes.NONE, 0, List.of());
         }
         if (request.offline() || settings.offline()) {
             return OfflineCheck.run(cache, request, listener, started);
@@ -122,6 +127,7 @@ public final class Prefetcher {
         }
         List<Notice> notices;
         long downloaded = 0;
+        PrefetchReport.Bytes bytes;
         try (Downloader downloader = new Downloader(http, api, cache, tuning, listener)) {
             List<BlobTransfer> transfers = new ArrayList<>();
             for (RepoResolver.ResolvedRepo r : resolved) {
@@ -141,6 +147,8 @@ public final class Prefetcher {
                 }
             }
             notices = downloader.notices();
+            bytes = new PrefetchReport.Bytes(plan.cachedBytes() + downloader.foundCachedBytes(), downloader.resumedBytes(),
+                    downloader.fetchedBytes());
         }
         List<PrefetchReport.RepoResult> repos = new ArrayList<>();
         for (RepoResolver.ResolvedRepo r : resolved) {
@@ -150,7 +158,7 @@ public final class Prefetcher {
                     cache.snapshotDir(r.repoId(), r.commit()).toString(), r.selection().components(),
                     r.selection().reason(), files, null));
         }
-        return new PrefetchReport(cache.root().toString(), false, true, repos, downloaded, plan.totalBytes(),
+        return new PrefetchReport(cache.root().toString(), false, true, repos, downloaded, plan.totalBytes(), bytes,
                 (System.nanoTime() - started) / 1e9, notices);
     }
 
@@ -160,11 +168,14 @@ public final class Prefetcher {
         for (RepoResolver.ResolvedRepo r : resolved) {
             List<PrefetchPlan.PlannedFile> files = new ArrayList<>();
             for (RemoteEntry e : r.selection().files()) {
-                files.add(new PrefetchPlan.PlannedFile(e.path(), e.sizeBytes(), cache.isCached(r.repoId(), r.commit(), e.path(), e.sizeBytes())));
+                boolean cached = cache.isCached(r.repoId(), r.commit(), e.path(), e.sizeBytes());
+                long resumable = cached || e.etag() == null ? 0
+                        : ResumableBlob.resumableBytes(cache.blobPath(r.repoId(), e.etag()), e.sizeBytes(), tuning.chunkBytes());
+                files.add(new PrefetchPlan.PlannedFile(e.path(), e.sizeBytes(), cached, resumable));
             }
             repoPlans.add(new PrefetchPlan.RepoPlan(r.ref().source(), r.repoId(), r.ref().revision(), r.commit(),
                     r.selection().components(), r.selection().reason(), files));
         }
-        return PrefetchPlan.of(repoPlans);
+        return PrefetchPlan.of(repoPlans, false);
     }
 }

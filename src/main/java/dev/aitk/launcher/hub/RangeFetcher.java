@@ -188,7 +188,7 @@ final class RangeFetcher {
             long before = cursor.position;
             blob.write(buffer, n, before, owner.cache.root(), displayPath);
             cursor.position += n;
-            owner.listener.transferred(repoId, displayPath, n);
+            owner.fetched(repoId, displayPath, n);
             if (stream != null) {
                 stream.wrote(before, cursor.position);
             }

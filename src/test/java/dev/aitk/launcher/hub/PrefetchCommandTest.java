@@ -46,6 +46,12 @@ class PrefetchCommandTest {
         CliRun.Result human = cli().run("prefetch", FLUX, "--endpoint", hub.endpoint(), "--components", "vae");
         assertThat(human.exitCode()).as(human.err()).isZero();
         assertThat(human.out()).contains("Plan: 3 file(s)", "to download", "holds everything; the run can load it offline");
+        assertThat(human.out()).containsPattern("Fetched \\d+\\.\\d (KiB|MiB) now in \\d+\\.\\d s \\(");
+
+        CliRun.Result offline = cli().run("prefetch", FLUX, "--components", "vae", "--offline");
+        assertThat(offline.exitCode()).as(offline.err()).isZero();
+        assertThat(offline.out()).contains("Offline check: 3 of 3 file(s) in the cache", "nothing is downloaded")
+                .doesNotContain("null", "to download", "Fetched");
 
         CliRun.Result json = cli().run("prefetch", FLUX, "--endpoint", hub.endpoint(), "--json");
         assertThat(json.exitCode()).as(json.err()).isZero();
@@ -94,6 +100,8 @@ class PrefetchCommandTest {
         CliRun.Result offline = cli().run("prefetch", FLUX, "--offline");
         assertThat(offline.exitCode()).isEqualTo(5);
         assertThat(offline.err()).contains("missing from the cache");
+        assertThat(offline.out()).contains(FLUX + " @ main: not in the cache", "Offline check: 0 of 0 file(s)")
+                .doesNotContain("null", "to download");
 
         CliRun.Result badId = cli().run("prefetch", "not a model id", "--endpoint", hub.endpoint());
         assertThat(badId.exitCode()).isEqualTo(2);
