@@ -3,7 +3,8 @@
     python run.py CONFIG [CONFIG...] [-r|--recover] [-n NAME] [-l LOGFILE]
 
 What it does like ai-toolkit (see docs/ai-toolkit-facts.md):
-  * reads the YAML (or JSON) config; a bare name is looked up under <this folder>/config/ first;
+  * reads the YAML (or JSON) config; a bare name is looked up under <this folder>/config/ first; the
+    double reads block YAML with a small reader of its own (standard library only, no PyYAML);
     `${VAR}` is replaced from the environment before parsing (unset -> error);
   * prints tqdm progress on stderr in tqdm's own format, '\r' between updates, desc = config.name,
     postfix "lr: 1.0e-04 loss: 4.123e-01" (it/s for fast steps, s/it for slow ones);
@@ -52,8 +53,6 @@ import sys
 import time
 import traceback
 
-import yaml
-
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
 
@@ -95,6 +94,332 @@ def progress_line(name, n, total, elapsed, rate, lr, loss):
     return f"{name}: {pct:3d}%|{bar(n / total if total else 0)}| {n}/{total} [{clock(elapsed)}<{eta}, {speed}{postfix}]"
 
 
+# --- A small reader of the YAML that configs are written in (standard library only) --------------------------
+# Block mappings and sequences ("- key: value" too), flow [..] and {..} (JSON included), plain, '' and "" scalars,
+# | and > block scalars, comments. Plain scalars resolve as ai-toolkit's loader does (PyYAML's SafeLoader, YAML
+# 1.1, plus floats written without a dot such as 1e-4). Anchors, aliases, tags and multi-line plain scalars are
+# refused with the line, so a config this reader cannot read fails loudly instead of being read wrongly.
+
+class YamlSubsetError(ValueError):
+    pass
+
+
+YAML_NULLS = ("", "~", "null", "Null", "NULL")
+YAML_TRUE = ("yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON")
+YAML_FALSE = ("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF")
+YAML_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
+YAML_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*\.[0-9_]*([eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+"
+                        r"|\.[0-9_]+([eE][-+]?[0-9]+)?)$")
+YAML_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
+                "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0"}
+
+
+def plain_value(text, line):
+    if text in YAML_NULLS:
+        return None
+    if text in YAML_TRUE:
+        return True
+    if text in YAML_FALSE:
+        return False
+    if text[0] in "&*!|>%@`":
+        raise YamlSubsetError(f"line {line}: '{text}' needs more YAML than the run.py double reads")
+    if YAML_INT.match(text):
+        return int(text.replace("_", ""))
+    if re.match(r"[-+]?0x[0-9a-fA-F_]+$", text):
+        return int(text.replace("_", ""), 16)
+    if YAML_FLOAT.match(text):
+        return float(text.replace("_", ""))
+    if re.match(r"[-+]?\.(inf|Inf|INF)$", text):
+        return float("-inf") if text[0] == "-" else float("inf")
+    if text in (".nan", ".NaN", ".NAN"):
+        return float("nan")
+    return text
+
+
+def quoted_end(text, start):
+    """The index just past the quoted scalar that starts at text[start]."""
+    quote, i = text[start], start + 1
+    while i < len(text):
+        if text[i] == "\\" and quote == '"':
+            i += 2
+            continue
+        if text[i] == quote:
+            if quote == "'" and text[i + 1:i + 2] == "'":
+                i += 2
+                continue
+            return i + 1
+        i += 1
+    return -1
+
+
+def quoted_value(text, line):
+    if text[0] == "'":
+        return text[1:-1].replace("''", "'")
+    out, i, body = [], 0, text[1:-1]
+    while i < len(body):
+        c = body[i]
+        if c != "\\":
+            out.append(c)
+            i += 1
+            continue
+        e = body[i + 1]
+        width = {"x": 2, "u": 4, "U": 8}.get(e)
+        if width:
+            out.append(chr(int(body[i + 2:i + 2 + width], 16)))
+            i += 2 + width
+        elif e in YAML_ESCAPES:
+            out.append(YAML_ESCAPES[e])
+            i += 2
+        else:
+            raise YamlSubsetError(f"line {line}: unknown escape \\{e}")
+    return "".join(out)
+
+
+def strip_comment(text):
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c in "'\"" and (i == 0 or text[i - 1] in " \t[{,:-"):
+            end = quoted_end(text, i)
+            i = len(text) if end < 0 else end
+            continue
+        if c == "#" and (i == 0 or text[i - 1] in " \t"):
+            return text[:i].rstrip()
+        i += 1
+    return text.rstrip()
+
+
+def key_split(text):
+    """(key text, value text) when text is 'key: value' or 'key:', else None."""
+    i = 0
+    if text[:1] in "'\"":
+        i = quoted_end(text, 0)
+        if i < 0:
+            return None
+    elif text[:1] in "[{":
+        return None
+    while i < len(text):
+        if text[i] == ":" and (i + 1 == len(text) or text[i + 1] in " \t"):
+            return text[:i].rstrip(), text[i + 1:].strip()
+        i += 1
+    return None
+
+
+class FlowReader:
+    """[..] and {..} on one logical line (JSON is a case of it)."""
+
+    def __init__(self, text, line):
+        self.text, self.pos, self.line = text, 0, line
+
+    def fail(self, what):
+        raise YamlSubsetError(f"line {self.line}: {what} in '{self.text}'")
+
+    def skip(self):
+        while self.pos < len(self.text) and self.text[self.pos] in " \t\n":
+            self.pos += 1
+
+    def value(self, in_key=False):
+        self.skip()
+        c = self.text[self.pos:self.pos + 1]
+        if c == "[":
+            return self.items("]", self.sequence_item)
+        if c == "{":
+            return dict(self.items("}", self.pair))
+        if c in ("'", '"'):
+            end = quoted_end(self.text, self.pos)
+            if end < 0:
+                self.fail("an unterminated quote")
+            start, self.pos = self.pos, end
+            return quoted_value(self.text[start:end], self.line)
+        start = self.pos
+        while self.pos < len(self.text):
+            c = self.text[self.pos]
+            if c in ",]}" or (c == ":" and (in_key or self.text[self.pos + 1:self.pos + 2] in (" ", ",", "]", "}"))):
+                break
+            self.pos += 1
+        return plain_value(self.text[start:self.pos].strip(), self.line)
+
+    def items(self, close, item):
+        self.pos += 1
+        out = []
+        self.skip()
+        while self.text[self.pos:self.pos + 1] != close:
+            out.append(item())
+            self.skip()
+            c = self.text[self.pos:self.pos + 1]
+            if c == ",":
+                self.pos += 1
+                self.skip()
+            elif c != close:
+                self.fail(f"expected ',' or '{close}'")
+        self.pos += 1
+        return out
+
+    def sequence_item(self):
+        return self.value()
+
+    def pair(self):
+        key = self.value(in_key=True)
+        self.skip()
+        if self.text[self.pos:self.pos + 1] != ":":
+            return key, None
+        self.pos += 1
+        return key, self.value()
+
+    def whole(self):
+        result = self.value()
+        self.skip()
+        if self.pos != len(self.text):
+            self.fail("text after the closing bracket")
+        return result
+
+
+class BlockReader:
+    def __init__(self, text):
+        self.raw = text.replace("\r\n", "\n").split("\n")
+        self.lines = []  # [line number, indent, content]
+        for number, raw in enumerate(self.raw, 1):
+            if "\t" in raw[:len(raw) - len(raw.lstrip())]:
+                raise YamlSubsetError(f"line {number}: a tab in the indentation")
+            content = strip_comment(raw.strip())
+            if content in ("---", "...") or content.startswith("%"):
+                continue
+            if content:
+                self.lines.append([number, len(raw) - len(raw.lstrip(" ")), content])
+        self.at = 0
+
+    def current(self):
+        return self.lines[self.at] if self.at < len(self.lines) else None
+
+    def document(self):
+        if not self.lines:
+            return None
+        result = self.block(self.lines[0][1])
+        if self.current():
+            raise YamlSubsetError(f"line {self.current()[0]}: unexpected indentation")
+        return result
+
+    def block(self, indent):
+        content = self.current()[2]
+        if content == "-" or content.startswith("- "):
+            return self.sequence(indent)
+        if key_split(content) is None:
+            return self.scalar(content, self.current()[0], indent, lone=True)
+        return self.mapping(indent)
+
+    def nested(self, indent, number, allow_sequence_at_same_indent):
+        nxt = self.current()
+        if nxt and nxt[1] > indent:
+            return self.block(nxt[1])
+        if nxt and allow_sequence_at_same_indent and nxt[1] == indent and (nxt[2] == "-" or nxt[2].startswith("- ")):
+            return self.sequence(indent)
+        return None
+
+    def mapping(self, indent):
+        out = {}
+        while self.current() and self.current()[1] == indent:
+            number, _, content = self.current()
+            if content == "-" or content.startswith("- "):
+                break
+            split = key_split(content)
+            if split is None:
+                raise YamlSubsetError(f"line {number}: expected 'key: value', found '{content}'")
+            key_text, value_text = split
+            key = quoted_value(key_text, number) if key_text[:1] in "'\"" else plain_value(key_text, number)
+            self.at += 1
+            if value_text == "":
+                out[key] = self.nested(indent, number, True)
+            else:
+                out[key] = self.scalar(value_text, number, indent)
+        return out
+
+    def sequence(self, indent):
+        out = []
+        while self.current() and self.current()[1] == indent:
+            number, _, content = self.current()
+            if not (content == "-" or content.startswith("- ")):
+                break
+            rest = content[1:].lstrip(" ")
+            if rest == "":
+                self.at += 1
+                out.append(self.nested(indent, number, False))
+            elif rest == "-" or rest.startswith("- ") or key_split(rest) is not None:
+                # "- key: value": the item is a block at the column the key starts in.
+                self.lines[self.at] = [number, indent + len(content) - len(rest), rest]
+                out.append(self.block(self.lines[self.at][1]))
+            else:
+                self.at += 1
+                out.append(self.scalar(rest, number, indent))
+        return out
+
+    def scalar(self, text, number, indent, lone=False):
+        if lone:
+            self.at += 1
+        if text[0] in "|>":
+            return self.block_scalar(text, number, indent)
+        if text[0] in "[{":
+            while unbalanced(text) and self.current():
+                text += " " + self.current()[2]
+                self.at += 1
+            return FlowReader(text, number).whole()
+        nxt = self.current()
+        if nxt and nxt[1] > indent:
+            raise YamlSubsetError(f"line {nxt[0]}: a plain scalar over several lines (the run.py double reads "
+                                  "one-line scalars only)")
+        if text[0] in "'\"":
+            if quoted_end(text, 0) != len(text):
+                raise YamlSubsetError(f"line {number}: a quoted scalar must end on its line: {text}")
+            return quoted_value(text, number)
+        return plain_value(text, number)
+
+    def block_scalar(self, header, number, indent):
+        if not re.match(r"[|>]-?$", header):
+            raise YamlSubsetError(f"line {number}: block scalar header '{header}' is not read by the run.py double")
+        body = []
+        raw_at = number  # index in self.raw of the line after the header
+        while raw_at < len(self.raw):
+            raw = self.raw[raw_at]
+            if raw.strip() and len(raw) - len(raw.lstrip(" ")) <= indent:
+                break
+            body.append(raw)
+            raw_at += 1
+        while self.current() and self.current()[0] <= raw_at:
+            self.at += 1
+        content = [b for b in body if b.strip()]
+        if not content:
+            return ""
+        cut = min(len(b) - len(b.lstrip(" ")) for b in content)
+        while body and not body[-1].strip():
+            body.pop()
+        lines = [b[cut:] for b in body]
+        text = "\n".join(lines)
+        if header[0] == ">":  # folded: one line break is a space, n empty lines are n breaks
+            text = re.sub(r"\n(\n*)", lambda m: m.group(1) or " ", text)
+        return text if header.endswith("-") else text + "\n"
+
+
+def unbalanced(text):
+    depth, i = 0, 0
+    while i < len(text):
+        c = text[i]
+        if c in "'\"":
+            end = quoted_end(text, i)
+            if end < 0:
+                return True
+            i = end
+            continue
+        depth += c in "[{"
+        depth -= c in "]}"
+        i += 1
+    return depth > 0
+
+
+
+def read_yaml(text):
+    return BlockReader(text).document()
+
+
+
 def load_config(arg):
     here = os.path.dirname(os.path.abspath(__file__))
     candidates = [os.path.join(here, "config", arg), os.path.join(here, "config", arg + ".yaml"), arg]
@@ -111,7 +436,9 @@ def load_config(arg):
         return value
 
     text = re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", substitute, text)
-    return yaml.safe_load(text)
+    if path.endswith(".json") or path.endswith(".jsonc"):
+        return json.loads(text)
+    return read_yaml(text)
 
 
 def one_shot(knob):
