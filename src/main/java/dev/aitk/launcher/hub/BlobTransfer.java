@@ -66,7 +66,7 @@ final class BlobTransfer {
         try {
             Files.createDirectories(blob.getParent());
             lock = BlobLock.open(cache.lockPath(repoId, location.etag()));
-            if (!lock.tryAcquire()) {
+            if (owner.locksWork && !lock.tryAcquire()) {
                 owner.notice(new Notice(Notice.Kind.WAITING_FOR_OTHER_DOWNLOAD, repoId, displayPath(),
                         "another process is downloading " + displayPath() + "; waiting for it to finish"));
                 owner.waiters.execute(this::waitForLockThenBegin);
@@ -104,7 +104,7 @@ final class BlobTransfer {
             publish(PrefetchReport.Status.CACHED, null);
             return;
         }
-        partial = ResumableBlob.open(blob, sizeBytes, tuning.chunkBytes());
+        partial = ResumableBlob.open(blob, sizeBytes, tuning.chunkBytes(), owner.partialOwner);
         fetcher = new RangeFetcher(owner, repoId, commit, displayPath(), location, partial);
         owner.resumed(partial.bytesDone());
         owner.listener.fileStarted(repoId, displayPath(), sizeBytes, partial.bytesDone());

@@ -28,6 +28,10 @@ final class Downloader implements AutoCloseable {
     final ProgressListener listener;
     final Retry retry;
     final AtomicBoolean cancelled = new AtomicBoolean();
+    /** Names this downloader's partial files, unlike any other launcher's. */
+    final PartialOwner partialOwner = PartialOwner.register();
+    /** False where the file system's locks silently do nothing: only the partial files' own names keep launchers apart. */
+    final boolean locksWork;
     /** Reads the time signed download links expire against. */
     final java.time.Clock clock;
     final ExecutorService waiters;
@@ -39,11 +43,13 @@ final class Downloader implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong foundCached = new java.util.concurrent.atomic.AtomicLong();
 
     Downloader(HubHttp http, HubApi api, HubCache cache, DownloadTuning tuning, ProgressListener listener) {
-        this(http, api, cache, tuning, listener, java.time.Clock.systemUTC());
+        this(http, api, cache, tuning, listener, java.time.Clock.systemUTC(), true);
     }
 
-    Downloader(HubHttp http, HubApi api, HubCache cache, DownloadTuning tuning, ProgressListener listener, java.time.Clock clock) {
+    Downloader(HubHttp http, HubApi api, HubCache cache, DownloadTuning tuning, ProgressListener listener, java.time.Clock clock,
+               boolean locksWork) {
         this.clock = clock;
+        this.locksWork = locksWork;
         this.http = http;
         this.api = api;
         this.cache = cache;
@@ -157,6 +163,7 @@ final class Downloader implements AutoCloseable {
     @Override
     public void close() {
         cancelled.set(true);
+        partialOwner.release();
         pool.shutdownNow();
         waiters.shutdownNow();
     }

@@ -24,8 +24,18 @@ public final class Prefetcher {
     private final HubApi api;
     private final RepoResolver resolver;
     private final BlobLocator locator;
+    private final boolean locksWork;
 
     public Prefetcher(HubSettings settings, HubCache cache, DownloadTuning tuning) {
+        this(settings, cache, tuning, true);
+    }
+
+    /**
+     * {@code locksWork} false: the cache is on a file system whose locks silently do nothing (NFS without lockd), so
+     * launchers are kept apart only by their partial files' own names; the files they finish are identical.
+     */
+    Prefetcher(HubSettings settings, HubCache cache, DownloadTuning tuning, boolean locksWork) {
+        this.locksWork = locksWork;
         this.settings = settings;
         this.cache = cache;
         this.tuning = tuning;
@@ -55,6 +65,11 @@ public final class Prefetcher {
         HubCache located = HubCache.locate(env);
         HubCache cache = cacheDir.map(d -> new HubCache(env.resolve(d), located.symlinksDisabled())).orElse(located);
         return new Prefetcher(settings, cache, tuning);
+    }
+
+    /** The same prefetcher on a file system whose locks silently do nothing. */
+    Prefetcher withLocksThatDoNothing() {
+        return new Prefetcher(settings, cache, tuning, false);
     }
 
     /** The Hub cache folder this prefetcher fills. */
@@ -128,7 +143,7 @@ public final class Prefetcher {
         List<Notice> notices;
         long downloaded = 0;
         PrefetchReport.Bytes bytes;
-        try (Downloader downloader = new Downloader(http, api, cache, tuning, listener)) {
+        try (Downloader downloader = new Downloader(http, api, cache, tuning, listener, java.time.Clock.systemUTC(), locksWork)) {
             List<BlobTransfer> transfers = new ArrayList<>();
             for (RepoResolver.ResolvedRepo r : resolved) {
                 transfers.addAll(locator.transfersFor(r, downloader, results));

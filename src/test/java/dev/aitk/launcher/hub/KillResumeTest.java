@@ -187,7 +187,9 @@ class KillResumeTest {
         Map<String, Long> out = new HashMap<>();
         try (Stream<Path> files = Files.list(blobs)) {
             for (Path p : files.filter(p -> p.toString().endsWith(".aitk.chunks")).toList()) {
-                String etag = p.getFileName().toString().replace(".aitk.chunks", "");
+                // <etag>.<owner>.aitk.chunks: the etag (hex) ends at the first dot.
+                String name = p.getFileName().toString();
+                String etag = name.substring(0, name.indexOf('.'));
                 List<String> lines = Files.readAllLines(p, StandardCharsets.US_ASCII);
                 out.put(etag, Math.max(0, lines.size() - 1) * CHUNK);
             }
