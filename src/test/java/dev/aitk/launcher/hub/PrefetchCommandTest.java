@@ -90,6 +90,26 @@ class PrefetchCommandTest {
     }
 
     @Test
+    void aProxyThatWantsALoginGetsTheCredentialsFromTheVariableWhichNoOutputShows() throws IOException {
+        try (LoginProxy proxy = new LoginProxy("alice", "s3cr:t@pw")) {
+            String variable = "http://alice:s3cr%3At%40pw@127.0.0.1:" + proxy.port();
+            CliRun.Result ok = cli().env("HTTP_PROXY", variable).env("NO_PROXY", "").env("no_proxy", "")
+                    .run("prefetch", FLUX, "--endpoint", hub.endpoint(), "--components", "vae", "--json");
+            assertThat(ok.exitCode()).as(ok.err()).isZero();
+            assertThat(proxy.forwarded()).as("requests that went through the proxy").isPositive();
+            assertThat(hub.requests()).isNotEmpty();
+            assertThat(ok.out() + ok.err()).doesNotContain("s3cr", "%3At%40pw");
+
+            CliRun.Result wrong = cli().env("HTTP_PROXY", "http://alice:guessed-pw@127.0.0.1:" + proxy.port())
+                    .env("NO_PROXY", "").env("no_proxy", "").run("prefetch", FLUX, "--endpoint", hub.endpoint(), "--json");
+            assertThat(wrong.exitCode()).isEqualTo(5);
+            assertThat(wrong.err()).contains("wants a login (407) and refused the one given", "http://user:password@host:port");
+            assertThat(wrong.out() + wrong.err()).doesNotContain("guessed-pw");
+            assertThat(Json.mapper().readTree(wrong.out()).path("exitCode").asInt()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void errorsAreOneSentenceWithTheirExitCodeAndNeverShowTheToken() throws IOException {
         hub.repo(FLUX).gated("hf_right");
         CliRun.Result gated = cli().env("HF_TOKEN", "hf_leaky_secret").run("prefetch", FLUX, "--endpoint", hub.endpoint());
