@@ -181,7 +181,7 @@ final class HubApi {
         } else if (r.status == 407) {
             fail = "the proxy in HTTPS_PROXY/HTTP_PROXY wants a login (407) and "
                     + (settings.proxies().credentials().isEmpty() ? "none was given" : "refused the one given")
-                    + "; put the user and password in the variable as http://user:password@host:port (percent-encode special characters)";
+                    + "; put the proxy's login in the variable, user:password followed by @ before the proxy's host (percent-encode special characters)";
         } else if (r.status == 416) {
             throw new RetryableException("the server refused a byte range (416) for " + what);
         } else {

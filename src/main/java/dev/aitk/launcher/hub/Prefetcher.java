@@ -25,17 +25,19 @@ public final class Prefetcher {
     private final RepoResolver resolver;
     private final BlobLocator locator;
     private final boolean locksWork;
+    private final java.time.Clock clock;
 
     public Prefetcher(HubSettings settings, HubCache cache, DownloadTuning tuning) {
-        this(settings, cache, tuning, true);
+        this(settings, cache, tuning, true, java.time.Clock.systemUTC());
     }
 
     /**
      * {@code locksWork} false: the cache is on a file system whose locks silently do nothing (NFS without lockd), so
      * launchers are kept apart only by their partial files' own names; the files they finish are identical.
      */
-    Prefetcher(HubSettings settings, HubCache cache, DownloadTuning tuning, boolean locksWork) {
+    Prefetcher(HubSettings settings, HubCache cache, DownloadTuning tuning, boolean locksWork, java.time.Clock clock) {
         this.locksWork = locksWork;
+        this.clock = clock;
         this.settings = settings;
         this.cache = cache;
         this.tuning = tuning;
@@ -69,7 +71,12 @@ public final class Prefetcher {
 
     /** The same prefetcher on a file system whose locks silently do nothing. */
     Prefetcher withLocksThatDoNothing() {
-        return new Prefetcher(settings, cache, tuning, false);
+        return new Prefetcher(settings, cache, tuning, false, clock);
+    }
+
+    /** The same prefetcher reading signed links' expiry against {@code clock}. */
+    Prefetcher withClock(java.time.Clock other) {
+        return new Prefetcher(settings, cache, tuning, locksWork, other);
     }
 
     /** The Hub cache folder this prefetcher fills. */
@@ -143,7 +150,7 @@ public final class Prefetcher {
         List<Notice> notices;
         long downloaded = 0;
         PrefetchReport.Bytes bytes;
-        try (Downloader downloader = new Downloader(http, api, cache, tuning, listener, java.time.Clock.systemUTC(), locksWork)) {
+        try (Downloader downloader = new Downloader(http, api, cache, tuning, listener, clock, locksWork)) {
             List<BlobTransfer> transfers = new ArrayList<>();
             for (RepoResolver.ResolvedRepo r : resolved) {
                 transfers.addAll(locator.transfersFor(r, downloader, results));

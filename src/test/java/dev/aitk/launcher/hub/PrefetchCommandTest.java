@@ -103,7 +103,7 @@ class PrefetchCommandTest {
             CliRun.Result wrong = cli().env("HTTP_PROXY", "http://alice:guessed-pw@127.0.0.1:" + proxy.port())
                     .env("NO_PROXY", "").env("no_proxy", "").run("prefetch", FLUX, "--endpoint", hub.endpoint(), "--json");
             assertThat(wrong.exitCode()).isEqualTo(5);
-            assertThat(wrong.err()).contains("wants a login (407) and refused the one given", "http://user:password@host:port");
+            assertThat(wrong.err()).contains("wants a login (407) and refused the one given", "user:password followed by @ before the proxy's host");
             assertThat(wrong.out() + wrong.err()).doesNotContain("guessed-pw");
             assertThat(Json.mapper().readTree(wrong.out()).path("exitCode").asInt()).isEqualTo(5);
         }
