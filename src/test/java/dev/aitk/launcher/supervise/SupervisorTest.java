@@ -4,6 +4,7 @@ import dev.aitk.launcher.util.Redaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aitk.launcher.realtrainer.SafetensorsFile;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
 import java.nio.file.Files;
@@ -77,7 +78,8 @@ class SupervisorTest {
         assertThat(record.childCommand()).contains(spec.command().get(0), spec.command().get(1))
                 .anyMatch(a -> a.endsWith("aitk-launcher-shim.py"));
         assertThat(Files.readString(spec.logDirectory().resolve("log.txt")))
-                .contains("Saved checkpoint to").contains("1 completed job").contains("[aitk-launcher] attempt 1 of 4");
+                .contains("Saved checkpoint to").contains("Saved optimizer to").contains("[aitk-launcher] attempt 1 of 4")
+                .as("the real run.py prints no summary on success").doesNotContain("Result:");
         assertThat(events).anyMatch(e -> e instanceof LogEvent.SaveFinished);
     }
 
@@ -257,7 +259,8 @@ class SupervisorTest {
 
         assertThat(record.exit()).isEqualTo(ExitCode.INTERRUPTED);
         Path checkpoint = kit.output.resolve("saver/saver_000000005.safetensors");
-        assertThat(Json.mapper().readTree(checkpoint.toFile()).at("/__metadata__/training_info/step").asLong())
+        SafetensorsFile whole = SafetensorsFile.read(checkpoint);
+        assertThat(Json.mapper().readTree(whole.metadata().get("training_info")).path("step").asLong())
                 .as("the checkpoint was written whole").isEqualTo(5);
         String log = Files.readString(spec.logDirectory().resolve("log.txt"));
         assertThat(log.indexOf("Saved checkpoint to")).isLessThan(log.indexOf("Job stopped"));
