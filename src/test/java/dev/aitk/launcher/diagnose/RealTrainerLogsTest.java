@@ -67,52 +67,47 @@ class RealTrainerLogsTest {
         return diagnoser.diagnose(log(name));
     }
 
+    /**
+     * Both readers name {@code kind}: diagnose of the log, and the supervisor over the replayed run (exit 1, as
+     * the real run.py), which does not retry and ends with the kind's exit code. Returns the diagnosis.
+     */
+    private Diagnosis explainedAlike(String name, FailureKind kind) throws IOException {
+        Diagnosis d = diagnosed(name);
+        assertThat(d.failure()).as("diagnose " + name).isEqualTo(kind);
+        RunRecord r = replayed(name, 1);
+        assertThat(r.cause()).as("launch's supervisor on " + name).isEqualTo(kind);
+        assertThat(r.exit()).isEqualTo(kind.exitCode());
+        assertThat(r.attempts()).as("not retried: the same input fails the same way").hasSize(1);
+        return d;
+    }
+
     @Test
     void aMissingDatasetFolderIsAMissingFileNamedInTheDiagnosis() throws IOException {
-        Diagnosis d = diagnosed("missing-dataset-folder.log");
-        assertThat(d.failure()).isEqualTo(FailureKind.MISSING_FILE);
+        Diagnosis d = explainedAlike("missing-dataset-folder.log", FailureKind.MISSING_FILE);
+        assertThat(FailureKind.MISSING_FILE.exitCode()).isEqualTo(ExitCode.INPUT_INVALID);
         assertThat(d.details()).anyMatch(s -> s.startsWith("not found: datasets/missing-folder"));
-
-        RunRecord r = replayed("missing-dataset-folder.log", 1);
-        assertThat(r.cause()).isEqualTo(FailureKind.MISSING_FILE);
-        assertThat(r.exit()).isEqualTo(ExitCode.INPUT_INVALID);
-        assertThat(r.attempts()).as("not retried: the same config fails the same way").hasSize(1);
     }
 
     @Test
     void anUnknownArchIsARejectedConfigWhoseFixIsModelArch() throws IOException {
-        Diagnosis d = diagnosed("unknown-arch.log");
-        assertThat(d.failure()).isEqualTo(FailureKind.CONFIG_INVALID);
+        Diagnosis d = explainedAlike("unknown-arch.log", FailureKind.CONFIG_INVALID);
         assertThat(d.fix()).contains("model.arch").contains("Stable Diffusion");
-
-        RunRecord r = replayed("unknown-arch.log", 1);
-        assertThat(r.cause()).isEqualTo(FailureKind.CONFIG_INVALID);
-        assertThat(r.exit()).isEqualTo(ExitCode.INPUT_INVALID);
     }
 
     @Test
     void aTruncatedModelFileIsDamagedAndTheFixNamesItAndPrefetch() throws IOException {
-        Diagnosis d = diagnosed("truncated-model-file.log");
-        assertThat(d.failure()).isEqualTo(FailureKind.DAMAGED_FILE);
+        Diagnosis d = explainedAlike("truncated-model-file.log", FailureKind.DAMAGED_FILE);
+        assertThat(FailureKind.DAMAGED_FILE.exitCode()).isEqualTo(ExitCode.INPUT_INVALID);
         assertThat(d.details()).contains(
                 "the damaged file: models/flux-dev-truncated/transformer/diffusion_pytorch_model.safetensors");
         assertThat(d.fix()).startsWith("delete models/flux-dev-truncated/transformer/").contains("prefetch");
-
-        RunRecord r = replayed("truncated-model-file.log", 1);
-        assertThat(r.cause()).isEqualTo(FailureKind.DAMAGED_FILE);
-        assertThat(r.exit()).isEqualTo(ExitCode.INPUT_INVALID);
     }
 
     @Test
     void aTruncatedCheckpointToResumeFromIsDamagedAndTheFixMovesItAside() throws IOException {
-        Diagnosis d = diagnosed("truncated-checkpoint.log");
-        assertThat(d.failure()).isEqualTo(FailureKind.DAMAGED_FILE);
+        Diagnosis d = explainedAlike("truncated-checkpoint.log", FailureKind.DAMAGED_FILE);
         assertThat(d.fix()).startsWith("move output/truncresume/truncresume_000000002.safetensors out of the "
                 + "training folder");
-
-        RunRecord r = replayed("truncated-checkpoint.log", 1);
-        assertThat(r.cause()).isEqualTo(FailureKind.DAMAGED_FILE);
-        assertThat(r.exit()).isEqualTo(ExitCode.INPUT_INVALID);
     }
 
     @Test

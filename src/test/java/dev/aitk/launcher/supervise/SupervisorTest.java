@@ -268,6 +268,28 @@ class SupervisorTest {
     }
 
     @Test
+    void aCheckpointCutOffWhileSavingIsADamagedFileAndNotRetried() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("lora.yaml", "cut", 1, 30, 10);
+        Path cut = kit.output.resolve("cut/cut_000000010.safetensors");
+        Files.createDirectories(cut.getParent());
+        // The first bytes of a safetensors file: a header length of 400, and only part of the header.
+        byte[] start = new byte[40];
+        start[0] = (byte) 400;
+        start[1] = (byte) (400 >> 8);
+        start[8] = '{';
+        Files.write(cut, start);
+
+        RunRecord record = supervisor(SupervisorListener.SILENT).run(kit.spec("cut", config, Map.of()),
+                FakeToolkit.fastPolicy(), noReplanning());
+
+        assertThat(record.cause()).isEqualTo(FailureKind.DAMAGED_FILE);
+        assertThat(record.exit()).isEqualTo(ExitCode.INPUT_INVALID);
+        assertThat(record.attempts()).hasSize(1);
+        assertThat(record.attempts().get(0).detail()).contains("Error while deserializing header");
+    }
+
+    @Test
     void aStallIsDetectedReportedAndTreatedAsAFailure() throws Exception {
         FakeToolkit kit = FakeToolkit.in(tmp);
         Path config = kit.config("lora.yaml", "stall", 1, 100, 50);
