@@ -44,7 +44,7 @@ public final class ForkingTrainer {
             env.putIfAbsent("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
             env.put("PYTHONUNBUFFERED", "1");
             RunSpec spec = new RunSpec("forked", List.of(python, script.toString(), out.toString()),
-                    script.getParent(), env, out, out.resolve("run.json"), out, null);
+                    script.getParent(), env, Map.of(), out, out.resolve("run.json"), out, null);
             Supervisor supervisor = new Supervisor(launcher, Clock.systemUTC(), SupervisorListener.SILENT);
             records.add(supervisor.run(spec, FakeToolkit.fastPolicy(), FakeToolkit.recovery(Replanner.none())));
         }
