@@ -57,8 +57,8 @@ class RealTrainerLogsTest {
         Path out = tmp.resolve("runs").resolve(name);
         RunSpec spec = new RunSpec("replay", List.of(python.get().toString(), runPy.toString(),
                 log(name).toString(), Integer.toString(exitCode)), runPy.getParent(),
-                Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")), out, out.resolve("run.json"),
-                out, null);
+                Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")), Map.of(), out,
+                out.resolve("run.json"), out, null);
         return new Supervisor(FakeToolkit.launcherEnvironment(tmp), Clock.systemUTC(), SupervisorListener.SILENT)
                 .run(spec, FakeToolkit.fastPolicy(), FakeToolkit.recovery(Replanner.none()));
     }
