@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,21 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
 class RealTrainerFailuresIT {
     @TempDir
     Path tmp;
-    private FakeHub hub;
-
-    @BeforeEach
-    void startHub() throws Exception {
-        hub = new FakeHub();
-    }
-
-    @AfterEach
-    void stopHub() throws Exception {
-        hub.close();
-    }
 
     @Test
     void aCheckpointCutOffWhileSavingIsNamedByLaunchAndDiagnose() throws Exception {
         RealTrainerKit kit = RealTrainerKit.get();
+        try (FakeHub hub = new FakeHub()) {
+            launchOverACutOffCheckpoint(kit, hub);
+        }
+    }
+
+    private void launchOverACutOffCheckpoint(RealTrainerKit kit, FakeHub hub) throws Exception {
         TinyDataset data = TinyDataset.write(tmp.resolve("data"), 4);
         String repo = "aitk-tests/tiny-flux-dev";
         LauncherProcess.serve(hub, repo, kit.model("flux-dev"));
