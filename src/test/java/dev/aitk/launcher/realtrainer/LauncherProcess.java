@@ -25,11 +25,24 @@ public final class LauncherProcess {
     private final RealTrainerKit kit;
     private final Path dir;
     private final FakeHub hub;
+    private final java.util.Map<String, String> extraEnvironment;
 
     public LauncherProcess(RealTrainerKit kit, Path dir, FakeHub hub) {
+        this(kit, dir, hub, java.util.Map.of());
+    }
+
+    private LauncherProcess(RealTrainerKit kit, Path dir, FakeHub hub, java.util.Map<String, String> extraEnvironment) {
         this.kit = kit;
         this.dir = dir;
         this.hub = hub;
+        this.extraEnvironment = java.util.Map.copyOf(extraEnvironment);
+    }
+
+    /** The same launcher with these variables set too (replacing the kit's, e.g. a longer PYTHONPATH). */
+    public LauncherProcess withEnvironment(java.util.Map<String, String> variables) {
+        java.util.Map<String, String> all = new java.util.HashMap<>(extraEnvironment);
+        all.putAll(variables);
+        return new LauncherProcess(kit, dir, hub, all);
     }
 
     /** The Hugging Face cache this launcher prefetches into and run.py reads from. */
@@ -54,6 +67,7 @@ public final class LauncherProcess {
         pb.environment().remove("HF_HUB_CACHE");
         pb.environment().remove("HF_TOKEN");
         pb.environment().remove("CUDA_VISIBLE_DEVICES");
+        pb.environment().putAll(extraEnvironment);
         try {
             return pb.start();
         } catch (IOException e) {
