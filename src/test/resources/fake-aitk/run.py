@@ -20,7 +20,8 @@ It does NOT protect itself against its parent dying: that is the launcher's job.
 Knobs (environment variables; all optional):
   FAKE_AITK_STEP_SECONDS=0.01     time one step takes (>= 1 prints s/it, as real FLUX steps do)
   FAKE_AITK_SAVE_SECONDS=0        time writing one checkpoint takes (to test that a stop waits for it)
-  FAKE_AITK_OOM_ABOVE_BATCH=N     train.batch_size > N raises PyTorch's real CUDA OOM at step
+  FAKE_AITK_OOM_ABOVE_BATCH=N     a batch > N (train.batch_size, or a dataset's own batch_size) raises PyTorch's
+                                    real CUDA OOM at step
   FAKE_AITK_OOM_AT_STEP=S           S (default: save_every + 1, so a checkpoint exists to resume from)
   FAKE_AITK_OOM_CARD_GIB=G        the OOM message names a full card of G GiB (23.55: a 24 GB card);
                                     default: a full 80 GB card (79.18 GiB)
@@ -571,7 +572,12 @@ def train(config):
     save_every = int(save.get("save_every", 250))
     keep = int(save.get("max_step_saves_to_keep", 4))
     steps = int(train_cfg.get("steps", 2000))
+    # data_loader.py: a dataset's own batch_size replaces train.batch_size for its batches; the largest counts.
     batch = int(train_cfg.get("batch_size", 1))
+    dataset_batches = [int(d["batch_size"]) for d in (process.get("datasets") or [])
+                       if isinstance(d, dict) and d.get("batch_size") is not None]
+    if dataset_batches:
+        batch = max(dataset_batches)
     lr = float(train_cfg.get("lr", 1e-6))
     out = os.path.join(training_folder, name)
     os.makedirs(out, exist_ok=True)

@@ -184,4 +184,25 @@ class LaunchOomReplanTest {
         assertThat(Files.readString(config)).as("the user's config is never touched").isEqualTo(before);
         assertBatchNeverGrows(attempts, 4);
     }
+
+    @Test
+    void aConfigWhoseDatasetSetsItsOwnBatchSizeIsReplannedWhereTheBatchIsWritten() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("mine.yaml", "own_lora", 1, 30, 10);
+        // ai-toolkit (data_loader.py) batches this dataset by 4 whatever train.batch_size says.
+        Files.writeString(config, Files.readString(config).replaceFirst("(\\n(\\s+)resolution: [^\\n]*\\n)",
+                "$1$2batch_size: 4\n"));
+        assertThat(Files.readString(config)).contains("batch_size: 4");
+        CliRun cli = CliRun.in(tmp).env("HF_HOME", tmp.resolve("hf").toString()).env("FAKE_AITK_OOM_ABOVE_BATCH", "1")
+                .env("FAKE_AITK_OOM_CARD_GIB", "23.55");
+
+        CliRun.Result r = cli.run("launch", "--config", config.toString(), "--gpu-memory", "80GB", "--gpus", "1",
+                "--toolkit-dir", kit.root.toString(), "--python", kit.python, "--no-prefetch", "--ignore-validation",
+                "--json");
+
+        JsonNode record = recoveredFromOom(r);
+        String replanned = Files.readString(Path.of(record.get("command").get(2).asText()));
+        assertThat(replanned).doesNotContain("batch_size: 4").containsPattern("\\n\\s+batch_size: 1[ \\n]");
+        assertBatchNeverGrows(record.get("attempts"), 4);
+    }
 }
