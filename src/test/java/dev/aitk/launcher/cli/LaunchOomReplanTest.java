@@ -205,4 +205,28 @@ class LaunchOomReplanTest {
         assertThat(replanned).doesNotContain("batch_size: 4").containsPattern("\\n\\s+batch_size: 1[ \\n]");
         assertBatchNeverGrows(record.get("attempts"), 4);
     }
+
+    @Test
+    void aTemplateWhoseDatasetSetsItsOwnBatchSizeIsReplannedWhereTheBatchIsWritten() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path data = images(tmp.resolve("data"));
+        Path template = tmp.resolve("my-template.yaml");
+        Files.writeString(template, dev.aitk.launcher.config.ConfigTemplate.shipped("flux-dev-inpaint").text()
+                .replaceFirst("(\\n(\\s+)resolution: [^\\n]*\\n)", "$1$2batch_size: 4\n"));
+        Path output = tmp.resolve("runs");
+        CliRun cli = CliRun.in(tmp).env("HF_HOME", tmp.resolve("hf").toString()).env("FAKE_AITK_OOM_ABOVE_BATCH", "1")
+                .env("FAKE_AITK_OOM_CARD_GIB", "23.55");
+
+        CliRun.Result r = cli.run("launch", "--template", template.toString(), "--gpu-memory", "80GB", "--gpus", "1",
+                "--dataset", data.toString(), "--output", output.toString(), "--name", "ds_lora",
+                "--toolkit-dir", kit.root.toString(), "--python", kit.python, "--set", "train.steps=30",
+                "--set", "save.save_every=10", "--no-prefetch", "--json");
+
+        JsonNode record = recoveredFromOom(r);
+        String first = Files.readString(output.resolve("ds_lora.yaml"));
+        assertThat(first).containsPattern("\\n\\s+batch_size: 4[ \\n]");
+        String last = Files.readString(Path.of(record.get("command").get(2).asText()));
+        assertThat(last).doesNotContainPattern("\\n\\s+batch_size: [2-9]").containsPattern("\\n\\s+batch_size: 1[ \\n]");
+        assertBatchNeverGrows(record.get("attempts"), 4);
+    }
 }
