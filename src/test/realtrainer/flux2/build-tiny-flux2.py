@@ -17,6 +17,7 @@ because the pipeline stacks hidden states 9, 18 and 27 (pipeline.py OUTPUT_LAYER
 to the transformer's context_in_dim.
 """
 import dataclasses
+import importlib.util
 import json
 import os
 import sys
@@ -46,17 +47,12 @@ CHAT_TEMPLATE = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['cont
 
 
 def byte_symbols():
-    """The printable stand-ins byte-level BPE uses for the 256 byte values (GPT-2's mapping)."""
-    printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) \
-        + list(range(ord("®"), ord("ÿ") + 1))
-    codes = printable[:]
-    extra = 0
-    for b in range(256):
-        if b not in printable:
-            printable.append(b)
-            codes.append(256 + extra)
-            extra += 1
-    return [chr(c) for c in codes]
+    """GPT-2's byte-level symbols, from the kit's FLUX.1 builder beside this folder (one copy of the mapping)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build-tiny-models.py")
+    spec = importlib.util.spec_from_file_location("build_tiny_models", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.byte_symbols()
 
 
 def qwen3(folder):
