@@ -83,7 +83,7 @@ public final class LaunchCommand extends BaseCommand {
             return realRun(s, pipeline, request, options);
         }
         LaunchPreparation preparation = pipeline.dryRun(request);
-        RealRunPreview preview = RealRunPreview.of(options);
+        RealRunPreview preview = RealRunPreview.of(options, preparation, s.env());
         PrintWriter out = s.out();
         if (output.json()) {
             out.println(Json.write(new Result(true, false, configs.isEmpty() ? model.choice() : null, preparation, preview)));

@@ -23,6 +23,7 @@ final class FileSelection {
     static final String MODEL_INDEX = "model_index.json";
     private static final Pattern OTHER_WEIGHTS = Pattern.compile(".*\\.(bin|pt|pth|ckpt|msgpack|h5|onnx|onnx_data|pb|ot|gguf)$");
     private static final Pattern VARIANT = Pattern.compile(".*\\.(fp16|fp32|bf16|ema|non_ema|fp8)(-\\d{5}-of-\\d{5})?\\.(safetensors|bin)(\\.index\\.json)?$");
+    private static final Pattern CONSOLIDATED = Pattern.compile("consolidated(\\.\\d+)?\\.(safetensors|pth)");
     private static final Pattern DOCS_AND_IMAGES = Pattern.compile("(^|.*/)(\\.gitattributes|[^/]*\\.(md|png|jpe?g|webp|gif))$", Pattern.CASE_INSENSITIVE);
     /** Files transformers/diffusers look for in a component folder; absent ones get a .no_exist marker. */
     static final List<String> PROBED = List.of("config.json", "generation_config.json", "adapter_config.json",
@@ -104,8 +105,14 @@ final class FileSelection {
             chosen.add(0, listing.get(MODEL_INDEX));
             reason = "diffusers repo: model_index.json and the components " + String.join(", ", components);
         } else {
-            listing.values().stream().filter(e -> !DOCS_AND_IMAGES.matcher(e.path()).matches()).forEach(chosen::add);
-            reason = "every file of the repo except docs and images";
+            // A transformers repo may carry the same weights again in mistral-inference's format
+            // (consolidated.safetensors: 48 GB beside Mistral-Small-3.1's shards); from_pretrained never reads it.
+            boolean transformersWeights = listing.containsKey("model.safetensors")
+                    || listing.containsKey("model.safetensors.index.json");
+            listing.values().stream().filter(e -> !DOCS_AND_IMAGES.matcher(e.path()).matches())
+                    .filter(e -> !(transformersWeights && CONSOLIDATED.matcher(e.path()).matches())).forEach(chosen::add);
+            reason = "every file of the repo except docs and images" + (transformersWeights
+                    ? " (and mistral-inference's consolidated copy of the weights, which transformers does not read)" : "");
         }
         List<RemoteEntry> kept = chosen.stream().filter(e -> patterns.exclude().stream().noneMatch(x -> GlobPatterns.matches(x, e.path()))).toList();
         if (kept.isEmpty()) {

@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * The Hub downloads an ai-toolkit config will trigger: {@code model.name_or_path}, {@code model.extras_name_or_path},
  * {@code model.assistant_lora_path} and the adapter of {@code model.qtype: "qfloat8|org/repo/file"}, in every
- * process entry. Values that are local paths need nothing; full config checking is the validate stage's job.
+ * process entry, and what the arch's model class loads from elsewhere ({@link ArchDownloads}: FLUX.2's text
+ * encoder and VAE repositories, and the one transformer file it reads from name_or_path). Values that are local paths need nothing; full config checking is the validate stage's job.
  */
 public final class ModelReferences {
     private ModelReferences() {
@@ -59,7 +60,22 @@ public final class ModelReferences {
             Map<String, Object> model = asMap(asMap(processes.get(i)).get("model"));
             String prefix = i == 0 ? "model." : "config.process[" + i + "].model.";
             String revision = Optional.ofNullable(model.get("revision")).map(String::valueOf).orElse(ModelReference.DEFAULT_REVISION);
-            add(refs, model.get("name_or_path"), revision, prefix + "name_or_path", base, env);
+            Object arch = model.get("arch");
+            add(refs, withFile(model.get("name_or_path"), ArchDownloads.modelFile(arch), base, env), revision,
+                    prefix + "name_or_path", base, env);
+            Object vae = model.get("vae_path");
+            boolean vaeSet = vae instanceof String v && !v.isBlank();
+            if (vaeSet && ArchDownloads.modelFile(arch).isPresent()) {
+                String v = ((String) vae).strip();
+                // flux2_model.py load_model: a vae_path "org/name" is read as that repo's ae.safetensors.
+                add(refs, v.split("/").length == 2 ? v + "/ae.safetensors" : v, ModelReference.DEFAULT_REVISION,
+                        prefix + "vae_path", base, env);
+            }
+            for (ArchDownloads.Download d : ArchDownloads.others(arch, vaeSet)) {
+                Object repo = d.repoId() != null ? d.repoId() : model.get("name_or_path");
+                add(refs, withFile(repo, Optional.ofNullable(d.filePath()), base, env), d.repoId() != null
+                        ? ModelReference.DEFAULT_REVISION : revision, prefix + "arch " + arch + ": " + d.what(), base, env);
+            }
             add(refs, model.get("extras_name_or_path"), ModelReference.DEFAULT_REVISION, prefix + "extras_name_or_path", base, env);
             add(refs, model.get("assistant_lora_path"), ModelReference.DEFAULT_REVISION, prefix + "assistant_lora_path", base, env);
             Object qtype = model.get("qtype");
@@ -68,6 +84,12 @@ public final class ModelReferences {
             }
         }
         return List.copyOf(refs.values());
+    }
+
+    /** {@code org/name} plus the one file the arch's class reads from it; anything else as it is. */
+    private static Object withFile(Object nameOrPath, Optional<String> file, Path base, Environment env) {
+        return file.isPresent() && nameOrPath instanceof String s && s.strip().split("/").length == 2
+                && !isLocal(s.strip(), base, env) ? s.strip() + "/" + file.get() : nameOrPath;
     }
 
     private static void add(Map<String, ModelReference> refs, Object value, String revision, String source, Path base, Environment env) {

@@ -72,7 +72,9 @@ class InapplicableFlagsTest {
     void aDryRunShowsWhatTheRunTimeFlagsWouldDo() throws Exception {
         CliRun.Result plain = CliRun.in(home).run("launch", "--gpu-memory", "24GB", "--gpus", "1", "--dry-run");
         assertThat(plain.out()).contains("Without --dry-run:\n"
-                + "  prefetch: the model's Hugging Face repos are downloaded into the cache first\n"
+                + "  prefetch: these Hugging Face repos (or single files) are downloaded into the cache first; sizes "
+                + "known before asking the Hub are shown\n"
+                + "    black-forest-labs/FLUX.1-dev  [model.name_or_path]\n"
                 + "  supervision: up to 4 starts of run.py across recoveries; no output and no progress for 30 min is a "
                 + "stall; a stop waits 30 s after SIGINT before SIGTERM\n")
                 .contains("a real launch stops on these errors (exit 3)");
@@ -82,6 +84,7 @@ class InapplicableFlagsTest {
                 "--ignore-validation");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("  prefetch: none (--no-prefetch); run.py downloads what it needs itself, online\n"
+                + "    black-forest-labs/FLUX.1-dev  [model.name_or_path]\n"
                 + "  supervision: up to 1 start of run.py across recoveries; no output and no progress for 1 h is a "
                 + "stall; a stop waits 90 s after SIGINT before SIGTERM\n")
                 .contains("a real launch with --ignore-validation starts anyway")
