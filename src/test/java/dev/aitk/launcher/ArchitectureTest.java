@@ -2,6 +2,7 @@ package dev.aitk.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aitk.launcher.util.ExitCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +35,12 @@ class ArchitectureTest {
         }
         assertThat(sources).as("main sources under " + MAIN.toAbsolutePath()).hasSizeGreaterThan(100);
         return sources;
+    }
+
+    /** The main source files in which {@code pattern} occurs. */
+    private static List<String> filesMatching(Pattern pattern) throws IOException {
+        return sources().entrySet().stream().filter(e -> pattern.matcher(e.getValue()).find())
+                .map(Map.Entry::getKey).toList();
     }
 
     @Test
@@ -69,9 +76,7 @@ class ArchitectureTest {
     void oneClassSetsUpSnakeYaml() throws IOException {
         Pattern loader = Pattern.compile("new\\s+([\\w.]+\\.)?(LoaderOptions|Yaml|Composer|ParserImpl|Load|"
                 + "SafeConstructor|DumperOptions)\\s*[(<]|extends\\s+([\\w.]+\\.)?SafeConstructor");
-        List<String> setUp = sources().entrySet().stream().filter(e -> loader.matcher(e.getValue()).find())
-                .map(Map.Entry::getKey).toList();
-        assertThat(setUp).as("SnakeYAML is set up for ai-toolkit configs in one class; others call it")
+        assertThat(filesMatching(loader)).as("SnakeYAML is set up for ai-toolkit configs in one class; others call it")
                 .containsExactly("config/YamlIo.java");
     }
 
@@ -81,8 +86,42 @@ class ArchitectureTest {
         // interpreter names on PATH) are written once; everyone else asks ToolkitLocator.
         Pattern rule = Pattern.compile("\"\\.?venv\"|get\\(\\s*(ToolkitLocator\\.)?HOME_VARIABLE|get\\(\"AITK_HOME\"\\)"
                 + "|find\\(\"python3?\"");
-        List<String> locating = sources().entrySet().stream().filter(e -> rule.matcher(e.getValue()).find())
-                .map(Map.Entry::getKey).toList();
-        assertThat(locating).containsExactly("toolkit/ToolkitLocator.java");
+        assertThat(filesMatching(rule)).containsExactly("toolkit/ToolkitLocator.java");
+    }
+
+    @Test
+    void onlyCliPrintsExitsOrReadsTheEnvironment() throws IOException {
+        Pattern global = Pattern.compile("System\\.(getenv|out|err|exit)\\b");
+        List<String> reaching = filesMatching(global).stream()
+                .filter(file -> !file.startsWith("cli/") && !file.equals("util/Environment.java")).toList();
+        assertThat(reaching).as("core code gets its environment and output through its constructor").isEmpty();
+    }
+
+    @Test
+    void theArchitecturePageNamesEveryPackageAndOnlyFilesThatExist() throws IOException {
+        String page = Files.readString(Path.of("docs", "architecture.md"), StandardCharsets.UTF_8);
+        try (Stream<Path> dirs = Files.list(MAIN)) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                assertThat(page).as("docs/architecture.md names the package " + dir.getFileName())
+                        .contains("| `" + dir.getFileName() + "` |");
+            }
+        }
+        Matcher named = Pattern.compile("`([a-z]+/[A-Z][A-Za-z]*)(\\.java)?[`.(]").matcher(page);
+        int files = 0;
+        while (named.find()) {
+            files++;
+            assertThat(MAIN.resolve(named.group(1) + ".java")).as("docs/architecture.md names " + named.group(1))
+                    .exists();
+        }
+        assertThat(files).isGreaterThan(20);
+    }
+
+    @Test
+    void theArchitecturePageHasTheExitCodeTable() throws IOException {
+        String page = Files.readString(Path.of("docs", "architecture.md"), StandardCharsets.UTF_8);
+        String table = page.substring(page.indexOf("## Exit codes"));
+        List<String> rows = table.lines().filter(l -> l.matches("\\| \\d+ \\|.*")).toList();
+        assertThat(rows).containsExactlyElementsOf(Stream.of(ExitCode.values())
+                .map(c -> "| " + c.code() + " | " + c.meaning() + " |").toList());
     }
 }
