@@ -21,7 +21,7 @@ public final class SuperviseBench {
         Path out = Path.of(args[2]);
         List<String> command = new java.util.ArrayList<>(List.of(args[0], args[1]));
         command.addAll(List.of(args).subList(3, args.length));
-        RunSpec spec = new RunSpec("bench_lora", command, Path.of(".").toAbsolutePath(), env.variables(), out,
+        RunSpec spec = new RunSpec("bench_lora", command, Path.of(".").toAbsolutePath(), env.variables(), env.variables(), out,
                 out.resolve("run.json"), out, null);
         long start = System.nanoTime();
         RunRecord r = new Supervisor(env, Clock.systemUTC(), SupervisorListener.SILENT)

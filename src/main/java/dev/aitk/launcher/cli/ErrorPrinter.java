@@ -3,6 +3,7 @@ package dev.aitk.launcher.cli;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
 import dev.aitk.launcher.util.LauncherException;
+import dev.aitk.launcher.util.Redaction;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +25,7 @@ final class ErrorPrinter implements IParameterExceptionHandler, IExecutionExcept
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         String command = cl.getCommandSpec().qualifiedName();
-        String sentence = sentence(ex, command);
+        String sentence = Redaction.urlCredentials(sentence(ex, command));
         String hint = suggestion(ex) + "Run '" + command + " --help' for "
                 + (cl.getSubcommands().isEmpty() ? "the flags." : "the commands.");
         cl.getErr().println("error: " + sentence);
@@ -52,6 +53,8 @@ final class ErrorPrinter implements IParameterExceptionHandler, IExecutionExcept
                     + "); this is a bug, please report it" + (verbose ? "" : " with the output of --verbose");
             code = ExitCode.INTERNAL;
         }
+        // A sentence may quote a URL the user gave (HF_ENDPOINT, a proxy) with its password: never printed.
+        sentence = Redaction.urlCredentials(sentence);
         PrintWriter err = cl.getErr();
         err.println("error: " + sentence);
         if (verbose) {

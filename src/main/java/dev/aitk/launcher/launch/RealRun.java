@@ -115,7 +115,7 @@ public final class RealRun {
         for (PreparedJob job : checked.jobs()) {
             ChildEnvironment.Request r = ChildEnvironment.Request.forInterpreter(job.gpuIndices(), toolkit.python(),
                     complete);
-            specs.add(RunSpecs.forJob(toolkit.install(), job, ChildEnvironment.build(env, r).toMap()));
+            specs.add(RunSpecs.forJob(toolkit.install(), job, ChildEnvironment.build(env, r)));
             RecoveryDecision recovery = new RecoveryDecision(options.policy().retryBackoff(),
                     LaunchPipeline.replanner(checked, job), ChildEnvironment.fastDownloadOff());
             recoveries.add(options.offline() ? recovery.offline() : recovery);

@@ -1,5 +1,6 @@
 package dev.aitk.launcher.supervise;
 
+import dev.aitk.launcher.util.Redaction;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +31,9 @@ public record AttemptRecord(
 
     public AttemptRecord {
         environmentChanges = environmentChanges == null ? Map.of() : Map.copyOf(environmentChanges);
-        traceback = traceback == null ? List.of() : List.copyOf(traceback);
+        // run.py's own words may carry a URL with a password in it (a proxy, a mirror): never recorded.
+        detail = Redaction.urlCredentials(detail);
+        traceback = traceback == null ? List.of() : traceback.stream().map(Redaction::urlCredentials).toList();
     }
 
     public boolean succeeded() {

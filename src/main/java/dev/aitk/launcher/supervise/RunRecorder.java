@@ -3,15 +3,12 @@ package dev.aitk.launcher.supervise;
 import dev.aitk.launcher.util.AtomicFiles;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
-import dev.aitk.launcher.util.Redaction;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,7 +63,7 @@ final class RunRecorder {
         }
         RunRecord record = new RunRecord(last.name(), status, exit.code(), cause, message,
                 cause == null || exit == ExitCode.OK ? null : cause.fix(), last.command(), childCommand,
-                last.workingDirectory().toString(), Redaction.environment(last.environment()),
+                last.workingDirectory().toString(), last.environmentChanges(),
                 last.logDirectory().toString(), last.plan(), attempts,
                 "succeeded".equals(status) || lastAttempt != null ? finalCheckpoint(last) : null, steps, total, sps,
                 loss, startedAt, "running".equals(status) ? null : clock.instant().toString());
@@ -100,21 +97,5 @@ final class RunRecorder {
             return null;
         }
         return newest == null ? null : newest.toString();
-    }
-
-    /** The variables {@code after} changed against {@code before} (secrets masked, removed ones "(unset)"). */
-    static Map<String, String> changes(Map<String, String> before, Map<String, String> after) {
-        Map<String, String> changed = new TreeMap<>();
-        after.forEach((k, v) -> {
-            if (!v.equals(before.get(k))) {
-                changed.put(k, Redaction.isSecret(k) ? Redaction.MASK : v);
-            }
-        });
-        before.keySet().forEach(k -> {
-            if (!after.containsKey(k)) {
-                changed.put(k, "(unset)");
-            }
-        });
-        return changed;
     }
 }

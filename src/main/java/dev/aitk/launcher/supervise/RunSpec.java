@@ -1,6 +1,7 @@
 package dev.aitk.launcher.supervise;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aitk.launcher.util.Redaction;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +14,16 @@ import java.util.TreeMap;
  * {@code <name>_000000250.safetensors}. {@code plan} is the plan the run starts with as the JSON document the plan
  * stage writes (null when there is none): supervise records it in run.json without knowing its type, and the
  * launch side, which holds the typed plan, converts it once when it builds the spec and again on each re-plan.
+ * {@code inheritedEnvironment} is the part of {@code environment} the launcher passed on from the user untouched:
+ * run.json records only what differs from it (what the launcher set or changed), never the user's own variables,
+ * which may hold passwords under any name.
  */
 public record RunSpec(
         String name,
         List<String> command,
         Path workingDirectory,
         Map<String, String> environment,
+        Map<String, String> inheritedEnvironment,
         Path logDirectory,
         Path recordFile,
         Path checkpointDirectory,
@@ -30,6 +35,12 @@ public record RunSpec(
         }
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
+        inheritedEnvironment = Map.copyOf(inheritedEnvironment);
+    }
+
+    /** What the launcher set or changed against the inherited environment, safe to record. */
+    public Map<String, String> environmentChanges() {
+        return Redaction.changes(inheritedEnvironment, environment);
     }
 
     public RunSpec withEnvironment(Map<String, String> changes) {
@@ -41,11 +52,11 @@ public record RunSpec(
                 env.put(k, v);
             }
         });
-        return new RunSpec(name, command, workingDirectory, env, logDirectory, recordFile, checkpointDirectory, plan);
+        return new RunSpec(name, command, workingDirectory, env, inheritedEnvironment, logDirectory, recordFile, checkpointDirectory, plan);
     }
 
     public RunSpec withCommand(List<String> newCommand, JsonNode newPlan) {
-        return new RunSpec(name, newCommand, workingDirectory, environment, logDirectory, recordFile,
+        return new RunSpec(name, newCommand, workingDirectory, environment, inheritedEnvironment, logDirectory, recordFile,
                 checkpointDirectory, newPlan);
     }
 }

@@ -2,6 +2,7 @@ package dev.aitk.launcher.supervise;
 
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ExitCode;
+import dev.aitk.launcher.util.Redaction;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,7 +97,7 @@ public final class Supervisor {
                 return recorder.finish(spec, done, attempts.lastChildCommand(), ExitCode.INTERRUPTED,
                         FailureKind.INTERRUPTED, "stopped while waiting to retry (" + stop.reason() + ")");
             }
-            changes = RunRecorder.changes(spec.environment(), retry.next().environment());
+            changes = Redaction.changes(spec.environment(), retry.next().environment());
             spec = retry.next();
             startReason = retry.reason();
         }

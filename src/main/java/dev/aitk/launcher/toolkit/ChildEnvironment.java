@@ -171,6 +171,16 @@ public final class ChildEnvironment {
         return notes;
     }
 
+    /**
+     * The user's variables passed on as they are: everything but the ones the launcher sets or passes on by
+     * name (those, HF_TOKEN included, are the launcher's to record; their values masked where secret).
+     */
+    public Map<String, String> passedOnUntouched() {
+        Map<String, String> untouched = new LinkedHashMap<>(inherited);
+        variables.forEach(v -> untouched.remove(v.name()));
+        return untouched;
+    }
+
     /** The complete environment for the child process: the user's, with the launcher's variables on top. */
     public Map<String, String> toMap() {
         Map<String, String> all = new LinkedHashMap<>(inherited);

@@ -96,7 +96,7 @@ class OomReplannerTest {
         TrainingPlan first = planner.plan(inventory, request);
         OomReplanner replanner = new OomReplanner(planner, inventory, List.of(0), request, first,
                 (failed, plan, attempt) -> tmp.resolve("never.yaml"));
-        RunSpec spec = new RunSpec("x", List.of("python", "run.py", "c.yaml"), tmp, Map.of(), tmp, null, tmp,
+        RunSpec spec = new RunSpec("x", List.of("python", "run.py", "c.yaml"), tmp, Map.of(), Map.of(), tmp, null, tmp,
                 Json.mapper().valueToTree(first));
         AttemptRecord oom = new AttemptRecord(1, null, null, 1, FailureKind.OUT_OF_MEMORY, "oom", null, null, 120L,
                 1000L, null, null, 0, "first start", Map.of(), null, List.of());
@@ -139,7 +139,7 @@ class OomReplannerTest {
     }
 
     private RunSpec spec(TrainingPlan plan) {
-        return new RunSpec("x", List.of("python", "run.py", "c.yaml"), tmp, Map.of(), tmp, null, tmp,
+        return new RunSpec("x", List.of("python", "run.py", "c.yaml"), tmp, Map.of(), Map.of(), tmp, null, tmp,
                 Json.mapper().valueToTree(plan));
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aitk.launcher.cli.CliRun;
+import dev.aitk.launcher.cli.PlantedSecrets;
 import dev.aitk.launcher.util.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -189,6 +190,38 @@ class SlurmSubmitIT {
         JsonNode status = waitForStatus(s -> s.path("allFinished").asBoolean(), Duration.ofSeconds(60));
         assertThat(taskState(status)).isEqualTo("CANCELLED");
         assertThat(out.resolve("slow/slow.safetensors")).doesNotExist();
+    }
+
+    @Test
+    void plantedSecretsReachTheJobButNoFileAndNoStream() throws Exception {
+        // Issue 14: a token, a proxy and a database password inside URLs, and an odd-named secret, exported to the
+        // job (--export=ALL), where the real launcher runs run.py supervised and writes run.json.
+        CliRun cli = PlantedSecrets.plantIn(cli());
+        List<CliRun.Result> streams = new ArrayList<>();
+        CliRun.Result submitted = cli.run("submit", "--output", out.toString(), "--array", config("hush").toString(),
+                "--launcher", launcher.toString(), "--toolkit-dir", toolkit.toString(), "--python", python,
+                "--no-prefetch", "--time", "00:05:00", "--verbose", "--", "--gpu-memory", "80GB", "--no-prefetch");
+        assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+        streams.add(submitted);
+
+        JsonNode status = waitForStatus(s -> s.path("allFinished").asBoolean(), FINISH_WITHIN);
+        JsonNode task = status.path("submissions").get(0).path("tasks").get(0);
+        assertThat(task.path("run").path("state").asText()).as(task + logs()).isEqualTo("succeeded");
+        JsonNode record = Json.mapper().readTree(out.resolve("hush/run.json").toFile());
+        assertThat(record.path("environment").path("HF_TOKEN").asText())
+                .as("the token reached the job's launcher, which passed it on and recorded only its name")
+                .isEqualTo("<redacted>");
+        streams.add(cli.run("status", "--output", out.toString()));
+        streams.add(cli.run("status", "--output", out.toString(), "--json"));
+        streams.add(cli.run("diagnose", out.resolve("hush/run.json").toString()));
+
+        for (CliRun.Result r : streams) {
+            PlantedSecrets.assertAbsent(r, "submit, status or diagnose");
+        }
+        assertThat(PlantedSecrets.assertAbsentUnder(tmp)).as("files checked, Slurm's job output among them")
+                .isGreaterThan(5);
+        assertThat(Files.readString(Path.of(task.path("log").asText()))).as("the job ran the launcher")
+                .contains("hush: succeeded after 1 attempt(s)");
     }
 
     private static String taskState(JsonNode status) {

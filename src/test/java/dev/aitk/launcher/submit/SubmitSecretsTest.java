@@ -3,12 +3,10 @@ package dev.aitk.launcher.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aitk.launcher.cli.CliRun;
-import java.nio.charset.StandardCharsets;
+import dev.aitk.launcher.cli.PlantedSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,14 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  * in no file of the submission and in no stream.
  */
 class SubmitSecretsTest {
-    static final Map<String, String> PLANTED = Map.of(
-            "HF_TOKEN", "hf_PlantedTokenNeverShown",
-            "HTTPS_PROXY", "http://alice:hunter2planted@proxy.invalid:3128",
-            "DATABASE_URL", "postgres://bob:s3cr3tPlanted@db.invalid/runs",
-            "MY_PASSWD", "oddNamedSecretPlanted");
-    static final List<String> SECRETS = List.of("hf_PlantedTokenNeverShown", "hunter2planted", "s3cr3tPlanted",
-            "oddNamedSecretPlanted");
-
     @TempDir
     Path tmp;
 
@@ -37,7 +27,7 @@ class SubmitSecretsTest {
                 + "      training_folder: output\n      datasets:\n        - folder_path: /data/images\n"
                 + "      model:\n        name_or_path: black-forest-labs/FLUX.1-dev\n");
         CliRun cli = CliRun.in(tmp).env("PATH", slurm.path()).env("HF_HUB_OFFLINE", "1");
-        PLANTED.forEach(cli::env);
+        PlantedSecrets.plantIn(cli);
         Path out = tmp.resolve("loras");
 
         List<CliRun.Result> runs = List.of(
@@ -50,18 +40,8 @@ class SubmitSecretsTest {
 
         for (CliRun.Result r : runs) {
             assertThat(r.exitCode()).as(r.err()).isZero();
-            assertNoSecret(r.out() + r.err(), "the output");
+            PlantedSecrets.assertAbsent(r, "submit or status");
         }
-        try (Stream<Path> files = Files.walk(out)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                assertNoSecret(new String(Files.readAllBytes(file), StandardCharsets.UTF_8), file.toString());
-            }
-        }
-    }
-
-    static void assertNoSecret(String text, String where) {
-        for (String secret : SECRETS) {
-            assertThat(text).as(where).doesNotContain(secret);
-        }
+        PlantedSecrets.assertAbsentUnder(out);
     }
 }

@@ -86,7 +86,9 @@ public final class FakeToolkit {
         env.put("PYTHONUTF8", "1");
         env.putAll(knobs);
         Path dir = output.resolve(name);
-        return new RunSpec(name, List.of(python, runPy.toString(), config.toString()), root, env, dir,
+        // PATH is the user's, passed on untouched (not recorded); the rest is what the launcher would set.
+        return new RunSpec(name, List.of(python, runPy.toString(), config.toString()), root, env,
+                Map.of("PATH", env.get("PATH")), dir,
                 dir.resolve("run.json"), dir,
                 Json.mapper().valueToTree(Map.of("config", config.getFileName().toString())));
     }

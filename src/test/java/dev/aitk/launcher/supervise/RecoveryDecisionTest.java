@@ -17,7 +17,7 @@ class RecoveryDecisionTest {
     private static final Map<String, String> OFF = Map.of("HF_XET_HIGH_PERFORMANCE", "0", "HF_HUB_DISABLE_XET", "1");
 
     private final RunSpec spec = new RunSpec("lora", List.of("python", "run.py", "c.yaml"), Path.of("tk"),
-            Map.of("HF_HUB_OFFLINE", "1", "HF_XET_HIGH_PERFORMANCE", "1"), Path.of("o"), null, Path.of("o"), null);
+            Map.of("HF_HUB_OFFLINE", "1", "HF_XET_HIGH_PERFORMANCE", "1"), Map.of(), Path.of("o"), null, Path.of("o"), null);
 
     private static AttemptRecord failed(FailureKind kind, String detail) {
         return new AttemptRecord(1, null, null, 1, kind, detail, null, null, 12L, 100L, null, null, 0, "first start",

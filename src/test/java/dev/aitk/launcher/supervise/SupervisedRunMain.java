@@ -19,7 +19,7 @@ public final class SupervisedRunMain {
         Environment env = Environment.system();
         Path out = Path.of(args[4]).resolve(args[3]);
         RunSpec spec = new RunSpec(args[3], List.of(args[0], args[1], args[2]), Path.of(args[1]).getParent(),
-                env.variables(), out, out.resolve("run.json"), out, null);
+                env.variables(), env.variables(), out, out.resolve("run.json"), out, null);
         Supervisor supervisor = new Supervisor(env, Clock.systemUTC(), SupervisorListener.SILENT);
         RunRecord record;
         StopSignals signals = StopSignals.install(supervisor);
