@@ -10,7 +10,10 @@ import java.nio.file.Path;
  * kernel for SIGTERM when the launcher dies (Linux: PR_SET_PDEATHSIG, checked against the launcher's pid right
  * after to close the race), and turns SIGTERM into a SIGKILL of the whole process group so dataloader workers
  * die too; a watchdog thread repeats the parent check each second (for a main thread stuck in C code, and on
- * macOS, which has no parent-death signal). On Windows it only runs run.py.
+ * macOS, which has no parent-death signal). Only the trainer's own pid acts on SIGTERM that way: a forked child
+ * gets SIGTERM's default back at fork (and the handler checks the pid too), because pools and DataLoaders end
+ * their workers with SIGTERM and a worker must not take the trainer with it (issue 9: a finished run reported
+ * as killed by SIGKILL). On Windows it only runs run.py.
  */
 public final class ParentDeathShim {
     /** The launcher's pid, so the shim can tell whether its parent is already gone. */
@@ -27,11 +30,24 @@ public final class ParentDeathShim {
                     os.setsid()
                 except OSError:
                     pass
+            trainer = os.getpid()
             def _kill_group(*_):
+                if os.getpid() != trainer:
+                    # A forked child (a Pool or DataLoader worker) that kept this handler: SIGTERM from its pool
+                    # must end that child alone, as SIGTERM's default would, never the trainer's group.
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    return
                 try:
                     os.killpg(os.getpgrp(), signal.SIGKILL)
                 finally:
                     os._exit(143)
+            def _child_default(*_):
+                try:
+                    if signal.getsignal(signal.SIGTERM) is _kill_group:
+                        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                except (ValueError, OSError):
+                    pass
             if launcher and os.name == "posix":
                 if sys.platform.startswith("linux"):
                     import ctypes
@@ -40,6 +56,8 @@ public final class ParentDeathShim {
                     except Exception:
                         pass
                 signal.signal(signal.SIGTERM, _kill_group)
+                if hasattr(os, "register_at_fork"):
+                    os.register_at_fork(after_in_child=_child_default)
                 if os.getppid() != launcher:
                     _kill_group()
                 def _watch():

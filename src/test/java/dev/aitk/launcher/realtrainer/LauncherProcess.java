@@ -63,6 +63,7 @@ public final class LauncherProcess {
 
     /** Runs {@code aitk-launcher args...} to its end (at most {@code timeoutSeconds}) and returns its exit code. */
     public int run(String label, long timeoutSeconds, List<String> args) throws InterruptedException {
+        long began = System.nanoTime();
         Process p = start(label, args);
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -70,6 +71,9 @@ public final class LauncherProcess {
             throw new AssertionError("aitk-launcher " + String.join(" ", args) + " ran over " + timeoutSeconds
                     + " s; its output:\n" + text(label));
         }
+        // For docs/benchmarks.md: the failsafe report's -output.txt keeps one line per launcher run.
+        System.out.printf("real-trainer timing: %s took %.1f s (exit %d)%n", label, (System.nanoTime() - began) / 1e9,
+                p.exitValue());
         return p.exitValue();
     }
 
