@@ -6,14 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A step checkpoint of this run that was cut off while it was saved (power loss, SIGKILL mid-save): ai-toolkit
@@ -22,7 +19,6 @@ import java.util.regex.Pattern;
  * get_latest_save_path takes the newest file (by ctime) of any name that starts with the run's name.
  */
 final class CutOffCheckpoint {
-    private static final Pattern STEP = Pattern.compile("_(\\d{9})\\.safetensors$");
     /** Far more than a LoRA's header; a larger length is a damaged file, not a header to read. */
     private static final long MAX_HEADER_BYTES = 100L << 20;
 
@@ -34,19 +30,7 @@ final class CutOffCheckpoint {
         if (dir == null || !Files.isDirectory(dir)) {
             return Optional.empty();
         }
-        Path newest = null;
-        long newestStep = -1;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, name + "_*.safetensors")) {
-            for (Path f : files) {
-                Matcher m = STEP.matcher(f.getFileName().toString());
-                if (m.find() && Long.parseLong(m.group(1)) > newestStep) {
-                    newestStep = Long.parseLong(m.group(1));
-                    newest = f;
-                }
-            }
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        Path newest = RunRecorder.newestStepCheckpoint(dir, name);
         return newest != null && !whole(newest) ? Optional.of(newest) : Optional.empty();
     }
 
