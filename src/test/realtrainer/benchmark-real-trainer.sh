@@ -3,10 +3,13 @@
 #   1. setup-real-trainer.sh from nothing (a fresh, empty cache folder), RUNS times;
 #   2. setup-real-trainer.sh again with everything built (warm), RUNS times;
 #   3. the real-trainer ITs through Maven (after one `mvn -o -B -q package -DskipTests`), RUNS times, each
-#      test's time read from its failsafe report.
+#      test's time read from its failsafe report;
+#   4. (peer) the same 10-step tiny FLUX.1-dev training as `launch` and as run.py alone (the config launch
+#      rendered, the tiny model's folder, no prefetch), and pip re-run on the built venv (what a set-up without
+#      a ready marker would do on every run), RUNS times each.
 # Prints each figure and the median of the runs as Markdown rows.
 #
-#   src/test/realtrainer/benchmark-real-trainer.sh [RUNS] [setup|suite|all]   (default 3 all; from any folder)
+#   src/test/realtrainer/benchmark-real-trainer.sh [RUNS] [setup|suite|peer|all]   (default 3 all; from any folder)
 set -euo pipefail
 runs=${1:-3}
 what=${2:-all}
@@ -33,6 +36,44 @@ printf '| set-up from nothing | %s | %s |\n' "${cold[*]}" "$(printf '%s\n' "${co
 printf '| set-up, already built | %s | %s |\n' "${warm[*]}" "$(printf '%s\n' "${warm[@]}" | median)"
 fi
 [ "$what" = setup ] && exit 0
+
+if [ "$what" = peer ] || [ "$what" = all ]; then
+  last=$("$setup" 2>/dev/null | tail -1)
+  field() { printf '%s' "${last#AITK_REAL_TRAINER }" | python3 -c "import json, sys; print(json.load(sys.stdin)['$1'])"; }
+  toolkit=$(field toolkitDir); python=$(field python); shims=$(field shimDir); model=$(field modelsDir)/flux-dev
+  work=$(mktemp -d)
+  mkdir -p "$work/images"
+  "$python" - "$work/images" <<'PY'
+import sys
+from PIL import Image
+for i in range(4):
+    Image.new("RGB", (64, 64), (40 * i, 255 - 40 * i, 128)).save(f"{sys.argv[1]}/img{i}.png")
+    open(f"{sys.argv[1]}/img{i}.txt", "w").write(f"a tiny square pattern, number {i}")
+PY
+  mvn -o -B -q package -DskipTests >/dev/null
+  launch_args=(launch --gpu-memory 80GB --gpus 1 --model dev --dataset "$work/images" --output "$work/out" --name bench
+    --steps 10 --no-quantize --no-gradient-checkpointing --optimizer adamw --rank 4 --toolkit-dir "$toolkit"
+    --python "$python" --no-prefetch --set device=cpu --set train.dtype=fp32 --set save.dtype=float32
+    --set model.quantize_te=false --set 'datasets[0].resolution=[64]' --set train.disable_sampling=true
+    --set "model.name_or_path=$model" --set save.save_every=5)
+  with_launch=(); alone=(); pip_again=()
+  for _ in $(seq "$runs"); do
+    rm -rf "$work/out"
+    with_launch+=("$(PYTHONPATH=$shims NO_ALBUMENTATIONS_UPDATE=1 seconds java -jar target/aitk-launcher.jar "${launch_args[@]}")")
+    [ -f "$work/out/bench/bench.safetensors" ] || echo "note: launch did not finish the run"
+    cp "$work/out/bench.yaml" "$work/bench.yaml"
+    rm -rf "$work/out"
+    alone+=("$(cd "$toolkit" && PYTHONPATH=$shims NO_ALBUMENTATIONS_UPDATE=1 seconds "$python" run.py "$work/bench.yaml")")
+    [ -f "$work/out/bench/bench.safetensors" ] || echo "note: run.py did not finish the run"
+    mapfile -t packages < <("$setup" --store-packages)
+    pip_again+=("$(seconds "$python" -m pip install --disable-pip-version-check -q --retries 0 --timeout 10 "${packages[@]}")")
+  done
+  rm -rf "$work"
+  printf '| 10 steps, tiny FLUX.1-dev, through launch (--no-prefetch) | %s | %s |\n' "${with_launch[*]}" "$(printf '%s\n' "${with_launch[@]}" | median)"
+  printf '| the same config, run.py alone | %s | %s |\n' "${alone[*]}" "$(printf '%s\n' "${alone[@]}" | median)"
+  printf '| pip install of the store packages again on the built venv | %s | %s |\n' "${pip_again[*]}" "$(printf '%s\n' "${pip_again[@]}" | median)"
+  [ "$what" = peer ] && exit 0
+fi
 
 mvn -o -B -q package -DskipTests >/dev/null
 declare -A times
