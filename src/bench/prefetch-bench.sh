@@ -99,6 +99,7 @@ run_tool() { # $1 = tool, $2 = label; appends "label tool wall client_cpu server
 }
 
 : >"$work/results"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 for label in $ROUNDS; do
   if [ "$label" = capped ]; then start_hub "$CAP"; else start_hub 0; fi
   for _ in $(seq 1 "$RUNS"); do
@@ -113,19 +114,23 @@ rm -f "$work/dd.bin"
 median() { sort -n | awk '{a[NR] = $1} END {if (NR) print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 echo "Repo: ${expected_bytes} bytes in ${#paths[@]} files; cap ${CAP} B/s per connection in capped rounds; ${RUNS} run(s) each; $(nproc) CPU(s)."
+echo "Load average at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-echo "| round | tool | median wall s | MB/s | x vs huggingface_hub | client CPU s | fake-Hub CPU s |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
+echo "| round | tool | median wall s | MB/s | x vs huggingface_hub | x vs aria2c | client CPU s | fake-Hub CPU s |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for label in $ROUNDS; do
   hf=$(awk -v l="$label" '$1 == l && $2 == "huggingface_hub" {print $3}' "$work/results" | median)
+  aria=$(awk -v l="$label" '$1 == l && $2 == "aria2c" {print $3}' "$work/results" | median)
   for tool in $TOOLS; do
     wall=$(awk -v l="$label" -v t="$tool" '$1 == l && $2 == t {print $3}' "$work/results" | median)
     cpu=$(awk -v l="$label" -v t="$tool" '$1 == l && $2 == t {print $4}' "$work/results" | median)
     srv=$(awk -v l="$label" -v t="$tool" '$1 == l && $2 == t {print $5}' "$work/results" | median)
     ratio=-
     [ -n "$hf" ] && ratio=$(printf '%.2f' "$(echo "$hf / $wall" | bc -l)")
-    printf '| %s | %s | %.2f | %.0f | %s | %.2f | %.2f |\n' "$label" "$tool" "$wall" \
-      "$(echo "$expected_bytes / $wall / 1000000" | bc -l)" "$ratio" "$cpu" "$srv"
+    vs_aria=-
+    [ -n "$aria" ] && vs_aria=$(printf '%.2f' "$(echo "$aria / $wall" | bc -l)")
+    printf '| %s | %s | %.2f | %.0f | %s | %s | %.2f | %.2f |\n' "$label" "$tool" "$wall" \
+      "$(echo "$expected_bytes / $wall / 1000000" | bc -l)" "$ratio" "$vs_aria" "$cpu" "$srv"
   done
 done
 echo

@@ -10,11 +10,14 @@ What it does like ai-toolkit (see docs/ai-toolkit-facts.md):
     postfix "lr: 1.0e-04 loss: 4.123e-01" (it/s for fast steps, s/it for slow ones);
   * writes <training_folder>/<name>/<name>_000000NNN.safetensors every save.save_every steps between
     "Saving at step N" and "Saved checkpoint to PATH", keeps save.max_step_saves_to_keep of them, and the
-    final <name>.safetensors at the end ("Result:" / " - 1 completed job", exit 0);
+    final <name>.safetensors at the end, each followed by "Saved optimizer to <folder>/optimizer.pt"; on success
+    nothing after that (no "Result" summary), exit 0;
   * restarting the same config resumes from the newest checkpoint, printing
     "#### IMPORTANT RESUMING FROM PATH ####" and "Found step N in metadata, starting from there";
-  * Ctrl+C (SIGINT) prints "Job stopped" and exits 0; an exception prints "Error running job: MSG" and
-    exits 1 (0 with -r).
+  * Ctrl+C (SIGINT) prints "Job stopped" between two rules and exits 0; an exception prints "Error running
+    job: MSG", the summary " - 0 completed jobs" / " - 1 failure", then the traceback, and exits 1 (with -r:
+    the message only, on to the next config, exit 0). The real run.py's output, seen with the real-trainer
+    kit, is in src/test/resources/real-aitk-logs.
 It does NOT protect itself against its parent dying: that is the launcher's job.
 
 Knobs (environment variables; all optional):
@@ -34,7 +37,7 @@ Knobs (environment variables; all optional):
   FAKE_AITK_GATED=1               fail with huggingface_hub's 401 GatedRepoError
   FAKE_AITK_HANG_AT_STEP=S        at step S print nothing and sleep forever (a stall)
   FAKE_AITK_IGNORE_SIGINT=1       ignore SIGINT (the launcher must escalate to SIGTERM)
-  FAKE_AITK_WORKER=1              start a worker child (like a dataloader worker) that ignores SIGINT
+  FAKE_AITK_WORKER=1              fork a worker (like a DataLoader worker) that ignores SIGINT; SIGTERM ends it
   FAKE_AITK_PID_FILE=PATH         write "main PID" and "worker PID" lines there once started ($VARS in
                                     PATH are expanded: pids-$CUDA_VISIBLE_DEVICES gives one file per GPU)
   FAKE_AITK_SPAM_MB=N             print N MB of ordinary log lines before training
@@ -45,6 +48,7 @@ Knobs (environment variables; all optional):
   FAKE_AITK_EXIT_AFTER_STEP=S     exit 1 with a generic RuntimeError after step S (an unknown crash)
 """
 import json
+import multiprocessing
 import os
 import re
 import signal
@@ -465,17 +469,74 @@ def checkpoints(folder, name):
 
 
 def write_checkpoint(path, step, name, save_seconds):
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(json.dumps({"__metadata__": {"ss_output_name": name, "training_info": {"step": step}}}))
+    """A real .safetensors file (header length, JSON header, tensor bytes) with ai-toolkit's metadata: every value
+    a string, training_info a JSON string. The tensor bytes come last, after save_seconds (a save in progress)."""
+    header = json.dumps({
+        "__metadata__": {"format": "pt", "ss_output_name": name, "ss_base_model_version": "flux.1",
+                         "training_info": json.dumps({"step": step, "epoch": 1})},
+        "transformer.single_transformer_blocks.0.proj_out.lora_A.weight":
+            {"dtype": "F32", "shape": [1, 4], "data_offsets": [0, 16]}}).encode("utf-8")
+    header += b" " * (-len(header) % 8)
+    with open(path, "wb") as f:
+        f.write(len(header).to_bytes(8, "little") + header)
         f.flush()
         time.sleep(save_seconds)
+        f.write(bytes(16))
+
+
+def read_step(path):
+    """The step in a checkpoint's metadata; a file cut short fails with safetensors' own words."""
+    with open(path, "rb") as f:
+        data = f.read()
+    size = int.from_bytes(data[:8], "little") if len(data) >= 8 else -1
+    if size < 0 or 8 + size > len(data):
+        raise SafetensorError("Error while deserializing header: incomplete metadata, file not fully covered")
+    header = json.loads(data[8:8 + size])
+    ends = [t["data_offsets"][1] for k, t in header.items() if k != "__metadata__"]
+    if 8 + size + max(ends, default=0) != len(data):
+        raise SafetensorError("Error while deserializing header: incomplete metadata, file not fully covered")
+    return json.loads(header["__metadata__"]["training_info"])["step"]
+
+
+class SafetensorError(Exception):
+    pass
+
+
+def save_optimizer(out):
+    path = os.path.join(out, "optimizer.pt")
+    with open(path, "wb") as f:
+        f.write(b"optimizer state")
+    print(f"Saved optimizer to {path}", flush=True)
+
+
+def end_message(completed, failed):
+    """The real run.py's summary: printed only when a job failed and -r is not given (never on success)."""
+    print("")
+    print("========================================")
+    print("Result:")
+    print(f" - {completed} completed job{'' if completed == 1 else 's'}")
+    if failed:
+        print(f" - {failed} failure{'' if failed == 1 else 's'}")
+    print("========================================")
+
+
+def worker_loop():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        time.sleep(1)
 
 
 def start_worker(pid_file):
-    worker = subprocess.Popen([sys.executable, "-c",
-                               "import signal, time\n"
-                               "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                               "while True:\n    time.sleep(1)\n"])
+    """Like a DataLoader worker of the real run.py: forked from it (so it inherits run.py's signal handlers),
+    ignoring SIGINT, ended with SIGTERM when training ends. Where there is no fork (Windows), a child process."""
+    if hasattr(os, "fork"):
+        worker = multiprocessing.get_context("fork").Process(target=worker_loop, name="pt_data_worker", daemon=True)
+        worker.start()
+    else:
+        worker = subprocess.Popen([sys.executable, "-c",
+                                   "import signal, time\n"
+                                   "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                                   "while True:\n    time.sleep(1)\n"])
     if pid_file:
         tmp = pid_file + ".tmp"
         with open(tmp, "w") as f:
@@ -522,6 +583,28 @@ def oom_traceback():
             "cuda-alloc-conf)\n")
 
 
+LAST_BAR = []
+
+
+def draw(line):
+    """One redraw of the training bar on stderr; the newest is drawn once more when Python exits (tqdm's close)."""
+    LAST_BAR[:] = [line]
+    sys.stderr.write("\r" + line)
+    sys.stderr.flush()
+
+
+def preamble():
+    """What the real run.py writes on stderr before training: a torchao warning, transformers' weight-loading bars
+    and the latent caching bar, none with the job's name."""
+    sys.stderr.write("WARNING:torchao.kernel.intmm:Warning: Detected no triton, on systems without Triton certain "
+                     "kernels will not work\n")
+    for total in (11, 20):
+        sys.stderr.write(f"\rLoading weights:   0%|          | 0/{total} [00:00<?, ?it/s]"
+                         f"\rLoading weights: 100%|██████████| {total}/{total} [00:00<00:00, 8852.14it/s]\n")
+    sys.stderr.write("\r  0%|          | 0/4 [00:00<?, ?it/s]\r100%|██████████| 4/4 [00:00<00:00, 438.93it/s]\n")
+    sys.stderr.flush()
+
+
 class CudaOutOfMemory(RuntimeError):
     pass
 
@@ -561,9 +644,18 @@ def train(config):
     out = os.path.join(training_folder, name)
     os.makedirs(out, exist_ok=True)
 
-    print(f"Running job: {name}")
-    print(f"Loading model: {model.get('name_or_path')}")
+    # The real run.py's opening: the process config as JSON, the job banner, then the model loading.
+    print(json.dumps(process, indent=4))
+    print("")
+    print("#############################################")
+    print(f"# Running job: {name}")
+    print("#############################################")
+    print("")
+    print("")
+    print("Running  1 process")
+    print("Loading Flux model")
     fail_downloads(model.get("name_or_path", "black-forest-labs/FLUX.1-dev"))
+    preamble()
     spam()
     pid_file = os.path.expandvars(os.environ["FAKE_AITK_PID_FILE"]) if os.environ.get("FAKE_AITK_PID_FILE") else None
     worker = start_worker(pid_file) if os.environ.get("FAKE_AITK_WORKER") == "1" else None
@@ -574,8 +666,7 @@ def train(config):
         path = existing[-1][1]
         print(f"#### IMPORTANT RESUMING FROM {path} ####")
         print(f"Loading from {path}")
-        with open(path, encoding="utf-8") as f:
-            start = json.load(f)["__metadata__"]["training_info"]["step"]
+        start = read_step(path)
         print(f"Found step {start} in metadata, starting from there")
 
     step_seconds = env_float("FAKE_AITK_STEP_SECONDS", 0.01)
@@ -590,8 +681,8 @@ def train(config):
     crash_after = env_int("FAKE_AITK_EXIT_AFTER_STEP")
 
     began = time.monotonic()
-    sys.stderr.write("\r" + progress_line(name, start, steps, 0, None, lr, None))
-    sys.stderr.flush()
+    shown_rate = None
+    draw(progress_line(name, start, steps, 0, None, lr, None))
     for step in range(start + 1, steps + 1):
         if hang_at is not None and step == hang_at:
             while True:
@@ -608,24 +699,29 @@ def train(config):
         elapsed = time.monotonic() - began
         rate = (step - start) / elapsed if elapsed > 0 else None
         loss = float("nan") if nan_at is not None and step >= nan_at else 0.5 / step
-        sys.stderr.write("\r" + progress_line(name, step, steps, elapsed, rate, lr, loss))
-        sys.stderr.flush()
+        # As the real bar: the step's loss first shows at the old count (set_postfix), then the count advances.
+        sys.stderr.write("\r" + progress_line(name, step - 1, steps, elapsed, shown_rate, lr, loss))
+        draw(progress_line(name, step, steps, elapsed, rate, lr, loss))
+        shown_rate = rate
         if crash_after is not None and step >= crash_after:
             raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices")
         if step % save_every == 0 and step < steps:
             sys.stderr.write("\n")
-            print(f"Saving at step {step}", flush=True)
+            print(f"\nSaving at step {step}", flush=True)
             path = os.path.join(out, f"{name}_{step:09d}.safetensors")
             write_checkpoint(path, step, name, save_seconds)
             print(f"Saved checkpoint to {path}", flush=True)
+            save_optimizer(out)
             for _, old in checkpoints(out, name)[:-keep]:
                 os.remove(old)
     sys.stderr.write("\n")
     final = os.path.join(out, f"{name}.safetensors")
     write_checkpoint(final, steps, name, 0)
     print(f"Saved checkpoint to {final}")
+    save_optimizer(out)
+    print("")
     if worker is not None:
-        worker.kill()
+        worker.terminate()
     return name
 
 
@@ -649,6 +745,7 @@ def main():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     print(f"Running {len(configs)} job{'s' if len(configs) > 1 else ''}")
     completed = 0
+    failed = 0
     try:
         for arg in configs:
             try:
@@ -656,24 +753,27 @@ def main():
                 completed += 1
             except KeyboardInterrupt:
                 raise
-            except CudaOutOfMemory as e:
-                sys.stderr.write(oom_traceback())
-                print(f"Error running job: {e}")
-                if not recover:
-                    sys.exit(1)
             except Exception as e:
-                traceback.print_exc()
-                print(f"Error running job: {e}")
+                # As the real run.py: the message, the summary, then the exception raised again (Python prints
+                # its traceback on stderr and exits 1); with -r, only the message, and on to the next config.
+                print(f"Error running job: {e}", flush=True)
+                failed += 1
                 if not recover:
+                    end_message(completed, failed)
+                    sys.stdout.flush()
+                    if isinstance(e, CudaOutOfMemory):
+                        sys.stderr.write(oom_traceback())
+                    else:
+                        traceback.print_exc()
                     sys.exit(1)
     except KeyboardInterrupt:
+        print("")
+        print("========================================")
         print("Job stopped")
+        print("========================================", flush=True)
+        if LAST_BAR:
+            sys.stderr.write("\r" + LAST_BAR[0])
         sys.exit(0)
-    print("")
-    print("========================================")
-    print("Result:")
-    print(f" - {completed} completed job{'s' if completed != 1 else ''}")
-    print("========================================")
 
 
 if __name__ == "__main__":

@@ -93,7 +93,14 @@ public final class PrefetchCommand extends BaseCommand {
                 components, new GlobPatterns(include, exclude), offline);
         PrefetchReport report;
         try (PrefetchProgress progress = new PrefetchProgress(s.err(), s.terminal(), output.json() ? null : s.out())) {
-            report = prefetcher.prefetch(request, progress);
+            // Ctrl+C (SIGINT) ends the JVM with 130 without unwinding this thread: the hook says what is kept.
+            Thread onStop = new Thread(() -> saidOnStop(s, progress, prefetcher), "prefetch-stopped");
+            Runtime.getRuntime().addShutdownHook(onStop);
+            try {
+                report = prefetcher.prefetch(request, progress);
+            } finally {
+                removeHook(onStop);
+            }
         }
         if (output.json() && !report.complete()) {
             foundBeforeFailing(report);
@@ -109,6 +116,29 @@ public final class PrefetchCommand extends BaseCommand {
                     + "; run 'aitk-launcher prefetch " + target + "' with network access");
         }
         return ExitCode.OK.code();
+    }
+
+    private void saidOnStop(Services s, PrefetchProgress progress, Prefetcher prefetcher) {
+        progress.stop();
+        String sentence = "prefetch stopped (Ctrl+C) after fetching " + new ByteSize(progress.fetchedNowBytes()).human()
+                + " in this run; every completed chunk is kept in " + prefetcher.cacheRoot()
+                + " (each partial file beside its resume journal); run the same command again to resume from there";
+        s.err().println("stopped: " + sentence);
+        s.err().flush();
+        if (output.json()) {
+            s.out().println(Json.write(ErrorReport.of(sentence, ExitCode.INTERRUPTED, "aitk-launcher prefetch", null)));
+            s.out().flush();
+        }
+        // SIGINT would exit 130 by itself, SIGTERM 143; the exit-code table has one code for both.
+        Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code());
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is already exiting (Ctrl+C): the hook is running and says what is kept.
+        }
     }
 
     private DownloadTuning tuning() {

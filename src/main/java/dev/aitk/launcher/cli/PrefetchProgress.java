@@ -56,17 +56,25 @@ public final class PrefetchProgress implements ProgressListener, AutoCloseable {
         PrintWriter out = planOut != null ? planOut : err;
         for (PrefetchPlan.RepoPlan r : plan.repos()) {
             out.printf(Locale.ROOT, "%s @ %s%s: %s%n", r.repoId(), r.revision(),
-                    r.commit() == null ? "" : " (commit " + r.commit().substring(0, Math.min(12, r.commit().length())) + ")", r.selection());
+                    r.commit() == null ? "" : " (commit " + r.commit().substring(0, Math.min(12, r.commit().length())) + ")",
+                    r.selection() != null ? r.selection() : "not in the cache");
         }
-        out.printf(Locale.ROOT, "Plan: %d file(s), %s in all, %s already cached, %s to download.%n", plan.fileCount(),
-                human(plan.totalBytes()), human(plan.cachedBytes()), human(plan.toDownloadBytes()));
+        if (plan.offlineCheck()) {
+            out.printf(Locale.ROOT, "Offline check: %d of %d file(s) in the cache (%s of %s); nothing is downloaded.%n",
+                    plan.cachedFileCount(), plan.fileCount(), human(plan.cachedBytes()), human(plan.totalBytes()));
+        } else {
+            out.printf(Locale.ROOT, "Plan: %d file(s), %s in all, %s already cached, %s%s to download.%n", plan.fileCount(),
+                    human(plan.totalBytes()), human(plan.cachedBytes()), plan.resumableBytes() > 0 ? human(plan.resumableBytes())
+                            + " kept from an interrupted download (resumed, not fetched again), " : "", human(plan.toDownloadBytes()));
+        }
         out.flush();
     }
 
     @Override
     public void fileStarted(String repoId, String path, long sizeBytes, long alreadyBytes) {
+        // Bytes kept from an earlier run fill the file's bar but not the total: that counts (and times) only
+        // what crosses the network now, so the speed and ETA are not inflated by a resume.
         files.put(path, new long[] {sizeBytes, alreadyBytes});
-        done.addAndGet(alreadyBytes);
     }
 
     @Override
@@ -78,6 +86,11 @@ public final class PrefetchProgress implements ProgressListener, AutoCloseable {
             }
         }
         done.addAndGet(bytes);
+    }
+
+    /** Bytes that crossed the network in this run so far. */
+    public long fetchedNowBytes() {
+        return done.get();
     }
 
     @Override

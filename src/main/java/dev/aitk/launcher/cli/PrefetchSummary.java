@@ -23,9 +23,12 @@ final class PrefetchSummary {
                 }
             }
         }
-        if (report.downloadedBytes() > 0) {
-            out.printf(Locale.ROOT, "Downloaded %s in %.1f s (%s/s).%n", human(report.downloadedBytes()), report.seconds(),
-                    human((long) (report.downloadedBytes() / Math.max(0.001, report.seconds()))));
+        PrefetchReport.Bytes bytes = report.bytes();
+        if (bytes.fetchedNowBytes() > 0 || bytes.resumedBytes() > 0) {
+            out.printf(Locale.ROOT, "Fetched %s now in %.1f s (%s/s)%s%s.%n", human(bytes.fetchedNowBytes()), report.seconds(),
+                    human((long) report.fetchedBytesPerSecond()),
+                    bytes.resumedBytes() > 0 ? "; " + human(bytes.resumedBytes()) + " were kept from an interrupted download" : "",
+                    bytes.alreadyCachedBytes() > 0 ? "; " + human(bytes.alreadyCachedBytes()) + " were already cached" : "");
         }
         out.println(report.complete()
                 ? "Cache " + report.cacheDir() + " holds everything; the run can load it offline (HF_HUB_OFFLINE=1)."

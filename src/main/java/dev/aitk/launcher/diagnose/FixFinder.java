@@ -27,10 +27,11 @@ final class FixFinder {
     }
 
     /**
-     * @param text       the failure's evidence, traceback and last lines, where names and numbers are found
-     * @param checkpoint the newest checkpoint written, null when none
+     * @param text        the failure's evidence, traceback and last lines, where names and numbers are found
+     * @param checkpoint  the newest checkpoint written, null when none
+     * @param resumedFrom the checkpoint the attempt resumed from ({@code RESUMING FROM}), null when none or unknown
      */
-    Fix find(FailureKind kind, String text, TrainedModel model, String checkpoint) {
+    Fix find(FailureKind kind, String text, TrainedModel model, String checkpoint, String resumedFrom) {
         List<String> details = new ArrayList<>();
         String fix = kind.fix();
         switch (kind) {
@@ -53,6 +54,28 @@ final class FixFinder {
                         fix += " (a fine-grained token needs 'public gated repositories'); if you have access, check "
                                 + "that model.name_or_path is " + repo.get() + " and the connection or proxy";
                     }
+                }
+            }
+            case DAMAGED_FILE -> {
+                // safetensors' own error names no file; then it is the checkpoint the run was resuming from.
+                String file = FileMention.weights(text).orElse(resumedFrom);
+                if (file != null) {
+                    details.add("the damaged file: " + file);
+                    fix = file.equals(resumedFrom) || FileMention.isStepCheckpoint(file)
+                            ? "move " + file + " out of the training folder (it was cut off while saving): ai-toolkit "
+                                    + "then resumes from the checkpoint before it, or starts anew"
+                            : "delete " + file + " (cut off while downloading or copying) and run 'aitk-launcher "
+                                    + "prefetch' again, or copy that file whole again";
+                }
+            }
+            case MISSING_FILE -> FileMention.missing(text).ifPresent(path -> details.add("not found: " + path
+                    + " (a path in the config: datasets[*].folder_path, control_path, mask_path or "
+                    + "model.name_or_path)"));
+            case CONFIG_INVALID -> {
+                if (text.contains("StableDiffusion") && text.contains("were passed")) {
+                    fix = "set model.arch to an architecture ai-toolkit has (flux, flux_kontext, flex2, flux2 ...): "
+                            + "with an unknown one it loads the model as Stable Diffusion and finds no unet; "
+                            + "'aitk-launcher validate CONFIG' names the closest";
                 }
             }
             case INTERRUPTED -> fix = checkpoint == null

@@ -99,7 +99,7 @@ final class LogDiagnosis {
         if (kind != null) {
             String text = String.join("\n", s.lastTraceback()) + "\n" + s.failureLine() + "\n"
                     + String.join("\n", s.lastLines());
-            FixFinder.Fix found = fixes.find(kind, text, model, s.lastCheckpoint());
+            FixFinder.Fix found = fixes.find(kind, text, model, s.lastCheckpoint(), s.resumedFrom());
             details.addAll(found.details());
             fix = found.fix();
         }

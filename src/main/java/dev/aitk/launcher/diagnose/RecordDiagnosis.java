@@ -57,7 +57,7 @@ final class RecordDiagnosis {
         if (kind != null && !"finished".equals(outcome)) {
             List<String> traceback = last == null ? List.of() : last.traceback();
             String text = String.join("\n", traceback) + "\n" + r.message() + "\n" + (last == null ? "" : last.detail());
-            FixFinder.Fix found = fixes.find(kind, text, model, r.finalCheckpoint());
+            FixFinder.Fix found = fixes.find(kind, text, model, r.finalCheckpoint(), null);
             details.addAll(found.details());
             fix = found.fix();
         }

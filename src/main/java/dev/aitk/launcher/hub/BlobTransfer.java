@@ -66,7 +66,7 @@ final class BlobTransfer {
         try {
             Files.createDirectories(blob.getParent());
             lock = BlobLock.open(cache.lockPath(repoId, location.etag()));
-            if (!lock.tryAcquire()) {
+            if (owner.locksWork && !lock.tryAcquire()) {
                 owner.notice(new Notice(Notice.Kind.WAITING_FOR_OTHER_DOWNLOAD, repoId, displayPath(),
                         "another process is downloading " + displayPath() + "; waiting for it to finish"));
                 owner.waiters.execute(this::waitForLockThenBegin);
@@ -100,11 +100,13 @@ final class BlobTransfer {
         if (Files.isRegularFile(blob) && Files.size(blob) == sizeBytes) {
             // Another process (or an earlier run) finished it while we waited or before we began.
             ResumableBlob.discard(blob);
+            owner.foundCached(sizeBytes);
             publish(PrefetchReport.Status.CACHED, null);
             return;
         }
-        partial = ResumableBlob.open(blob, sizeBytes, tuning.chunkBytes());
+        partial = ResumableBlob.open(blob, sizeBytes, tuning.chunkBytes(), owner.partialOwner);
         fetcher = new RangeFetcher(owner, repoId, commit, displayPath(), location, partial);
+        owner.resumed(partial.bytesDone());
         owner.listener.fileStarted(repoId, displayPath(), sizeBytes, partial.bytesDone());
         if (partial.allDone()) {
             finishIfComplete();
@@ -166,6 +168,9 @@ final class BlobTransfer {
         }
         if (e.rateLimited()) {
             return Retry.Verdict.waitFor(e.retryAfter().orElseThrow());
+        }
+        if (e.linkRefreshed()) {
+            return Retry.Verdict.retryNow();
         }
         return progressed ? Retry.Verdict.retryAfterProgress() : Retry.Verdict.retry();
     }

@@ -28,12 +28,28 @@ final class Downloader implements AutoCloseable {
     final ProgressListener listener;
     final Retry retry;
     final AtomicBoolean cancelled = new AtomicBoolean();
+    /** Names this downloader's partial files, unlike any other launcher's. */
+    final PartialOwner partialOwner = PartialOwner.register();
+    /** False where the file system's locks silently do nothing: only the partial files' own names keep launchers apart. */
+    final boolean locksWork;
+    /** Reads the time signed download links expire against. */
+    final java.time.Clock clock;
     final ExecutorService waiters;
     private final ExecutorService pool;
     private final List<Notice> notices = Collections.synchronizedList(new ArrayList<>());
     private volatile Throwable firstFailure;
+    private final java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong resumed = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong foundCached = new java.util.concurrent.atomic.AtomicLong();
 
     Downloader(HubHttp http, HubApi api, HubCache cache, DownloadTuning tuning, ProgressListener listener) {
+        this(http, api, cache, tuning, listener, java.time.Clock.systemUTC(), true);
+    }
+
+    Downloader(HubHttp http, HubApi api, HubCache cache, DownloadTuning tuning, ProgressListener listener, java.time.Clock clock,
+               boolean locksWork) {
+        this.clock = clock;
+        this.locksWork = locksWork;
         this.http = http;
         this.api = api;
         this.cache = cache;
@@ -57,6 +73,34 @@ final class Downloader implements AutoCloseable {
         if (!cancelled.get()) {
             pool.execute(task);
         }
+    }
+
+    /** Bytes that crossed the network and were written, in this run. */
+    void fetched(String repoId, String path, long n) {
+        fetched.addAndGet(n);
+        listener.transferred(repoId, path, n);
+    }
+
+    /** Bytes an interrupted download had already written and that are kept. */
+    void resumed(long n) {
+        resumed.addAndGet(n);
+    }
+
+    /** A file another launcher completed after the plan was shown. */
+    void foundCached(long n) {
+        foundCached.addAndGet(n);
+    }
+
+    long fetchedBytes() {
+        return fetched.get();
+    }
+
+    long resumedBytes() {
+        return resumed.get();
+    }
+
+    long foundCachedBytes() {
+        return foundCached.get();
     }
 
     void notice(Notice notice) {
@@ -119,6 +163,7 @@ final class Downloader implements AutoCloseable {
     @Override
     public void close() {
         cancelled.set(true);
+        partialOwner.release();
         pool.shutdownNow();
         waiters.shutdownNow();
     }

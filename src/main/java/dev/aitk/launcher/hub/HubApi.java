@@ -178,6 +178,10 @@ final class HubApi {
             fail = "repository " + repoId + " was not found on " + settings.endpoint()
                     + (hasToken ? " (or your token cannot see it); check the name (org/name)"
                                 : "; check the name (org/name), or set HF_TOKEN if it is private");
+        } else if (r.status == 407) {
+            fail = "the proxy in HTTPS_PROXY/HTTP_PROXY wants a login (407) and "
+                    + (settings.proxies().credentials().isEmpty() ? "none was given" : "refused the one given")
+                    + "; put the proxy's login in the variable, user:password followed by @ before the proxy's host (percent-encode special characters)";
         } else if (r.status == 416) {
             throw new RetryableException("the server refused a byte range (416) for " + what);
         } else {

@@ -5,7 +5,9 @@ import dev.aitk.launcher.util.LauncherException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Authenticator;
 import java.net.HttpURLConnection;
+import java.net.PasswordAuthentication;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +40,11 @@ final class HubHttp {
         // reconnect (a TLS handshake) for every chunk. Read once when the pool is first used; a user setting wins.
         if (System.getProperty("http.maxConnections") == null) {
             System.setProperty("http.maxConnections", "64");
+        }
+        // The JDK refuses Basic for the CONNECT tunnel to an HTTPS proxy unless told; a proxy of HTTPS_PROXY with
+        // credentials (http://user:pass@host) needs exactly that. A user setting wins.
+        if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
+            System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
         }
     }
     private static final String USER_AGENT = "aitk-launcher/0.1; hf_hub-compatible";
@@ -99,7 +106,7 @@ final class HubHttp {
     }
 
     /**
-     * Sends one request. {@code followAllRedirects} false follows only same-host (relative) redirects,
+     * Sends one request. {@code followAllRedirects} false follows only relative redirects,
      * as huggingface_hub does for HEAD, so the caller sees the Hub's 302 with its X-Linked-* headers.
      * A range of {@code from < 0} sends no Range header; {@code to < 0} is an open-ended range.
      */
@@ -129,8 +136,12 @@ final class HubHttp {
             if (location.isEmpty()) {
                 return response;
             }
-            URI next = current.resolve(location.get().strip());
-            if (!followAllRedirects && !sameOrigin(next, current)) {
+            String where = location.get().strip();
+            URI next = current.resolve(where);
+            // Like huggingface_hub, a HEAD follows only relative redirects: an absolute one, even to the same host
+            // (a mirror serving its own blobs), carries the X-Linked-* headers the caller needs.
+            boolean relative = !where.startsWith("//") && !where.contains("://");
+            if (!followAllRedirects && !(relative && sameOrigin(next, current))) {
                 return response;
             }
             response.close();
@@ -141,6 +152,23 @@ final class HubHttp {
 
     private HttpURLConnection open(URI url) throws IOException {
         HttpURLConnection c = (HttpURLConnection) url.toURL().openConnection(settings.proxies().proxyFor(url));
+        Optional<PasswordAuthentication> login = settings.proxies().proxyUriFor(url).flatMap(p -> settings.proxies().credentials().forProxy(p));
+        if (login.isPresent()) {
+            PasswordAuthentication pa = login.get();
+            if (!"https".equalsIgnoreCase(url.getScheme())) {
+                // Plain HTTP through the proxy: send it up front instead of after a 407 for every new connection.
+                String basic = pa.getUserName() + ":" + new String(pa.getPassword());
+                c.setRequestProperty("Proxy-Authorization", "Basic "
+                        + java.util.Base64.getEncoder().encodeToString(basic.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            // HTTPS goes through a CONNECT tunnel, whose 407 the JDK answers with this (per connection, not global).
+            c.setAuthenticator(new Authenticator() {
+                @Override
+                protected PasswordAuthentication getPasswordAuthentication() {
+                    return getRequestorType() == RequestorType.PROXY ? pa : null;
+                }
+            });
+        }
         if (sslSocketFactory != null && c instanceof HttpsURLConnection https) {
             https.setSSLSocketFactory(sslSocketFactory);
         }

@@ -64,7 +64,7 @@ final class OfflineCheck {
                     cache.snapshotDir(ref.repoId(), c).toString(), selected.components(), selected.reason(), files, null));
         }
         PrefetchReport report = new PrefetchReport(cache.root().toString(), true, complete, repos, 0, total,
-                (System.nanoTime() - startedNanos) / 1e9, List.of());
+                PrefetchReport.Bytes.NONE, (System.nanoTime() - startedNanos) / 1e9, List.of());
         listener.planned(plan(report));
         return report;
     }
@@ -76,7 +76,7 @@ final class OfflineCheck {
                     r.files().stream().map(f -> new PrefetchPlan.PlannedFile(f.path(), f.sizeBytes(),
                             f.status() != PrefetchReport.Status.MISSING)).toList()));
         }
-        return PrefetchPlan.of(plans);
+        return PrefetchPlan.of(plans, report.offlineCheck());
     }
 
     /** A cache filled by huggingface_hub without a stored listing: what the snapshot holds is all we know. */

@@ -5,10 +5,24 @@ import java.util.List;
 /**
  * The outcome: where the cache is, per repo and file what happened (cached, downloaded, missing; by parallel
  * ranges or the single-stream fallback and why), bytes moved, time taken and every notice. {@code complete}
- * means the cache holds all of it, so the run can be started with HF_HUB_OFFLINE=1.
+ * means the cache holds all of it, so the run can be started with HF_HUB_OFFLINE=1. {@code downloadedBytes} is the
+ * size of the files completed now; {@code bytes} says where those and the others came from.
  */
 public record PrefetchReport(String cacheDir, boolean offlineCheck, boolean complete, List<RepoResult> repos,
-                             long downloadedBytes, long totalBytes, double seconds, List<Notice> notices) {
+                             long downloadedBytes, long totalBytes, Bytes bytes, double seconds, List<Notice> notices) {
+
+    /**
+     * Where the bytes came from: already in the cache, kept from an interrupted download (the resume journal), or
+     * fetched over the network now. Speed is {@code fetchedNowBytes} over the time taken, never the file sizes.
+     */
+    public record Bytes(long alreadyCachedBytes, long resumedBytes, long fetchedNowBytes) {
+        public static final Bytes NONE = new Bytes(0, 0, 0);
+    }
+
+    /** Bytes per second over what crossed the network in this run. */
+    public double fetchedBytesPerSecond() {
+        return bytes.fetchedNowBytes() / Math.max(0.001, seconds);
+    }
 
     /** {@code problem} is set when the repo could not be checked at all (offline with no cached revision). */
     public record RepoResult(String source, String repoId, String revision, String commit, String snapshotDir,

@@ -24,8 +24,20 @@ public final class Prefetcher {
     private final HubApi api;
     private final RepoResolver resolver;
     private final BlobLocator locator;
+    private final boolean locksWork;
+    private final java.time.Clock clock;
 
     public Prefetcher(HubSettings settings, HubCache cache, DownloadTuning tuning) {
+        this(settings, cache, tuning, true, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * {@code locksWork} false: the cache is on a file system whose locks silently do nothing (NFS without lockd), so
+     * launchers are kept apart only by their partial files' own names; the files they finish are identical.
+     */
+    Prefetcher(HubSettings settings, HubCache cache, DownloadTuning tuning, boolean locksWork, java.time.Clock clock) {
+        this.locksWork = locksWork;
+        this.clock = clock;
         this.settings = settings;
         this.cache = cache;
         this.tuning = tuning;
@@ -55,6 +67,21 @@ public final class Prefetcher {
         HubCache located = HubCache.locate(env);
         HubCache cache = cacheDir.map(d -> new HubCache(env.resolve(d), located.symlinksDisabled())).orElse(located);
         return new Prefetcher(settings, cache, tuning);
+    }
+
+    /** The same prefetcher on a file system whose locks silently do nothing. */
+    Prefetcher withLocksThatDoNothing() {
+        return new Prefetcher(settings, cache, tuning, false, clock);
+    }
+
+    /** The same prefetcher reading signed links' expiry against {@code clock}. */
+    Prefetcher withClock(java.time.Clock other) {
+        return new Prefetcher(settings, cache, tuning, locksWork, other);
+    }
+
+    /** The Hub cache folder this prefetcher fills. */
+    public Path cacheRoot() {
+        return cache.root();
     }
 
     public DownloadTuning tuning() {
@@ -88,7 +115,7 @@ public final class Prefetcher {
     public PrefetchReport prefetch(PrefetchRequest request, ProgressListener listener) {
         long started = System.nanoTime();
         if (request.references().isEmpty()) {
-            return new PrefetchReport(cache.root().toString(), request.offline(), true, List.of(), 0, 0, 0, List.of());
+            return new PrefetchReport(cache.root().toString(), request.offline(), true, List.of(), 0, 0, PrefetchReport.Bytes.NONE, 0, List.of());
         }
         if (request.offline() || settings.offline()) {
             return OfflineCheck.run(cache, request, listener, started);
@@ -122,7 +149,8 @@ public final class Prefetcher {
         }
         List<Notice> notices;
         long downloaded = 0;
-        try (Downloader downloader = new Downloader(http, api, cache, tuning, listener)) {
+        PrefetchReport.Bytes bytes;
+        try (Downloader downloader = new Downloader(http, api, cache, tuning, listener, clock, locksWork)) {
             List<BlobTransfer> transfers = new ArrayList<>();
             for (RepoResolver.ResolvedRepo r : resolved) {
                 transfers.addAll(locator.transfersFor(r, downloader, results));
@@ -141,6 +169,8 @@ public final class Prefetcher {
                 }
             }
             notices = downloader.notices();
+            bytes = new PrefetchReport.Bytes(plan.cachedBytes() + downloader.foundCachedBytes(), downloader.resumedBytes(),
+                    downloader.fetchedBytes());
         }
         List<PrefetchReport.RepoResult> repos = new ArrayList<>();
         for (RepoResolver.ResolvedRepo r : resolved) {
@@ -150,7 +180,7 @@ public final class Prefetcher {
                     cache.snapshotDir(r.repoId(), r.commit()).toString(), r.selection().components(),
                     r.selection().reason(), files, null));
         }
-        return new PrefetchReport(cache.root().toString(), false, true, repos, downloaded, plan.totalBytes(),
+        return new PrefetchReport(cache.root().toString(), false, true, repos, downloaded, plan.totalBytes(), bytes,
                 (System.nanoTime() - started) / 1e9, notices);
     }
 
@@ -160,11 +190,14 @@ public final class Prefetcher {
         for (RepoResolver.ResolvedRepo r : resolved) {
             List<PrefetchPlan.PlannedFile> files = new ArrayList<>();
             for (RemoteEntry e : r.selection().files()) {
-                files.add(new PrefetchPlan.PlannedFile(e.path(), e.sizeBytes(), cache.isCached(r.repoId(), r.commit(), e.path(), e.sizeBytes())));
+                boolean cached = cache.isCached(r.repoId(), r.commit(), e.path(), e.sizeBytes());
+                long resumable = cached || e.etag() == null ? 0
+                        : ResumableBlob.resumableBytes(cache.blobPath(r.repoId(), e.etag()), e.sizeBytes(), tuning.chunkBytes());
+                files.add(new PrefetchPlan.PlannedFile(e.path(), e.sizeBytes(), cached, resumable));
             }
             repoPlans.add(new PrefetchPlan.RepoPlan(r.ref().source(), r.repoId(), r.ref().revision(), r.commit(),
                     r.selection().components(), r.selection().reason(), files));
         }
-        return PrefetchPlan.of(repoPlans);
+        return PrefetchPlan.of(repoPlans, false);
     }
 }

@@ -44,7 +44,10 @@ final class RangeFetcher {
     private final String displayPath;
     private final HubApi.FileLocation location;
     private final ResumableBlob blob;
-    private volatile URI downloadUri;
+    private volatile SignedLink link;
+    /** Fresh links refused in a row with no byte between: past a few, the refusal is not about expiry. */
+    private volatile int refusedInARow;
+    private static final int MAX_REFUSED_FRESH_LINKS = 3;
 
     RangeFetcher(Downloader owner, String repoId, String commit, String displayPath, HubApi.FileLocation location,
                  ResumableBlob blob) {
@@ -54,7 +57,7 @@ final class RangeFetcher {
         this.displayPath = displayPath;
         this.location = location;
         this.blob = blob;
-        this.downloadUri = location.downloadUri();
+        this.link = SignedLink.of(location.downloadUri(), owner.clock.instant());
     }
 
     /**
@@ -68,8 +71,13 @@ final class RangeFetcher {
         HubHttp.Response r;
         // A stream to the end of the file asks for an open range (bytes=N-), as a plain resumable download does.
         long requestEnd = streamMode && end == sizeBytes - 1 ? -1 : end;
+        SignedLink using = link;
+        if (using.expiredAt(owner.clock.instant())) {
+            // Checked before use: a link past its time would only earn a 403 and a wasted round trip.
+            using = refreshLink(using, "the download link's signed time ran out", cursor.position);
+        }
         try {
-            r = owner.http.send("GET", downloadUri, cursor.position, requestEnd, true);
+            r = owner.http.send("GET", using.uri(), cursor.position, requestEnd, true);
         } catch (SocketTimeoutException e) {
             throw new RetryableException("no answer within " + owner.http.idleTimeout().toSeconds() + " s", Optional.empty(), true, e);
         } catch (IOException e) {
@@ -89,17 +97,26 @@ final class RangeFetcher {
                     last = sizeBytes - 1;
                 }
             } else if (r.status == 206) {
-                long served = contentRangeStart(r);
-                if (served != cursor.position) {
+                String mismatch = ContentRange.mismatch(r.header("Content-Range").orElse(""), cursor.position, end, sizeBytes);
+                if (mismatch != null) {
+                    // Written at our offset, bytes from elsewhere would splice the file: never write them.
                     r.abort();
-                    throw new RetryableException("the server sent bytes from " + served + " instead of " + cursor.position);
+                    throw new RetryableException("the server answered a range request with " + mismatch);
                 }
-            } else if ((r.status == 401 || r.status == 403 || r.status == 410)
+            } else if ((r.status == 400 || r.status == 401 || r.status == 403 || r.status == 410)
                     && !HubHttp.sameOrigin(r.url, owner.api.endpoint())) {
-                // Signed CDN links expire (a day-long download outlives them): ask the Hub for a fresh one.
+                // Signed CDN links expire (a day-long download outlives them): ask the Hub for a fresh one and
+                // go on from this offset. Not a failure, unless fresh links keep being refused.
                 r.abort();
-                refreshDownloadUri();
-                throw new RetryableException("the download link expired (" + r.status + "); got a fresh one");
+                synchronized (this) {
+                    if (++refusedInARow > MAX_REFUSED_FRESH_LINKS) {
+                        refusedInARow = 0;
+                        throw new RetryableException("the download host " + r.url.getHost() + " refused " + (MAX_REFUSED_FRESH_LINKS + 1)
+                                + " fresh links in a row (" + r.status + ")");
+                    }
+                }
+                refreshLink(using, "the download link expired (" + r.status + " from " + r.url.getHost() + ")", cursor.position);
+                throw RetryableException.linkRefreshed("the download link expired (" + r.status + ")");
             } else {
                 owner.api.check(r, repoId, commit, displayPath);
                 r.abort();
@@ -111,24 +128,30 @@ final class RangeFetcher {
         }
     }
 
-    private synchronized void refreshDownloadUri() throws IOException {
-        HubApi.FileLocation fresh = owner.api.locate(repoId, commit, displayPath);
+    /**
+     * Asks the Hub (through /resolve/) for a fresh link, once for all chunks: a chunk that finds {@code stale} already
+     * replaced by another chunk uses the replacement.
+     */
+    private synchronized SignedLink refreshLink(SignedLink stale, String why, long offset) throws IOException {
+        if (link != stale) {
+            return link;
+        }
+        HubApi.FileLocation fresh;
+        try {
+            fresh = owner.api.locate(repoId, commit, displayPath);
+        } catch (LauncherException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new RetryableException("asking the Hub for a fresh download link: " + HubApi.describe(e), Optional.empty(), false, e);
+        }
         if (!fresh.etag().equals(location.etag())) {
             throw new LauncherException(ExitCode.DOWNLOAD_FAILED, repoId + "/" + displayPath
                     + " changed on the Hub during the download (a new etag at the same commit); run again");
         }
-        downloadUri = fresh.downloadUri();
-    }
-
-    private static long contentRangeStart(HubHttp.Response r) {
-        String cr = r.header("Content-Range").orElse("");
-        int space = cr.indexOf(' ');
-        int dash = cr.indexOf('-');
-        try {
-            return Long.parseLong(cr.substring(space + 1, dash).strip());
-        } catch (RuntimeException e) {
-            return -1;
-        }
+        link = SignedLink.of(fresh.downloadUri(), owner.clock.instant());
+        owner.notice(new Notice(Notice.Kind.LINK_REFRESHED, repoId, displayPath, why + " for " + displayPath
+                + "; got a fresh one from the Hub, going on from byte " + offset + " (nothing is fetched twice)"));
+        return link;
     }
 
     /** Copies the body to its offsets; false when {@code stop} said to abandon it. */
@@ -157,10 +180,15 @@ final class RangeFetcher {
                 r.abort();
                 throw new RetryableException("the body ended early at byte " + cursor.position + " of " + (end + 1));
             }
+            if (refusedInARow != 0) {
+                synchronized (this) {
+                    refusedInARow = 0;
+                }
+            }
             long before = cursor.position;
             blob.write(buffer, n, before, owner.cache.root(), displayPath);
             cursor.position += n;
-            owner.listener.transferred(repoId, displayPath, n);
+            owner.fetched(repoId, displayPath, n);
             if (stream != null) {
                 stream.wrote(before, cursor.position);
             }

@@ -12,9 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
- * Where a download is resumed: the {@code blobs/<etag>.aitk.incomplete} data file, written at offsets, and the
- * {@link ResumeJournal} beside it that lists the chunks holding all their bytes. Opening it picks up what an
- * earlier run (crashed, killed or stopped with Ctrl+C) left; a data file of the wrong size starts over.
+ * Where a download is resumed: the {@code blobs/<etag>.<owner>.aitk.incomplete} data file, written at offsets, and
+ * the {@link ResumeJournal} beside it that lists the chunks holding all their bytes. The names are this process's
+ * own ({@link PartialOwner}); opening adopts what an earlier run (crashed, killed or stopped with Ctrl+C) left, and a
+ * data file of the wrong size starts over.
  */
 final class ResumableBlob implements AutoCloseable {
     private final Path data;
@@ -34,18 +35,11 @@ final class ResumableBlob implements AutoCloseable {
         this.journal = journal;
     }
 
-    static Path dataPath(Path blob) {
-        return blob.resolveSibling(blob.getFileName() + ".aitk.incomplete");
-    }
-
-    static Path journalPath(Path blob) {
-        return blob.resolveSibling(blob.getFileName() + ".aitk.chunks");
-    }
-
-    /** Resumes the partial download of {@code blob} an earlier run left, or starts one. */
-    static ResumableBlob open(Path blob, long sizeBytes, long chunkBytes) throws IOException {
-        Path data = dataPath(blob);
-        Path journalPath = journalPath(blob);
+    /** Resumes the partial download of {@code blob} an earlier run left, or starts one under {@code owner}'s names. */
+    static ResumableBlob open(Path blob, long sizeBytes, long chunkBytes, PartialOwner owner) throws IOException {
+        owner.adoptLeftover(blob);
+        Path data = owner.dataPath(blob);
+        Path journalPath = owner.journalPath(blob);
         if (!Files.isRegularFile(data) || Files.size(data) != sizeBytes) {
             // A journal only describes the data file it was written with: a missing or resized one starts over.
             Files.deleteIfExists(journalPath);
@@ -61,15 +55,21 @@ final class ResumableBlob implements AutoCloseable {
         return new ResumableBlob(data, journalPath, sizeBytes, chunkBytes, channel, journal);
     }
 
-    /** Bytes an earlier run already completed for {@code blob}, read without changing anything. */
+    /** Bytes an earlier run already completed for {@code blob} (the partial a new run would adopt), read only. */
     static long resumableBytes(Path blob, long sizeBytes, long chunkBytes) {
-        return ResumeJournal.completedBytes(journalPath(blob), sizeBytes, chunkBytes);
+        long best = 0;
+        for (PartialOwner.Leftover l : PartialOwner.abandoned(blob)) {
+            best = Math.max(best, ResumeJournal.completedBytes(l.journal(), sizeBytes, chunkBytes));
+        }
+        return best;
     }
 
-    /** Removes what an earlier run left, once the blob itself is complete. */
+    /** Removes what earlier runs left, once the blob itself is complete (a live launcher's partial is its own). */
     static void discard(Path blob) throws IOException {
-        Files.deleteIfExists(dataPath(blob));
-        Files.deleteIfExists(journalPath(blob));
+        for (PartialOwner.Leftover l : PartialOwner.abandoned(blob)) {
+            Files.deleteIfExists(l.data());
+            Files.deleteIfExists(l.journal());
+        }
     }
 
     long sizeBytes() {

@@ -8,6 +8,7 @@ import java.util.Optional;
 final class RetryableException extends IOException {
     private final transient Optional<Duration> retryAfter;
     private final boolean stall;
+    private boolean linkRefreshed;
 
     RetryableException(String message, Optional<Duration> retryAfter, boolean stall, Throwable cause) {
         super(message, cause);
@@ -17,6 +18,17 @@ final class RetryableException extends IOException {
 
     RetryableException(String message) {
         this(message, Optional.empty(), false, null);
+    }
+
+    /** The link expired and a fresh one is in hand: try again at once, and do not count it as a failure. */
+    static RetryableException linkRefreshed(String message) {
+        RetryableException e = new RetryableException(message);
+        e.linkRefreshed = true;
+        return e;
+    }
+
+    boolean linkRefreshed() {
+        return linkRefreshed;
     }
 
     Optional<Duration> retryAfter() {

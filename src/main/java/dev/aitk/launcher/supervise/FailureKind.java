@@ -38,6 +38,10 @@ public enum FailureKind {
             "lower train.lr (e.g. 1e-4 -> 5e-5), use train.dtype: bf16, and check the dataset for broken images"),
     MISSING_FILE("a file or folder the config names does not exist", Recovery.NONE, ExitCode.INPUT_INVALID,
             "fix the path in the config (datasets[*].folder_path, model.name_or_path) and run 'aitk-launcher validate'"),
+    DAMAGED_FILE("a weights file is truncated or damaged (a download or a save that was cut off)", Recovery.NONE,
+            ExitCode.INPUT_INVALID,
+            "move the file the error names aside: a checkpoint of this run (ai-toolkit then resumes from the one "
+                    + "before it), or a model file (then run 'aitk-launcher prefetch' again to download it whole)"),
     CONFIG_INVALID("ai-toolkit rejected the config", Recovery.NONE, ExitCode.INPUT_INVALID,
             "run 'aitk-launcher validate CONFIG' and fix the findings it prints"),
     PYTHON_PACKAGE_MISSING("a Python package ai-toolkit needs is not installed", Recovery.NONE, ExitCode.ENVIRONMENT,

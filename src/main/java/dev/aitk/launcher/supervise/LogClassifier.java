@@ -25,7 +25,8 @@ public final class LogClassifier {
     private static final Pattern RESUMING = Pattern.compile("#### IMPORTANT RESUMING FROM (.+?) ####");
     private static final Pattern FOUND_STEP = Pattern.compile("Found step (\\d+) in metadata");
     private static final Pattern OOM_SKIP = Pattern.compile("# OOM during training step, skipping batch (\\d+)/(\\d+) #");
-    private static final Pattern COMPLETED = Pattern.compile("^\\s*-\\s*\\d+ completed jobs?\\s*$");
+    /** The summary's count; "0 completed jobs" is the real run.py's failure banner, never a finish. */
+    private static final Pattern COMPLETED = Pattern.compile("^\\s*-\\s*[1-9]\\d* completed jobs?\\s*$");
     private static final Pattern ERROR_RUNNING_JOB = Pattern.compile("^\\s*Error running job: (.*)$");
     private static final Pattern NAN_TEXT = Pattern.compile("(?i)\\bloss\\b(?: is|:|=)\\s*-?(nan|inf)\\b");
     private static final Pattern XET = Pattern.compile("(?i)(\\bhf_xet\\b|\\bxet\\b|CAS service error|XetError)");
@@ -71,6 +72,12 @@ public final class LogClassifier {
             new Rule(FailureKind.NETWORK_ERROR, "Server Error: Bad Gateway"),
             new Rule(FailureKind.NETWORK_ERROR, "Server Error: Service Unavailable"),
             new Rule(FailureKind.NETWORK_ERROR, "Server Error: Gateway Timeout"),
+            // safetensors' and diffusers' words for a file cut short (seen with the real ai-toolkit resuming from a
+            // truncated checkpoint and loading a truncated transformer); torch.load's for a truncated optimizer.pt.
+            new Rule(FailureKind.DAMAGED_FILE, "Error while deserializing header"),
+            new Rule(FailureKind.DAMAGED_FILE, "Unable to load weights from checkpoint file"),
+            new Rule(FailureKind.DAMAGED_FILE, "failed finding central directory"),
+            new Rule(FailureKind.DAMAGED_FILE, "PytorchStreamReader failed reading"),
             new Rule(FailureKind.MISSING_FILE, "FileNotFoundError"),
             new Rule(FailureKind.MISSING_FILE, "No such file or directory"),
             new Rule(FailureKind.CONFIG_INVALID, "yaml.scanner.ScannerError"),
@@ -79,6 +86,9 @@ public final class LogClassifier {
             new Rule(FailureKind.CONFIG_INVALID, "Unknown process type"),
             new Rule(FailureKind.CONFIG_INVALID, "Unknown job type"),
             new Rule(FailureKind.CONFIG_INVALID, "Environment variable", "not set"),
+            // An arch ai-toolkit does not know falls back to the Stable Diffusion loader, which then finds no unet
+            // in a FLUX folder (the real trainer with arch: flux_kontxt).
+            new Rule(FailureKind.CONFIG_INVALID, "StableDiffusion", "expected", "were passed"),
             new Rule(FailureKind.XET_STALLED, LAUNCHER_PREFIX + "stalled:", "download"),
             new Rule(FailureKind.STALLED, LAUNCHER_PREFIX + "stalled:"),
             new Rule(FailureKind.INTERRUPTED, LAUNCHER_PREFIX + "stopping:"),

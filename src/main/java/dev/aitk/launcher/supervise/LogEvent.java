@@ -29,6 +29,16 @@ public sealed interface LogEvent {
 
     /** {@code Saved checkpoint to PATH}. */
     record SaveFinished(String path) implements LogEvent {
+        /**
+         * The LoRA saved after the last step ({@code NAME.safetensors}, no {@code _000000250} step number): the
+         * real run.py prints nothing after it on success (no "completed job" summary), so a log shows its
+         * finish by this line.
+         */
+        public boolean isFinal() {
+            String unix = path.replace('\\', '/');
+            String name = unix.substring(unix.lastIndexOf('/') + 1);
+            return name.endsWith(".safetensors") && !name.matches(".*_\\d{9}\\.safetensors");
+        }
     }
 
     /** {@code #### IMPORTANT RESUMING FROM PATH ####}. */
@@ -47,7 +57,7 @@ public sealed interface LogEvent {
     record JobStopped() implements LogEvent {
     }
 
-    /** run.py's closing summary ({@code - 1 completed job}). */
+    /** run.py's closing summary ({@code - 1 completed job}; ai-toolkit before 2026 printed it on success). */
     record JobCompleted() implements LogEvent {
     }
 

@@ -170,6 +170,7 @@ public final class LogWatcher implements LineSplitter.LineSink {
             saving = false;
             lastCheckpoint = s.path();
             lastSavedStep = step;
+            jobCompleted |= s.isFinal();
             note(event);
         } else if (event instanceof LogEvent.Resuming r) {
             resumedFrom = r.path();

@@ -29,10 +29,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Hugging Face Hub on 127.0.0.1, speaking raw HTTP/1.1 so faults are exact: the revision and paginated tree APIs,
- * HEAD/GET on resolve URLs (302 to the "CDN" host {@code localhost} for LFS files, a relative 307 to
- * /api/resolve-cache for small ones), Range/206, the Hub's error codes, and injected faults (reset, truncation,
- * stall, wrong bytes, 429, 500, ranges ignored, a per-connection bandwidth cap). It counts the body bytes it sent
- * per file, so "resumed without re-fetching" is measured.
+ * HEAD/GET on resolve URLs (302 to a signed, expiring link on the "CDN" host {@code localhost} for LFS files, a
+ * relative 307 to /api/resolve-cache for small ones), Range/206, the Hub's error codes, and injected faults (reset,
+ * truncation, stall, wrong bytes, 429, 500, an expired link, Range ignored or answered with other bytes, a
+ * per-connection bandwidth cap). Like the Hub of 2026 it can send LFS files over a bridge host that redirects again
+ * to a second CDN host (another port: another origin), act as a mirror that serves blobs from its own origin and
+ * wants the token there, and compress bodies for clients that do not ask for identity. It counts the body bytes it
+ * sent per file, so "resumed without re-fetching" is measured.
  */
 public final class FakeHub implements Closeable {
     /** The bytes of a file, readable at any offset without holding a gigabyte in memory. */
@@ -156,8 +159,13 @@ public final class FakeHub implements Closeable {
         }
     }
 
-    /** EXPIRED answers 403 on the CDN host, as a signed blob URL does once it has expired. */
-    public enum FaultKind { RESET, TRUNCATE, STALL, WRONG_BYTES, STATUS_429, STATUS_500, EXPIRED }
+    /**
+     * EXPIRED answers 403 on the CDN host, as a signed blob URL does once it has expired (EXPIRED_400: the 400
+     * some CDNs send instead); RANGE_IGNORED answers a ranged GET with 200 and the whole body; RANGE_SHIFTED
+     * answers it with a 206 whose (honest) Content-Range starts one byte later than asked.
+     */
+    public enum FaultKind { RESET, TRUNCATE, STALL, WRONG_BYTES, STATUS_429, STATUS_500, EXPIRED, EXPIRED_400,
+        RANGE_IGNORED, RANGE_SHIFTED }
 
     /** A fault for the next {@code times} matching requests: body GETs of {@code path}, or "api" for API calls and HEADs. */
     public static final class Fault {
@@ -176,10 +184,13 @@ public final class FakeHub implements Closeable {
         }
     }
 
-    public record Request(String method, String host, String path, boolean authorized, String range) {
+    /** One request as it arrived: {@code port} tells the Hub's origin from the second CDN host's. */
+    public record Request(String method, String host, int port, String path, boolean authorized, String range,
+                          String acceptEncoding) {
     }
 
     private final ServerSocket server;
+    private final ServerSocket secondCdn;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fake-hub");
         t.setDaemon(true);
@@ -194,10 +205,51 @@ public final class FakeHub implements Closeable {
     private volatile boolean ignoreRanges;
     private volatile long bytesPerSecondPerConnection;
     private volatile int treePageSize = 3;
+    private volatile long linkLifetimeMillis = 3_600_000;
+    private volatile boolean bridge;
+    private volatile boolean mirror;
+    private volatile boolean compressUnlessIdentity;
+    private final AtomicLong expiredLinksRefused = new AtomicLong();
 
     public FakeHub() throws IOException {
         server = new ServerSocket(0, 200, InetAddress.getByName("127.0.0.1"));
-        threads.execute(this::acceptLoop);
+        secondCdn = new ServerSocket(0, 200, InetAddress.getByName("127.0.0.1"));
+        threads.execute(() -> acceptLoop(server));
+        threads.execute(() -> acceptLoop(secondCdn));
+    }
+
+    /** The port of the second CDN host (the one the bridge redirects to). */
+    public int secondCdnPort() {
+        return secondCdn.getLocalPort();
+    }
+
+    /** How long a signed CDN link works after the Hub signed it (default an hour, as on the Hub). */
+    public FakeHub linkLifetime(java.time.Duration lifetime) {
+        linkLifetimeMillis = lifetime.toMillis();
+        return this;
+    }
+
+    /** LFS files go Hub -> bridge host (S3-style signature) -> second CDN host (CloudFront-style), as in 2026. */
+    public FakeHub overBridge(boolean value) {
+        bridge = value;
+        return this;
+    }
+
+    /** A mirror: LFS files are served from the endpoint's own origin, which wants the token for them too. */
+    public FakeHub asMirror(boolean value) {
+        mirror = value;
+        return this;
+    }
+
+    /** Bodies go out gzip-compressed unless the request says Accept-Encoding: identity (as a CDN may). */
+    public FakeHub compressUnlessIdentity(boolean value) {
+        compressUnlessIdentity = value;
+        return this;
+    }
+
+    /** CDN requests refused because the link's expiry time had passed. */
+    public long expiredLinksRefused() {
+        return expiredLinksRefused.get();
     }
 
     public String endpoint() {
@@ -258,6 +310,7 @@ public final class FakeHub implements Closeable {
     public void close() throws IOException {
         closed = true;
         server.close();
+        secondCdn.close();
         synchronized (open) {
             for (Socket s : open) {
                 try {
@@ -270,10 +323,10 @@ public final class FakeHub implements Closeable {
         threads.shutdownNow();
     }
 
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocket listener) {
         while (!closed) {
             try {
-                Socket s = server.accept();
+                Socket s = listener.accept();
                 open.add(s);
                 threads.execute(() -> serve(s));
             } catch (IOException e) {
@@ -305,7 +358,8 @@ public final class FakeHub implements Closeable {
                     return;
                 }
                 Exchange ex = new Exchange(socket, out, parts[0], parts[1], headers);
-                requests.add(new Request(ex.method, ex.host(), ex.target, headers.containsKey("authorization"), headers.get("range")));
+                requests.add(new Request(ex.method, ex.host(), socket.getLocalPort(), ex.target, headers.containsKey("authorization"),
+                        headers.get("range"), headers.get("accept-encoding")));
                 boolean keepAlive = handle(ex);
                 out.flush();
                 if (!keepAlive || "close".equalsIgnoreCase(headers.get("connection"))) {
@@ -440,17 +494,8 @@ public final class FakeHub implements Closeable {
             h.put("X-Repo-Commit", repo.commit);
             return serveBody(ex, file, h);
         }
-        if (p.startsWith("/cdn/")) {
-            String sha = p.substring("/cdn/".length());
-            for (Repo repo : repos.values()) {
-                for (FakeFile f : repo.files.values()) {
-                    if (f.lfs && f.sha256.equals(sha)) {
-                        return serveBody(ex, f, new LinkedHashMap<>());
-                    }
-                }
-            }
-            ex.error(404, null, "no such object");
-            return true;
+        if (p.startsWith("/cdn/") || p.startsWith("/bridge/")) {
+            return handleCdn(ex, p);
         }
         int resolve = p.indexOf("/resolve/");
         if (resolve > 0) {
@@ -480,7 +525,9 @@ public final class FakeHub implements Closeable {
                 h.put("ETag", "\"" + file.gitOid + "\"");
                 h.put("X-Linked-Etag", "\"" + file.sha256 + "\"");
                 h.put("X-Linked-Size", Long.toString(file.size()));
-                h.put("Location", "http://localhost:" + server.getLocalPort() + "/cdn/" + file.sha256 + "?expires=never");
+                h.put("Location", mirror ? endpoint() + "/cdn/" + file.sha256 + "?" + cloudFrontSignature()
+                        : bridge ? "http://localhost:" + server.getLocalPort() + "/bridge/" + file.sha256 + "?" + s3Signature()
+                        : "http://localhost:" + server.getLocalPort() + "/cdn/" + file.sha256 + "?" + cloudFrontSignature());
                 ex.respond(302, h, new byte[0]);
             } else {
                 h.put("Location", "/api/resolve-cache/models/" + repoId + "/" + repo.commit + "/" + encodePath(file.path));
@@ -489,6 +536,70 @@ public final class FakeHub implements Closeable {
             return true;
         }
         ex.error(404, null, "not found: " + p);
+        return true;
+    }
+
+    /** CloudFront's form: Expires=epoch seconds. */
+    private String cloudFrontSignature() {
+        long expires = (System.currentTimeMillis() + linkLifetimeMillis + 999) / 1000;
+        return "Expires=" + expires + "&Signature=fake-signature~&Key-Pair-Id=KFAKE";
+    }
+
+    /** S3's presigned form: X-Amz-Date (UTC, to the second) plus X-Amz-Expires seconds. */
+    private String s3Signature() {
+        String date = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.ofEpochMilli(System.currentTimeMillis() / 1000 * 1000));
+        return "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=" + date + "&X-Amz-Expires=" + Math.max(1, linkLifetimeMillis / 1000)
+                + "&X-Amz-SignedHeaders=host&X-Amz-Signature=fake";
+    }
+
+    /** Whether the signed link's time is up, read the way the CDN reads it. */
+    private boolean linkExpired(String query) {
+        Map<String, String> q = new LinkedHashMap<>();
+        for (String kv : query.split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                q.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        long now = System.currentTimeMillis();
+        if (q.containsKey("Expires")) {
+            return now > Long.parseLong(q.get("Expires")) * 1000;
+        }
+        if (q.containsKey("X-Amz-Date")) {
+            java.time.Instant signed = java.time.LocalDateTime.parse(q.get("X-Amz-Date"),
+                    java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")).toInstant(java.time.ZoneOffset.UTC);
+            return now > signed.toEpochMilli() + Long.parseLong(q.get("X-Amz-Expires")) * 1000;
+        }
+        return true;
+    }
+
+    private boolean handleCdn(Exchange ex, String p) throws IOException {
+        boolean viaBridge = p.startsWith("/bridge/");
+        String sha = p.substring(p.indexOf('/', 1) + 1);
+        if (linkExpired(ex.query)) {
+            expiredLinksRefused.incrementAndGet();
+            ex.error(403, null, "Request has expired");
+            return true;
+        }
+        for (Repo repo : repos.values()) {
+            for (FakeFile f : repo.files.values()) {
+                if (f.lfs && f.sha256.equals(sha)) {
+                    if (mirror && repo.requiredToken != null && !repo.requiredToken.equals(ex.token())) {
+                        ex.error(401, "GatedRepo", "the mirror wants the token for blobs too");
+                        return true;
+                    }
+                    if (viaBridge) {
+                        Map<String, String> h = new LinkedHashMap<>();
+                        h.put("Location", "http://127.0.0.1:" + secondCdn.getLocalPort() + "/cdn/" + sha + "?" + cloudFrontSignature());
+                        ex.respond(302, h, new byte[0]);
+                        return true;
+                    }
+                    return serveBody(ex, f, new LinkedHashMap<>());
+                }
+            }
+        }
+        ex.error(404, null, "no such object");
         return true;
     }
 
@@ -511,8 +622,8 @@ public final class FakeHub implements Closeable {
             ex.respond(429, h, new byte[0]);
             return true;
         }
-        if (f.kind == FaultKind.EXPIRED) {
-            ex.error(403, null, "Request has expired");
+        if (f.kind == FaultKind.EXPIRED || f.kind == FaultKind.EXPIRED_400) {
+            ex.error(f.kind == FaultKind.EXPIRED ? 403 : 400, null, "Request has expired");
             return true;
         }
         if (f.kind == FaultKind.STATUS_500) {
@@ -580,9 +691,14 @@ public final class FakeHub implements Closeable {
         long to = size - 1;
         int status = 200;
         String range = ex.headers.get("range");
-        if (range != null && !ignoreRanges && range.startsWith("bytes=")) {
+        Fault fault = ex.method.equals("GET") ? takeFault(file.path, range) : null;
+        if (fault != null && statusFault(ex, fault)) {
+            return true;
+        }
+        boolean rangeIgnored = fault != null && fault.kind == FaultKind.RANGE_IGNORED;
+        if (range != null && !ignoreRanges && !rangeIgnored && range.startsWith("bytes=")) {
             String[] r = range.substring(6).split("-", -1);
-            from = Long.parseLong(r[0]);
+            from = Long.parseLong(r[0]) + (fault != null && fault.kind == FaultKind.RANGE_SHIFTED ? 1 : 0);
             to = r[1].isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(r[1]));
             if (from >= size && size > 0) {
                 h.put("Content-Range", "bytes */" + size);
@@ -594,9 +710,9 @@ public final class FakeHub implements Closeable {
         }
         h.put("Accept-Ranges", "bytes");
         h.put("Content-Length", Long.toString(Math.max(0, to - from + 1)));
-        Fault fault = ex.method.equals("GET") ? takeFault(file.path, ex.headers.get("range")) : null;
-        if (fault != null && statusFault(ex, fault)) {
-            return true;
+        String accepted = ex.headers.getOrDefault("accept-encoding", "*");
+        if (compressUnlessIdentity && ex.method.equals("GET") && !accepted.strip().equalsIgnoreCase("identity")) {
+            return serveCompressed(ex, file, from, to, status, h);
         }
         StringBuilder sb = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
         h.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
@@ -658,6 +774,21 @@ public final class FakeHub implements Closeable {
                 }
             }
         }
+        return true;
+    }
+
+    /** The range gzip-compressed (held in memory: only for small test files), as a CDN sends it when allowed to. */
+    private boolean serveCompressed(Exchange ex, FakeFile file, long from, long to, int status, Map<String, String> h) throws IOException {
+        byte[] plain = new byte[(int) (to - from + 1)];
+        file.content.copy(from, plain, 0, plain.length);
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
+            gz.write(plain);
+        }
+        h.put("Content-Encoding", "gzip");
+        h.put("Content-Length", Integer.toString(zipped.size()));
+        bodyBytes.computeIfAbsent(file.path, k -> new AtomicLong()).addAndGet(zipped.size());
+        ex.respond(status, h, zipped.toByteArray());
         return true;
     }
 

@@ -103,6 +103,59 @@ class KillResumeTest {
         }
     }
 
+    @Test
+    void ctrlCSaysWhatIsKeptAndExits130AndTheNextRunCountsOnlyWhatItFetches() throws Exception {
+        try (FakeHub hub = new FakeHub()) {
+            FakeHub.Repo repo = fluxLike(hub, FLUX, 3_000_000);
+            hub.capBandwidth(1_000_000);
+            Path blobs = home.resolve("hf/hub/models--black-forest-labs--FLUX.1-dev/blobs");
+            Process first = child(hub, "first.log");
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (journalledChunks(blobs) < 12) {
+                    assertThat(first.isAlive()).as(Files.readString(home.resolve("first.log"))).isTrue();
+                    assertThat(System.nanoTime()).as("no progress within 60 s").isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+                // A JVM started with SIGINT ignored (a background job) passes that on and cannot be Ctrl+C'd;
+                // SIGTERM takes the same path then.
+                new ProcessBuilder("kill", "-s", sigintIgnored() ? "TERM" : "INT", Long.toString(first.pid())).inheritIO()
+                        .start().waitFor(10, TimeUnit.SECONDS);
+                assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("the stopped child did not exit").isTrue();
+            } finally {
+                first.destroyForcibly();
+            }
+            String said = Files.readString(home.resolve("first.log"));
+            assertThat(first.exitValue()).as(said).isEqualTo(130);
+            assertThat(said).contains("stopped: prefetch stopped (Ctrl+C) after fetching", "every completed chunk is kept in "
+                    + home.resolve("hf/hub"), "run the same command again to resume");
+
+            hub.capBandwidth(0);
+            hub.resetCounters();
+            Process second = child(hub, "second.log");
+            assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String out = Files.readString(home.resolve("second.log"));
+            assertThat(second.exitValue()).as(out).isZero();
+            java.util.regex.Matcher plan = java.util.regex.Pattern.compile(
+                    "already cached, (\\S+ \\S+) kept from an interrupted download \\(resumed, not fetched again\\), (\\S+ \\S+) to download")
+                    .matcher(out);
+            assertThat(plan.find()).as(out).isTrue();
+            // Speed and size are over what crossed the network now, not over the files' sizes.
+            assertThat(out).contains("Fetched " + plan.group(2) + " now in", "; " + plan.group(1) + " were kept from an interrupted download");
+            assertThat(hub.totalBytesSent()).isLessThan(repo.files.values().stream().mapToLong(FakeHub.FakeFile::size).sum());
+        }
+    }
+
+    /** Bit 2 of SigIgn in /proc/self/status is SIGINT. */
+    private static boolean sigintIgnored() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2L) != 0;
+            }
+        }
+        return false;
+    }
+
     private Process child(FakeHub hub, String log) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.aitk.launcher.cli.Main", "prefetch", FLUX,
@@ -134,7 +187,9 @@ class KillResumeTest {
         Map<String, Long> out = new HashMap<>();
         try (Stream<Path> files = Files.list(blobs)) {
             for (Path p : files.filter(p -> p.toString().endsWith(".aitk.chunks")).toList()) {
-                String etag = p.getFileName().toString().replace(".aitk.chunks", "");
+                // <etag>.<owner>.aitk.chunks: the etag (hex) ends at the first dot.
+                String name = p.getFileName().toString();
+                String etag = name.substring(0, name.indexOf('.'));
                 List<String> lines = Files.readAllLines(p, StandardCharsets.US_ASCII);
                 out.put(etag, Math.max(0, lines.size() - 1) * CHUNK);
             }

@@ -46,6 +46,12 @@ class PrefetchCommandTest {
         CliRun.Result human = cli().run("prefetch", FLUX, "--endpoint", hub.endpoint(), "--components", "vae");
         assertThat(human.exitCode()).as(human.err()).isZero();
         assertThat(human.out()).contains("Plan: 3 file(s)", "to download", "holds everything; the run can load it offline");
+        assertThat(human.out()).containsPattern("Fetched \\d+\\.\\d (KiB|MiB) now in \\d+\\.\\d s \\(");
+
+        CliRun.Result offline = cli().run("prefetch", FLUX, "--components", "vae", "--offline");
+        assertThat(offline.exitCode()).as(offline.err()).isZero();
+        assertThat(offline.out()).contains("Offline check: 3 of 3 file(s) in the cache", "nothing is downloaded")
+                .doesNotContain("null", "to download", "Fetched");
 
         CliRun.Result json = cli().run("prefetch", FLUX, "--endpoint", hub.endpoint(), "--json");
         assertThat(json.exitCode()).as(json.err()).isZero();
@@ -84,6 +90,26 @@ class PrefetchCommandTest {
     }
 
     @Test
+    void aProxyThatWantsALoginGetsTheCredentialsFromTheVariableWhichNoOutputShows() throws IOException {
+        try (LoginProxy proxy = new LoginProxy("alice", "s3cr:t@pw")) {
+            String variable = "http://alice:s3cr%3At%40pw@127.0.0.1:" + proxy.port();
+            CliRun.Result ok = cli().env("HTTP_PROXY", variable).env("NO_PROXY", "").env("no_proxy", "")
+                    .run("prefetch", FLUX, "--endpoint", hub.endpoint(), "--components", "vae", "--json");
+            assertThat(ok.exitCode()).as(ok.err()).isZero();
+            assertThat(proxy.forwarded()).as("requests that went through the proxy").isPositive();
+            assertThat(hub.requests()).isNotEmpty();
+            assertThat(ok.out() + ok.err()).doesNotContain("s3cr", "%3At%40pw");
+
+            CliRun.Result wrong = cli().env("HTTP_PROXY", "http://alice:guessed-pw@127.0.0.1:" + proxy.port())
+                    .env("NO_PROXY", "").env("no_proxy", "").run("prefetch", FLUX, "--endpoint", hub.endpoint(), "--json");
+            assertThat(wrong.exitCode()).isEqualTo(5);
+            assertThat(wrong.err()).contains("wants a login (407) and refused the one given", "user:password followed by @ before the proxy's host");
+            assertThat(wrong.out() + wrong.err()).doesNotContain("guessed-pw");
+            assertThat(Json.mapper().readTree(wrong.out()).path("exitCode").asInt()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void errorsAreOneSentenceWithTheirExitCodeAndNeverShowTheToken() throws IOException {
         hub.repo(FLUX).gated("hf_right");
         CliRun.Result gated = cli().env("HF_TOKEN", "hf_leaky_secret").run("prefetch", FLUX, "--endpoint", hub.endpoint());
@@ -94,6 +120,8 @@ class PrefetchCommandTest {
         CliRun.Result offline = cli().run("prefetch", FLUX, "--offline");
         assertThat(offline.exitCode()).isEqualTo(5);
         assertThat(offline.err()).contains("missing from the cache");
+        assertThat(offline.out()).contains(FLUX + " @ main: not in the cache", "Offline check: 0 of 0 file(s)")
+                .doesNotContain("null", "to download");
 
         CliRun.Result badId = cli().run("prefetch", "not a model id", "--endpoint", hub.endpoint());
         assertThat(badId.exitCode()).isEqualTo(2);

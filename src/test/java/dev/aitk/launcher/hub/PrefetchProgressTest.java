@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 
 /** Progress a person can read: bars on a terminal, periodic plain lines elsewhere, notices as their own lines. */
 class PrefetchProgressTest {
-    private static PrefetchPlan plan() {
+    private static PrefetchPlan plan(long resumableBytes) {
         return PrefetchPlan.of(List.of(new PrefetchPlan.RepoPlan("model.name_or_path", "black-forest-labs/FLUX.1-dev", "main",
                 "0123456789abcdef0123456789abcdef01234567", List.of("transformer"), "diffusers repo: model_index.json and the components transformer",
-                List.of(new PrefetchPlan.PlannedFile("transformer/a.safetensors", 4 << 20, false),
-                        new PrefetchPlan.PlannedFile("model_index.json", 500, true)))));
+                List.of(new PrefetchPlan.PlannedFile("transformer/a.safetensors", 4 << 20, false, resumableBytes),
+                        new PrefetchPlan.PlannedFile("model_index.json", 500, true)))), false);
     }
 
     /**
@@ -32,21 +32,24 @@ class PrefetchProgressTest {
     }
 
     @Test
-    void withoutATerminalItPrintsThePlanThenPlainPeriodicLinesAndNotices() throws InterruptedException {
+    void withoutATerminalItPrintsThePlanThenPlainPeriodicLinesAndNoticesCountingOnlyWhatIsFetchedNow() throws InterruptedException {
         StringWriter err = new StringWriter();
         StringWriter out = new StringWriter();
         PrefetchProgress p = new PrefetchProgress(new PrintWriter(err, true), false, new PrintWriter(out, true), Duration.ofMillis(20));
         try {
-            p.planned(plan());
+            // An interrupted download left 1 MiB of the file: it is neither to download nor fetched now.
+            p.planned(plan(1 << 20));
             p.fileStarted("black-forest-labs/FLUX.1-dev", "transformer/a.safetensors", 4 << 20, 1 << 20);
             p.transferred("black-forest-labs/FLUX.1-dev", "transformer/a.safetensors", 1 << 20);
             p.notice(new Notice(Notice.Kind.STALL, "black-forest-labs/FLUX.1-dev", "transformer/a.safetensors",
                     "stall: no bytes for 60 s at byte 2097152 on transformer/a.safetensors chunk 1/1, retrying (attempt 2 of 6)"));
-            String text = waitForAll(err, "stall: no bytes for 60 s", "prefetch: total 2.0 MiB / 4.0 MiB (50%)",
+            String text = waitForAll(err, "stall: no bytes for 60 s", "prefetch: total 1.0 MiB / 3.0 MiB (33%)",
                     "active: transformer/a.safetensors");
             assertThat(out.toString()).contains("black-forest-labs/FLUX.1-dev @ main (commit 0123456789ab)",
-                    "Plan: 2 file(s), 4.0 MiB in all, 500 B already cached, 4.0 MiB to download.");
-            assertThat(text).contains("stall: no bytes for 60 s", "prefetch: total 2.0 MiB / 4.0 MiB (50%)", "active: transformer/a.safetensors");
+                    "Plan: 2 file(s), 4.0 MiB in all, 500 B already cached, 1.0 MiB kept from an interrupted download "
+                            + "(resumed, not fetched again), 3.0 MiB to download.");
+            assertThat(text).contains("stall: no bytes for 60 s", "prefetch: total 1.0 MiB / 3.0 MiB (33%)", "active: transformer/a.safetensors");
+            assertThat(p.fetchedNowBytes()).isEqualTo(1 << 20);
             assertThat(text).doesNotContain("\033[");
         } finally {
             p.stop();
@@ -58,7 +61,7 @@ class PrefetchProgressTest {
         StringWriter err = new StringWriter();
         PrefetchProgress p = new PrefetchProgress(new PrintWriter(err, true), true, null, Duration.ofMillis(20));
         try {
-            p.planned(plan());
+            p.planned(plan(0));
             p.fileStarted("black-forest-labs/FLUX.1-dev", "transformer/a.safetensors", 4 << 20, 0);
             p.transferred("black-forest-labs/FLUX.1-dev", "transformer/a.safetensors", 3 << 20);
             String text = waitForAll(err, "[##################      ]", " 75% 4.0 MiB", "total 3.0 MiB / 4.0 MiB (75%)", "ETA");

@@ -318,6 +318,44 @@ class PrefetcherTest {
     }
 
     @Test
+    void twoLaunchersWhoseLocksDoNothingNeverShareAPartialFileAndEndWithOneCorrectCopy() throws Exception {
+        hub.capBandwidth(1_000_000);
+        PrefetchRequest request = PrefetchRequest.of(List.of(ModelReference.parse(FLUX, "main", "cli")));
+        Prefetcher a = prefetcher(hub, env(home)).withLocksThatDoNothing();
+        Prefetcher b = prefetcher(hub, env(home)).withLocksThatDoNothing();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        int mostPartialsOfOneBlob = 0;
+        try {
+            var first = pool.submit(() -> a.prefetch(request, ProgressListener.NONE));
+            var second = pool.submit(() -> b.prefetch(request, ProgressListener.NONE));
+            Path blobs = repoDir().resolve("blobs");
+            while (!first.isDone() || !second.isDone()) {
+                if (Files.isDirectory(blobs)) {
+                    try (Stream<Path> files = Files.list(blobs)) {
+                        var perBlob = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".aitk.incomplete"))
+                                .collect(java.util.stream.Collectors.groupingBy(n -> n.substring(0, n.indexOf('.')), java.util.stream.Collectors.counting()));
+                        mostPartialsOfOneBlob = Math.max(mostPartialsOfOneBlob, perBlob.values().stream().mapToInt(Long::intValue).max().orElse(0));
+                    }
+                }
+                Thread.sleep(2);
+            }
+            assertThat(first.get().complete()).isTrue();
+            assertThat(second.get().complete()).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+        // With nothing to keep them apart but their names, the two wrote the same blob into files of their own.
+        assertThat(mostPartialsOfOneBlob).isEqualTo(2);
+        for (String path : List.of("transformer/diffusion_pytorch_model-00001-of-00002.safetensors",
+                "text_encoder_2/model-00001-of-00002.safetensors", "vae/diffusion_pytorch_model.safetensors")) {
+            assertSnapshotHolds(path);
+        }
+        try (Stream<Path> left = Files.list(repoDir().resolve("blobs"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".incomplete") || n.endsWith(".chunks"));
+        }
+    }
+
+    @Test
     void singleFileReferencesFetchJustThatFile() throws IOException {
         hub.repo("ostris/FLUX.1-schnell-training-adapter")
                 .file("README.md", "adapter")

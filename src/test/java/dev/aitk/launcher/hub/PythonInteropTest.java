@@ -77,14 +77,34 @@ class PythonInteropTest {
         }
     }
 
-    @Test
-    void huggingfaceHubOfflineLoadsEveryPrefetchedFileAndScanFindsNoProblems() throws IOException {
+    private PrefetchReport prefetchAll() {
         PrefetchReport report = prefetcher(hub, env(home)).prefetch(new PrefetchRequest(List.of(
                 ModelReference.parse(FLUX, "main", "model.name_or_path"),
                 ModelReference.parse(ADAPTER + "/pytorch_lora_weights.safetensors", "main", "model.assistant_lora_path"),
                 ModelReference.parse(PLAIN, "main", "model.extras_name_or_path")), List.of(), GlobPatterns.all(), false), ProgressListener.NONE);
         assertThat(report.complete()).isTrue();
+        return report;
+    }
 
+    @Test
+    void huggingfaceHubOfflineLoadsEveryPrefetchedFileAndScanFindsNoProblems() throws IOException {
+        assertHuggingfaceHubReads(prefetchAll());
+    }
+
+    @Test
+    void theCacheLeftByADownloadThroughEvery2026FaultIsReadByHuggingfaceHubToo() throws IOException {
+        String shard = "transformer/diffusion_pytorch_model-00001-of-00002.safetensors";
+        hub.overBridge(true).compressUnlessIdentity(true)
+                .inject(shard, FakeHub.FaultKind.TRUNCATE, 30_000, 1)
+                .inject(shard, FakeHub.FaultKind.EXPIRED, 0, 1)
+                .inject(shard, FakeHub.FaultKind.EXPIRED_400, 0, 1)
+                .injectOnClosedRanges("transformer/diffusion_pytorch_model-00002-of-00002.safetensors", FakeHub.FaultKind.RANGE_IGNORED, 0, 1)
+                .injectOnClosedRanges("text_encoder_2/model-00001-of-00002.safetensors", FakeHub.FaultKind.RANGE_SHIFTED, 0, 1);
+
+        assertHuggingfaceHubReads(prefetchAll());
+    }
+
+    private void assertHuggingfaceHubReads(PrefetchReport report) throws IOException {
         Path expected = home.resolve("expected.json");
         var doc = Json.mapper().createObjectNode();
         for (PrefetchReport.RepoResult r : report.repos()) {

@@ -46,6 +46,17 @@ class RecoveryDecisionTest {
     }
 
     @Test
+    void aDownloadThatStalledRestartsWithXetOffAndSaysSo() {
+        Recovery.Decision first = decision(Replanner.none()).after(spec, failed(FailureKind.XET_STALLED,
+                "no output and no progress for 600 s while downloading diffusion_pytorch_model-00001-of-00003.safetensors"));
+
+        assertThat(first).isInstanceOf(Recovery.Retry.class);
+        Recovery.Retry retry = (Recovery.Retry) first;
+        assertThat(retry.next().environment()).containsEntry("HF_HUB_DISABLE_XET", "1");
+        assertThat(retry.reason()).startsWith(FailureKind.XET_STALLED.title()).contains("HF_HUB_DISABLE_XET=1");
+    }
+
+    @Test
     void aFileMissingFromTheOfflineCacheRestartsOnlineThenBacksOff() {
         RecoveryDecision recovery = decision(Replanner.none());
 

@@ -4,6 +4,7 @@ import dev.aitk.launcher.util.Redaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aitk.launcher.realtrainer.SafetensorsFile;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
 import java.nio.file.Files;
@@ -77,7 +78,8 @@ class SupervisorTest {
         assertThat(record.childCommand()).contains(spec.command().get(0), spec.command().get(1))
                 .anyMatch(a -> a.endsWith("aitk-launcher-shim.py"));
         assertThat(Files.readString(spec.logDirectory().resolve("log.txt")))
-                .contains("Saved checkpoint to").contains("1 completed job").contains("[aitk-launcher] attempt 1 of 4");
+                .contains("Saved checkpoint to").contains("Saved optimizer to").contains("[aitk-launcher] attempt 1 of 4")
+                .as("the real run.py prints no summary on success").doesNotContain("Result:");
         assertThat(events).anyMatch(e -> e instanceof LogEvent.SaveFinished);
     }
 
@@ -257,11 +259,34 @@ class SupervisorTest {
 
         assertThat(record.exit()).isEqualTo(ExitCode.INTERRUPTED);
         Path checkpoint = kit.output.resolve("saver/saver_000000005.safetensors");
-        assertThat(Json.mapper().readTree(checkpoint.toFile()).at("/__metadata__/training_info/step").asLong())
+        SafetensorsFile whole = SafetensorsFile.read(checkpoint);
+        assertThat(Json.mapper().readTree(whole.metadata().get("training_info")).path("step").asLong())
                 .as("the checkpoint was written whole").isEqualTo(5);
         String log = Files.readString(spec.logDirectory().resolve("log.txt"));
         assertThat(log.indexOf("Saved checkpoint to")).isLessThan(log.indexOf("Job stopped"));
         assertThat(log).contains("holding the stop until the checkpoint is saved");
+    }
+
+    @Test
+    void aCheckpointCutOffWhileSavingIsADamagedFileAndNotRetried() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("lora.yaml", "cut", 1, 30, 10);
+        Path cut = kit.output.resolve("cut/cut_000000010.safetensors");
+        Files.createDirectories(cut.getParent());
+        // The first bytes of a safetensors file: a header length of 400, and only part of the header.
+        byte[] start = new byte[40];
+        start[0] = (byte) 400;
+        start[1] = (byte) (400 >> 8);
+        start[8] = '{';
+        Files.write(cut, start);
+
+        RunRecord record = supervisor(SupervisorListener.SILENT).run(kit.spec("cut", config, Map.of()),
+                FakeToolkit.fastPolicy(), noReplanning());
+
+        assertThat(record.cause()).isEqualTo(FailureKind.DAMAGED_FILE);
+        assertThat(record.exit()).isEqualTo(ExitCode.INPUT_INVALID);
+        assertThat(record.attempts()).hasSize(1);
+        assertThat(record.attempts().get(0).detail()).contains("Error while deserializing header");
     }
 
     @Test
