@@ -2,7 +2,7 @@
 # Times the real-trainer test suite (#9), for docs/benchmarks.md:
 #   1. setup-real-trainer.sh from nothing (a fresh, empty cache folder), RUNS times;
 #   2. setup-real-trainer.sh again with everything built (warm), RUNS times;
-#   3. the real-trainer ITs through Maven (after one `mvn -o -B -q package -DskipTests`), RUNS times, each
+#   3. every real-trainer IT (the realtrainer package) through Maven (after one `mvn -o -B -q package -DskipTests`), RUNS times, each
 #      test's time read from its failsafe report;
 #   4. (peer) the same 10-step tiny FLUX.1-dev training as `launch` and as run.py alone (the config launch
 #      rendered, the tiny model's folder, no prefetch), and pip re-run on the built venv (what a set-up without
@@ -15,7 +15,7 @@ runs=${1:-3}
 what=${2:-all}
 cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
 setup=src/test/realtrainer/setup-real-trainer.sh
-its=RealTrainerKitIT,LaunchOnRealTrainerIT,StopOnRealTrainerIT
+its='**/realtrainer/*IT'
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }'; }
