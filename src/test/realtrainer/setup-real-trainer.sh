@@ -2,6 +2,7 @@
 # Builds (once) a venv that runs the real ai-toolkit on CPU, and the tiny FLUX models the real-trainer tests train.
 #
 #   src/test/realtrainer/setup-real-trainer.sh [KIT_DIR]
+#   src/test/realtrainer/setup-real-trainer.sh --store-packages
 #
 # KIT_DIR (else $AITK_TEST_KIT, else ../shared/real-trainer beside the project) holds ai-toolkit-*.tar.gz and
 # wheels/. Everything is built under a cache folder outside the clone ($AITK_TEST_CACHE, else
@@ -16,6 +17,20 @@
 # "modelsDir":...,"models":[...]}` (one JSON object); the same object is in the models folder's real-trainer.json.
 # Exit 0 ready; 2 usage or no kit; 1 the build failed (its log is named).
 set -euo pipefail
+
+# Packages from the local pip store, as measured in the kit's README. ai-toolkit pins older transformers,
+# huggingface_hub and peft; the store's newer ones work. torchvision, timm and open_clip without their
+# dependencies, so pip never swaps the CPU torch for a CUDA one.
+store_packages=(torch==2.13.0+cpu transformers==5.17.0 huggingface_hub==1.33.0 tokenizers==0.23.2 peft==0.21.0
+  accelerate==1.15.0 safetensors==0.8.0 sentencepiece einops pyyaml toml pydantic python-dotenv python-slugify
+  tensorboard opencv-python-headless matplotlib scipy scikit-image av mutagen psutil ftfy regex pillow numpy
+  requests filelock ninja tqdm)
+no_deps_packages=(torchvision==0.28.0 timm open_clip_torch)
+# `--store-packages` prints the first list, one a line (benchmark-real-trainer.sh times pip on it).
+if [ "${1:-}" = --store-packages ]; then
+  printf '%s\n' "${store_packages[@]}"
+  exit 0
+fi
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 project=$(cd "$here/../../.." && pwd)
@@ -36,14 +51,6 @@ command -v "$python_cmd" >/dev/null || { echo "setup-real-trainer: $python_cmd i
 cache=${AITK_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/aitk-launcher-tests}
 mkdir -p "$cache"
 
-# Packages from the local pip store, as measured in the kit's README. ai-toolkit pins older transformers,
-# huggingface_hub and peft; the store's newer ones work. torchvision, timm and open_clip without their
-# dependencies, so pip never swaps the CPU torch for a CUDA one.
-store_packages=(torch==2.13.0+cpu transformers==5.17.0 huggingface_hub==1.33.0 tokenizers==0.23.2 peft==0.21.0
-  accelerate==1.15.0 safetensors==0.8.0 sentencepiece einops pyyaml toml pydantic python-dotenv python-slugify
-  tensorboard opencv-python-headless matplotlib scipy scikit-image av mutagen psutil ftfy regex pillow numpy
-  requests filelock ninja tqdm)
-no_deps_packages=(torchvision==0.28.0 timm open_clip_torch)
 
 toolkit_key=$(cd "$kit" && { sha256sum "${tarballs[@]##*/}" wheels/*.whl
   sha256sum "$here"/shims/sitecustomize.py "$here"/shims/torchaudio/__init__.py | cut -c1-64

@@ -23,8 +23,11 @@ It does NOT protect itself against its parent dying: that is the launcher's job.
 Knobs (environment variables; all optional):
   FAKE_AITK_STEP_SECONDS=0.01     time one step takes (>= 1 prints s/it, as real FLUX steps do)
   FAKE_AITK_SAVE_SECONDS=0        time writing one checkpoint takes (to test that a stop waits for it)
-  FAKE_AITK_OOM_ABOVE_BATCH=N     train.batch_size > N raises PyTorch's real CUDA OOM at step
+  FAKE_AITK_OOM_ABOVE_BATCH=N     a batch > N (train.batch_size, or a dataset's own batch_size) raises PyTorch's
+                                    real CUDA OOM at step
   FAKE_AITK_OOM_AT_STEP=S           S (default: save_every + 1, so a checkpoint exists to resume from)
+  FAKE_AITK_OOM_CARD_GIB=G        the OOM message names a full card of G GiB (23.55: a 24 GB card);
+                                    default: a full 80 GB card (79.18 GiB)
   FAKE_AITK_OOM_UNLESS_QUANTIZED=1
                                   model.quantize false raises the OOM too (at the same step)
   FAKE_AITK_OOM_SKIPS=K           print ai-toolkit's non-fatal "# OOM during training step, skipping
@@ -570,14 +573,27 @@ def fail_downloads(model_name):
                               "[Errno 111] Connection refused'))")
 
 
+def oom_message():
+    """PyTorch's CUDA OOM message for the card FAKE_AITK_OOM_CARD_GIB names (default: a full 80 GB card)."""
+    card = os.environ.get("FAKE_AITK_OOM_CARD_GIB")
+    if card is None:
+        return ("CUDA out of memory. Tried to allocate 40.00 GiB. GPU 0 has a total capacity of 79.18 GiB of which "
+                "8.66 GiB is free. Including non-PyTorch memory, this process has 70.51 GiB memory in use. Of the "
+                "allocated memory 70.00 GiB is allocated by PyTorch, and 0 bytes is reserved by PyTorch but "
+                "unallocated.")
+    total = float(card)
+    in_use = total - 0.33
+    return (f"CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of {total:.2f} GiB of which "
+            f"312.00 MiB is free. Including non-PyTorch memory, this process has {in_use:.2f} GiB memory in use. Of "
+            f"the allocated memory {in_use - 0.42:.2f} GiB is allocated by PyTorch, and 180.00 MiB is reserved by "
+            "PyTorch but unallocated.")
+
+
 def oom_traceback():
     return ("Traceback (most recent call last):\n"
             "  File \"jobs/process/BaseSDTrainProcess.py\", line 2161, in run\n"
             "    loss_dict = self.hook_train_loop(batch_list)\n"
-            "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 40.00 GiB. GPU 0 has a total capacity of "
-            "79.18 GiB of which 8.66 GiB is free. Including non-PyTorch memory, this process has 70.51 GiB memory in "
-            "use. Of the allocated memory 70.00 GiB is allocated by PyTorch, and 0 bytes is reserved by PyTorch but "
-            "unallocated. If reserved but unallocated memory is large try setting "
+            "torch.OutOfMemoryError: " + oom_message() + " If reserved but unallocated memory is large try setting "
             "PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True to avoid fragmentation.  See documentation for Memory "
             "Management  (https://docs.pytorch.org/docs/stable/notes/cuda.html#optimizing-memory-usage-with-pytorch-"
             "cuda-alloc-conf)\n")
@@ -639,7 +655,12 @@ def train(config):
     save_every = int(save.get("save_every", 250))
     keep = int(save.get("max_step_saves_to_keep", 4))
     steps = int(train_cfg.get("steps", 2000))
+    # data_loader.py: a dataset's own batch_size replaces train.batch_size for its batches; the largest counts.
     batch = int(train_cfg.get("batch_size", 1))
+    dataset_batches = [int(d["batch_size"]) for d in (process.get("datasets") or [])
+                       if isinstance(d, dict) and d.get("batch_size") is not None]
+    if dataset_batches:
+        batch = max(dataset_batches)
     lr = float(train_cfg.get("lr", 1e-6))
     out = os.path.join(training_folder, name)
     os.makedirs(out, exist_ok=True)
@@ -690,8 +711,7 @@ def train(config):
         too_big = (oom_above is not None and batch > oom_above) or (oom_unquantized and not quantized)
         if too_big and step >= oom_at:
             sys.stderr.write("\n")
-            raise CudaOutOfMemory("CUDA out of memory. Tried to allocate 40.00 GiB. GPU 0 has a total capacity of "
-                                  "79.18 GiB of which 8.66 GiB is free.")
+            raise CudaOutOfMemory(oom_message())
         if step == start + 1:
             for k in range(1, min(oom_skips, 3) + 1):
                 sys.stderr.write(f"\n# OOM during training step, skipping batch {k}/3 #\n")

@@ -19,7 +19,8 @@ import java.util.TreeSet;
 /**
  * How a --config job recovers from an out-of-memory: re-planned within its own settings. The planner sees the
  * config's model, rank, optimizer, resolutions and samples per step pinned, and may change only what trades memory
- * for speed: the batch (never above the config's; gradient accumulation keeps the samples per step),
+ * for speed: the batch (never above the config's; gradient accumulation keeps the samples per step; a dataset's
+ * own batch_size is the batch where the config sets one),
  * quantization, gradient checkpointing and low_vram. Those keys are written into a copy of the user's config;
  * everything else in it, comments included, stays as the user wrote it.
  */
@@ -45,7 +46,11 @@ final class ConfigReplanning {
         }
         Map<?, ?> train = map(process.get("train"));
         Map<?, ?> model = map(process.get("model"));
-        int batch = number(train.get("batch_size"), 1);
+        // data_loader.py: a dataset's own batch_size replaces train.batch_size for its batches; the largest is
+        // what ran out of memory, and the re-plan must lower it where it is written.
+        List<Integer> datasetBatches = datasetBatchSizes(process);
+        int batch = datasetBatches.isEmpty() ? number(train.get("batch_size"), 1)
+                : datasetBatches.stream().mapToInt(Integer::intValue).max().orElseThrow();
         int accumulation = number(train.get("gradient_accumulation"), 1);
         PlanRequest own = PlanRequest.of(variant).withRank(number(map(process.get("network")).get("linear"), 16))
                 .withOptimizer(text(train.get("optimizer"), "adamw")).withResolutions(resolutions(process))
@@ -71,11 +76,28 @@ final class ConfigReplanning {
                     settings.add(s);
                 }
             }
+            if (!datasetBatches.isEmpty()) {
+                settings.add(Setting.plan("datasets[*].batch_size", next.settings().batchSize(), "the config sets "
+                        + "batch_size per dataset, which replaces train.batch_size (data_loader.py): re-planned there too"));
+            }
             if (name != null) {
                 settings.add(Setting.cli("config.name", name, "the first attempt's name, so run.py resumes"));
             }
             return new ConfigRenderer().render(template, settings).yaml();
         });
+    }
+
+    /** The batch_size each dataset sets for itself (ai-toolkit 2026-08-21), in order; empty when none does. */
+    private static List<Integer> datasetBatchSizes(Map<?, ?> process) {
+        List<Integer> sizes = new ArrayList<>();
+        if (process.get("datasets") instanceof List<?> datasets) {
+            for (Object d : datasets) {
+                if (map(d).get("batch_size") instanceof Number n) {
+                    sizes.add(n.intValue());
+                }
+            }
+        }
+        return sizes;
     }
 
     /** Every resolution of every dataset, as ai-toolkit reads {@code resolution} (a number or a list); 512 if none. */

@@ -22,16 +22,21 @@ final class JobRenderer {
     private final List<Setting> folders;
     private final String name;
     private final List<Setting> overrides;
+    private final boolean batchPerDataset;
 
     /**
      * @param output      the training_folder; {@code outputGiven} says whether --output chose it
      * @param dataset     the dataset folder, null to keep the template's placeholder
      * @param name        --name, null to keep the template's
      * @param overrides   the --set settings, relative folders already made absolute
+     * @param batchPerDataset the template sets datasets[0].batch_size, which replaces train.batch_size in ai-toolkit
+     *                    (data_loader.py), so the planned batch is written there too: a re-plan after an OOM must
+     *                    lower the batch that actually runs
      */
     JobRenderer(ConfigTemplate template, Path output, boolean outputGiven, Path dataset, String name,
-                List<Setting> overrides) {
+                List<Setting> overrides, boolean batchPerDataset) {
         this.template = template;
+        this.batchPerDataset = batchPerDataset;
         List<Setting> settings = new ArrayList<>();
         settings.add(Setting.cli("training_folder", output.toString(),
                 outputGiven ? "--output" : "default output folder ./output"));
@@ -74,6 +79,11 @@ final class JobRenderer {
 
     private RenderedConfig render(List<Setting> plan, List<Setting> user) {
         List<Setting> all = new ArrayList<>(plan);
+        if (batchPerDataset) {
+            plan.stream().filter(s -> s.keyPath().equals("train.batch_size")).findFirst().ifPresent(b -> all.add(
+                    Setting.plan("datasets[*].batch_size", b.value(), "the template sets batch_size per dataset, "
+                            + "which replaces train.batch_size (data_loader.py): the planned batch goes there too")));
+        }
         all.addAll(user);
         return renderer.render(template, all);
     }

@@ -9,6 +9,7 @@ import dev.aitk.launcher.hardware.GpuDetector;
 import dev.aitk.launcher.hardware.GpuInventory;
 import dev.aitk.launcher.plan.MemoryModel;
 import dev.aitk.launcher.plan.Planner;
+import dev.aitk.launcher.plan.TemplateModel;
 import dev.aitk.launcher.supervise.Replanner;
 import dev.aitk.launcher.toolkit.ToolkitLocation;
 import dev.aitk.launcher.toolkit.ToolkitLocator;
@@ -88,8 +89,10 @@ public final class LaunchPipeline {
         }
         ConfigTemplate template = request.template() != null ? ConfigTemplate.resolve(request.template(), env)
                 : ConfigTemplate.forModel(request.plan().model());
+        boolean batchPerDataset = TemplateModel.of(new ConfigReader(env).read(template.text(), template.label()).plain(),
+                template.label()).datasetBatchSize() != null;
         JobRenderer renderer = new JobRenderer(template, output, request.output() != null, dataset, request.name(),
-                RelativePaths.madeAbsolute(env, overrides, notes));
+                RelativePaths.madeAbsolute(env, overrides, notes), batchPerDataset);
         List<PreparedJob> jobs = new ArrayList<>();
         for (JobPlanner.PlannedJob planned : plan.jobs()) {
             JobRenderer.Rendered rendered = renderer.render(planned);

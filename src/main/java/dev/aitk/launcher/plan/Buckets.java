@@ -9,8 +9,6 @@ package dev.aitk.launcher.plan;
  * repeats of its own images ({@code build_batch_indices}).
  */
 final class Buckets {
-    static final int DEFAULT_TOLERANCE = 64;
-
     private Buckets() {
     }
 

@@ -38,8 +38,8 @@ public enum FailureKind {
             "lower train.lr (e.g. 1e-4 -> 5e-5), use train.dtype: bf16, and check the dataset for broken images"),
     MISSING_FILE("a file or folder the config names does not exist", Recovery.NONE, ExitCode.INPUT_INVALID,
             "fix the path in the config (datasets[*].folder_path, model.name_or_path) and run 'aitk-launcher validate'"),
-    DAMAGED_FILE("a weights file is truncated or damaged (a download or a save that was cut off)", Recovery.NONE,
-            ExitCode.INPUT_INVALID,
+    DAMAGED_FILE("a weights file is truncated or damaged (a download or a save that was cut off)",
+            Recovery.SET_ASIDE_CHECKPOINT, ExitCode.INPUT_INVALID,
             "move the file the error names aside: a checkpoint of this run (ai-toolkit then resumes from the one "
                     + "before it), or a model file (then run 'aitk-launcher prefetch' again to download it whole)"),
     CONFIG_INVALID("ai-toolkit rejected the config", Recovery.NONE, ExitCode.INPUT_INVALID,
@@ -100,6 +100,8 @@ public enum FailureKind {
         FAST_PATH_OFF("turn the fast download path off, then restart"),
         RETRY_WITH_BACKOFF("wait (growing each time), then restart"),
         GO_ONLINE("restart without HF_HUB_OFFLINE so run.py may fetch what is missing"),
+        SET_ASIDE_CHECKPOINT("when it is this run's newest checkpoint, cut off while saving: move it out of the "
+                + "run's folder, then resume from the one before it; otherwise no retry"),
         STOP("stops cleanly (SIGINT to run.py, waits for a checkpoint being written) and does not restart"),
         NONE("no retry: the same run would fail the same way");
 

@@ -56,6 +56,11 @@ public final class ParentDeathShim {
                     except Exception:
                         pass
                 signal.signal(signal.SIGTERM, _kill_group)
+                # The launcher stops a run with SIGINT (ai-toolkit: "Job stopped", exit 0). A launcher started in
+                # the background by a non-interactive shell hands its children SIGINT ignored, and Python then
+                # raises no KeyboardInterrupt: the stop waited out the grace period and ended in SIGTERM. run.py
+                # is in its own session, so no terminal's Ctrl+C reaches it: only the launcher's SIGINT does.
+                signal.signal(signal.SIGINT, signal.default_int_handler)
                 if hasattr(os, "register_at_fork"):
                     os.register_at_fork(after_in_child=_child_default)
                 if os.getppid() != launcher:

@@ -1,6 +1,8 @@
 package dev.aitk.launcher.supervise;
 
 import dev.aitk.launcher.util.LauncherException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
@@ -13,7 +15,8 @@ import java.util.Optional;
  * Where the launcher decides what to do after a failed attempt, by the failure's {@link FailureKind.Recovery}:
  * out of GPU memory asks the {@link Replanner} for a smaller plan and resumes from the newest checkpoint; a
  * failed fast download restarts with the fast path off; a file missing from the offline cache restarts online;
- * a network error or a stall waits (three times longer each time) and restarts; anything else ends the run,
+ * a network error or a stall waits (three times longer each time) and restarts; a checkpoint cut off while
+ * saving is moved out of the run's folder and the run resumes from the one before; anything else ends the run,
  * since the same run would fail the same way. One instance per run: it counts that run's waits.
  */
 public final class RecoveryDecision implements Recovery {
@@ -58,6 +61,7 @@ public final class RecoveryDecision implements Recovery {
                     : failed.environment().containsKey(OFFLINE_VARIABLE) ? goOnline(failed, cause)
                     : backoff(failed, cause);
             case RETRY_WITH_BACKOFF -> backoff(failed, cause);
+            case SET_ASIDE_CHECKPOINT -> setAsideCutOffCheckpoint(failed, attempt);
             case STOP, NONE -> giveUp(attempt, null);
         };
     }
@@ -90,6 +94,20 @@ public final class RecoveryDecision implements Recovery {
         online.put(OFFLINE_VARIABLE, null);
         return new Retry(failed.withEnvironment(online), cause.title() + ": restarting without " + OFFLINE_VARIABLE
                 + " so run.py may download it", Duration.ZERO);
+    }
+
+    private static Decision setAsideCutOffCheckpoint(RunSpec failed, AttemptRecord attempt) {
+        Optional<Path> cut = CutOffCheckpoint.newestIn(failed.checkpointDirectory(), failed.name());
+        if (cut.isEmpty()) {
+            return giveUp(attempt, "it is not a checkpoint of this run");
+        }
+        try {
+            Path aside = CutOffCheckpoint.setAside(cut.get());
+            return new Retry(failed, "checkpoint " + cut.get().getFileName() + " was cut off while saving: moved to "
+                    + aside + "; resuming from the checkpoint before it", Duration.ZERO);
+        } catch (IOException e) {
+            return giveUp(attempt, "moving " + cut.get() + " aside failed (" + e.getMessage() + ")");
+        }
     }
 
     private Decision backoff(RunSpec failed, FailureKind cause) {

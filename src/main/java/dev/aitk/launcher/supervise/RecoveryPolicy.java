@@ -38,8 +38,4 @@ public record RecoveryPolicy(int maxAttempts, Duration gracePeriod, Duration sta
     public RecoveryPolicy withStallTimeout(Duration d) {
         return new RecoveryPolicy(maxAttempts, gracePeriod, d, retryBackoff, failureExitWait);
     }
-
-    public RecoveryPolicy withRetryBackoff(Duration d) {
-        return new RecoveryPolicy(maxAttempts, gracePeriod, stallTimeout, d, failureExitWait);
-    }
 }

@@ -83,9 +83,15 @@ final class RunRecorder {
         if (Files.isRegularFile(finished)) {
             return finished.toString();
         }
+        Path newest = newestStepCheckpoint(dir, spec.name());
+        return newest == null ? null : newest.toString();
+    }
+
+    /** The step checkpoint ({@code NAME_000000250.safetensors}) with the highest step in {@code dir}, or null. */
+    static Path newestStepCheckpoint(Path dir, String name) {
         Path newest = null;
         long newestStep = -1;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, spec.name() + "_*.safetensors")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, name + "_*.safetensors")) {
             for (Path f : files) {
                 Matcher m = CHECKPOINT_STEP.matcher(f.getFileName().toString());
                 if (m.find() && Long.parseLong(m.group(1)) > newestStep) {
@@ -96,6 +102,6 @@ final class RunRecorder {
         } catch (IOException e) {
             return null;
         }
-        return newest == null ? null : newest.toString();
+        return newest;
     }
 }

@@ -38,10 +38,6 @@ public final class Supervisor {
         stop.ask(reason);
     }
 
-    public boolean stopRequested() {
-        return stop.asked();
-    }
-
     /** Waits until no run is in progress (for a shutdown hook that must not let the JVM exit too early). */
     public void awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -25,11 +25,6 @@ public record ToolkitLocation(Path root, String rootSource, String python, Strin
         return root == null ? PLACEHOLDER : root.toString();
     }
 
-    /** The folder when one was named (it may still have problems), else null. */
-    public Path knownRoot() {
-        return root;
-    }
-
     /** What a real run starts; the first problem, if any, as one sentence and exit 7. */
     public ToolkitInstall require() {
         if (!problems.isEmpty()) {

@@ -74,10 +74,6 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
         return bytes / MIB;
     }
 
-    public double toGib() {
-        return bytes / (double) GIB;
-    }
-
     public ByteSize plus(ByteSize other) {
         return new ByteSize(Math.addExact(bytes, other.bytes));
     }

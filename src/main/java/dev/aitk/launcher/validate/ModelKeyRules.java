@@ -1,6 +1,5 @@
 package dev.aitk.launcher.validate;
 
-import java.util.Set;
 
 /**
  * Model keys that only some of ai-toolkit's model loaders read, so the same config means different things per
@@ -8,8 +7,6 @@ import java.util.Set;
  * quantization, and keys ai-toolkit has no field for. Each rule names the code it mirrors (ai-toolkit 27a03a9).
  */
 final class ModelKeyRules {
-    static final Set<String> FLUX2_FAMILY = Set.of("flux2", "flux2_klein_4b", "flux2_klein_9b");
-
     private final Findings findings;
 
     ModelKeyRules(Findings findings) {

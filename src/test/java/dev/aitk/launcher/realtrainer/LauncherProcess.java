@@ -19,17 +19,30 @@ import java.util.stream.Stream;
  */
 public final class LauncherProcess {
     static final Path BUILT_JAR = Path.of("target", "aitk-launcher.jar").toAbsolutePath();
-    private static final String DEFAULT_SIGINT_THEN_EXEC =
-            "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])";
+    private static final String SIGINT_THEN_EXEC =
+            "import os, signal, sys; signal.signal(signal.SIGINT, getattr(signal, sys.argv[1])); os.execvp(sys.argv[2], sys.argv[2:])";
 
     private final RealTrainerKit kit;
     private final Path dir;
     private final FakeHub hub;
+    private final java.util.Map<String, String> extraEnvironment;
 
     public LauncherProcess(RealTrainerKit kit, Path dir, FakeHub hub) {
+        this(kit, dir, hub, java.util.Map.of());
+    }
+
+    private LauncherProcess(RealTrainerKit kit, Path dir, FakeHub hub, java.util.Map<String, String> extraEnvironment) {
         this.kit = kit;
         this.dir = dir;
         this.hub = hub;
+        this.extraEnvironment = java.util.Map.copyOf(extraEnvironment);
+    }
+
+    /** The same launcher with these variables set too (replacing the kit's, e.g. a longer PYTHONPATH). */
+    public LauncherProcess withEnvironment(java.util.Map<String, String> variables) {
+        java.util.Map<String, String> all = new java.util.HashMap<>(extraEnvironment);
+        all.putAll(variables);
+        return new LauncherProcess(kit, dir, hub, all);
     }
 
     /** The Hugging Face cache this launcher prefetches into and run.py reads from. */
@@ -39,10 +52,23 @@ public final class LauncherProcess {
 
     /** Starts {@code aitk-launcher args...}; {@code label} names its output files (label.out, label.err). */
     public Process start(String label, List<String> args) {
+        return start(label, args, false);
+    }
+
+    /**
+     * The same, but the launcher starts with SIGINT ignored, as a background job of a non-interactive shell does
+     * ({@code start_training.sh &}, nohup, batch schedulers): only SIGTERM can stop it.
+     */
+    public Process startWithSigintIgnored(String label, List<String> args) {
+        return start(label, args, true);
+    }
+
+    private Process start(String label, List<String> args, boolean sigintIgnored) {
         if (!Files.isRegularFile(BUILT_JAR)) {
             throw new AssertionError(BUILT_JAR + " is missing: the real-trainer ITs run in `mvn verify`, after package");
         }
-        List<String> command = new ArrayList<>(List.of(kit.python().toString(), "-c", DEFAULT_SIGINT_THEN_EXEC,
+        List<String> command = new ArrayList<>(List.of(kit.python().toString(), "-c", SIGINT_THEN_EXEC,
+                sigintIgnored ? "SIG_IGN" : "SIG_DFL",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", BUILT_JAR.toString()));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
@@ -54,6 +80,7 @@ public final class LauncherProcess {
         pb.environment().remove("HF_HUB_CACHE");
         pb.environment().remove("HF_TOKEN");
         pb.environment().remove("CUDA_VISIBLE_DEVICES");
+        pb.environment().putAll(extraEnvironment);
         try {
             return pb.start();
         } catch (IOException e) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
 class StopOnRealTrainerIT {
     private static final String REPO = "aitk-tests/tiny-flux-dev";
-    private static final int STEPS = 40;
+    private static final int STEPS = 20;
 
     @TempDir
     Path tmp;
@@ -83,6 +83,28 @@ class StopOnRealTrainerIT {
         JsonNode last = done.path("attempts").get(done.path("attempts").size() - 1);
         assertThat(last.path("resumedFromStep").asLong()).as(done.toPrettyString()).isBetween(5L, stoppedAt);
         assertThat(SafetensorsFile.read(tmp.resolve("out/tiny_stop/tiny_stop.safetensors")).tensors()).isNotEmpty();
+    }
+
+    /**
+     * A launcher started in the background by a non-interactive shell has SIGINT ignored, and so did run.py: the
+     * launcher's SIGINT (sent on SIGTERM) was lost, the stop waited out its 30 s grace and ended run.py with
+     * SIGTERM, without ai-toolkit's "Job stopped". The shim gives run.py its KeyboardInterrupt back.
+     */
+    @Test
+    void aBackgroundLauncherWithSigintIgnoredStillStopsTheTrainerTheWayAiToolkitStops() throws Exception {
+        Process p = launcher.startWithSigintIgnored("first", args);
+        Set<Long> tree = trainingTree(p, tmp.resolve("out/tiny_stop/tiny_stop_000000005.safetensors"));
+
+        long began = System.nanoTime();
+        signal("TERM", p.pid());
+
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        double seconds = (System.nanoTime() - began) / 1e9;
+        String text = launcher.text("first") + runLogs();
+        assertThat(p.exitValue()).as(text).isEqualTo(130);
+        assertThat(text).contains("Job stopped").doesNotContain("did not stop after SIGINT");
+        assertThat(seconds).as("seconds from SIGTERM to the launcher's exit (the grace period is 30)").isLessThan(25);
+        assertThat(gone(tree, Duration.ofSeconds(5))).as("processes left after the stop: " + alive(tree)).isTrue();
     }
 
     @Test

@@ -112,4 +112,25 @@ class RecoveryDecisionTest {
                 .isEqualTo(new Recovery.GiveUp(ExitCode.INPUT_INVALID,
                         "ai-toolkit rejected the config (Unknown job type)"));
     }
+
+    @Test
+    void aDamagedFileThatIsNotACutOffCheckpointOfTheRunEndsItWithExit3(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path runDir = java.nio.file.Files.createDirectories(dir.resolve("lora"));
+        // A whole checkpoint: 8-byte header length, the header, then the 4 bytes its tensor says.
+        byte[] header = "{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}".getBytes();
+        java.nio.ByteBuffer whole = java.nio.ByteBuffer.allocate(8 + header.length + 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header);
+        java.nio.file.Files.write(runDir.resolve("lora_000000010.safetensors"), whole.array());
+        RunSpec run = new RunSpec("lora", List.of("python", "run.py", "c.yaml"), Path.of("tk"), Map.of(), Map.of(),
+                runDir, null, runDir, null);
+
+        Recovery.Decision d = decision(Replanner.none()).after(run, failed(FailureKind.DAMAGED_FILE,
+                "Error running job: Unable to load weights from checkpoint file for 'transformer/x.safetensors'"));
+
+        assertThat(d).isInstanceOf(Recovery.GiveUp.class);
+        assertThat(((Recovery.GiveUp) d).exit()).isEqualTo(ExitCode.INPUT_INVALID);
+        assertThat(((Recovery.GiveUp) d).message()).contains("it is not a checkpoint of this run");
+        assertThat(runDir.resolve("lora_000000010.safetensors")).as("a whole checkpoint stays").exists();
+    }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -268,25 +269,25 @@ class SupervisorTest {
     }
 
     @Test
-    void aCheckpointCutOffWhileSavingIsADamagedFileAndNotRetried() throws Exception {
+    void aCheckpointCutOffWhileSavingIsMovedAsideAndTheRunResumesFromTheOneBefore() throws Exception {
         FakeToolkit kit = FakeToolkit.in(tmp);
         Path config = kit.config("lora.yaml", "cut", 1, 30, 10);
-        Path cut = kit.output.resolve("cut/cut_000000010.safetensors");
-        Files.createDirectories(cut.getParent());
-        // The first bytes of a safetensors file: a header length of 400, and only part of the header.
-        byte[] start = new byte[40];
-        start[0] = (byte) 400;
-        start[1] = (byte) (400 >> 8);
-        start[8] = '{';
-        Files.write(cut, start);
+        supervisor(SupervisorListener.SILENT).run(kit.spec("cut", config, Map.of("FAKE_AITK_EXIT_AFTER_STEP", "25")),
+                FakeToolkit.fastPolicy(), noReplanning());
+        Path cut = kit.output.resolve("cut/cut_000000020.safetensors");
+        Files.write(cut, Arrays.copyOf(Files.readAllBytes(cut), 40)); // the save was cut off 40 bytes in
 
         RunRecord record = supervisor(SupervisorListener.SILENT).run(kit.spec("cut", config, Map.of()),
                 FakeToolkit.fastPolicy(), noReplanning());
 
-        assertThat(record.cause()).isEqualTo(FailureKind.DAMAGED_FILE);
-        assertThat(record.exit()).isEqualTo(ExitCode.INPUT_INVALID);
-        assertThat(record.attempts()).hasSize(1);
-        assertThat(record.attempts().get(0).detail()).contains("Error while deserializing header");
+        assertThat(record.status()).isEqualTo("succeeded");
+        AttemptRecord damaged = record.attempts().get(0);
+        assertThat(damaged.cause()).isEqualTo(FailureKind.DAMAGED_FILE);
+        assertThat(damaged.detail()).contains("Error while deserializing header");
+        assertThat(damaged.nextAction()).contains("cut_000000020.safetensors was cut off while saving");
+        assertThat(record.attempts().get(1).resumedFromStep()).as("the checkpoint before the cut one").isEqualTo(10L);
+        assertThat(kit.output.resolve("cut.damaged/cut_000000020.safetensors")).as("kept, out of the run's folder")
+                .hasSize(40);
     }
 
     @Test

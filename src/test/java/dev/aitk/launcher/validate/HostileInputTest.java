@@ -3,11 +3,12 @@ package dev.aitk.launcher.validate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -120,15 +121,34 @@ class HostileInputTest {
     }
 
     @Test
-    void unreadableFile() throws IOException {
+    void unreadableFile() throws Exception {
         Path p = fx.write("secret.yaml", "job: extension\n");
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("---------"));
         try {
-            Assumptions.assumeFalse(Files.isReadable(p), "running as root: chmod 000 does not stop root from reading, so this case cannot be produced here");
-            assertThat(single(p).message()).contains("permission denied");
+            if (Files.isReadable(p)) {
+                assertThat(validateWithoutRootsReadPower(p)).contains("permission denied");
+            } else {
+                assertThat(single(p).message()).contains("permission denied");
+            }
         } finally {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
         }
+    }
+
+    /**
+     * Root reads through chmod 000 (CAP_DAC_OVERRIDE), and CI builds as root: there validate runs in a child JVM
+     * that setpriv starts without the two capabilities that bypass file permissions, so the case is real there too.
+     */
+    private static String validateWithoutRootsReadPower(Path config) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder("setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps",
+                "-dac_override,-dac_read_search", "--", java, "-cp", System.getProperty("java.class.path"),
+                "dev.aitk.launcher.cli.Main", "validate", config.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(p.exitValue()).as(out).isNotZero();
+        return out;
     }
 
     @Test
