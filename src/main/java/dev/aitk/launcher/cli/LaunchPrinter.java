@@ -71,7 +71,9 @@ final class LaunchPrinter implements RealRun.Reporter {
     public void finished(List<RunRecord> records) {
         if (json) {
             // A failed launch prints the error object with the records in it instead (LaunchCommand): one document.
-            if (ParallelRuns.overall(records) == ExitCode.OK) {
+            // A user's stop is not a failure: its records as on success.
+            ExitCode overall = ParallelRuns.overall(records);
+            if (overall == ExitCode.OK || overall == ExitCode.INTERRUPTED) {
                 services.out().println(Json.write(records.size() == 1 ? records.get(0) : records));
             }
             return;
