@@ -373,7 +373,8 @@ public final class FakeHub implements Closeable {
         }
     }
 
-    private static String readLine(InputStream in) throws IOException {
+    /** One HTTP header line (CRLF or LF), or null at the end of the stream; LoginProxy reads with it too. */
+    static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int c;
         while ((c = in.read()) >= 0) {

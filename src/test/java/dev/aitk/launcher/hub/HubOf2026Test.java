@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,13 +29,8 @@ class HubOf2026Test {
     Path home;
     FakeHub hub;
     FakeHub.Repo repo;
-    final List<Notice> notices = new CopyOnWriteArrayList<>();
-    final ProgressListener recorder = new ProgressListener() {
-        @Override
-        public void notice(Notice notice) {
-            notices.add(notice);
-        }
-    };
+    final NoticeRecorder recorder = new NoticeRecorder();
+    final List<Notice> notices = recorder.notices;
 
     @BeforeEach
     void start() throws IOException {

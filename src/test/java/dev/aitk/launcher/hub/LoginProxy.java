@@ -1,7 +1,6 @@
 package dev.aitk.launcher.hub;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,13 +67,13 @@ final class LoginProxy implements Closeable {
         try (client) {
             InputStream in = new BufferedInputStream(client.getInputStream());
             OutputStream out = client.getOutputStream();
-            String requestLine = line(in);
+            String requestLine = FakeHub.readLine(in);
             if (requestLine == null) {
                 return;
             }
             List<String> headers = new ArrayList<>();
             String auth = null;
-            for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
+            for (String h = FakeHub.readLine(in); h != null && !h.isEmpty(); h = FakeHub.readLine(in)) {
                 String lower = h.toLowerCase(Locale.ROOT);
                 if (lower.startsWith("proxy-authorization:")) {
                     auth = h.substring(h.indexOf(':') + 1).strip();
@@ -105,19 +104,6 @@ final class LoginProxy implements Closeable {
         } catch (IOException ignored) {
             // The client or the origin went away; the client sees a broken connection and retries.
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) >= 0) {
-            if (c == '\n') {
-                String s = b.toString(StandardCharsets.ISO_8859_1);
-                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-            }
-            b.write(c);
-        }
-        return b.size() == 0 ? null : b.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Override

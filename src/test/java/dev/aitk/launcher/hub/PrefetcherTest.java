@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,13 +31,8 @@ class PrefetcherTest {
     Path home;
     FakeHub hub;
     FakeHub.Repo repo;
-    final List<Notice> notices = new CopyOnWriteArrayList<>();
-    final ProgressListener recorder = new ProgressListener() {
-        @Override
-        public void notice(Notice notice) {
-            notices.add(notice);
-        }
-    };
+    final NoticeRecorder recorder = new NoticeRecorder();
+    final List<Notice> notices = recorder.notices;
 
     @BeforeEach
     void start() throws IOException {
