@@ -52,13 +52,16 @@ final class HubHttp {
     private final HubSettings settings;
     private final int connectTimeoutMillis;
     private final int idleTimeoutMillis;
-    private final SSLSocketFactory sslSocketFactory;
+    /**
+     * Built on the first HTTPS connection, not up front: reading the JDK's roots and a system bundle of ~150 PEM
+     * certificates costs a third of a second of CPU on a small machine, wasted on a plain-HTTP mirror or a cached run.
+     */
+    private volatile SSLSocketFactory sslSocketFactory;
 
     HubHttp(HubSettings settings, Duration connectTimeout, Duration idleTimeout) {
         this.settings = settings;
         this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
         this.idleTimeoutMillis = Math.toIntExact(idleTimeout.toMillis());
-        this.sslSocketFactory = settings.caBundle().map(HubHttp::socketFactoryWith).orElse(null);
     }
 
     Duration idleTimeout() {
@@ -169,10 +172,24 @@ final class HubHttp {
                 }
             });
         }
-        if (sslSocketFactory != null && c instanceof HttpsURLConnection https) {
-            https.setSSLSocketFactory(sslSocketFactory);
+        if (c instanceof HttpsURLConnection https && settings.caBundle().isPresent()) {
+            https.setSSLSocketFactory(sslSocketFactory());
         }
         return c;
+    }
+
+    private SSLSocketFactory sslSocketFactory() {
+        SSLSocketFactory f = sslSocketFactory;
+        if (f == null) {
+            synchronized (this) {
+                f = sslSocketFactory;
+                if (f == null) {
+                    f = socketFactoryWith(settings.caBundle().orElseThrow());
+                    sslSocketFactory = f;
+                }
+            }
+        }
+        return f;
     }
 
     static boolean sameOrigin(URI a, URI b) {

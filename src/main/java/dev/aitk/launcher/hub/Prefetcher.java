@@ -114,6 +114,9 @@ public final class Prefetcher {
 
     public PrefetchReport prefetch(PrefetchRequest request, ProgressListener listener) {
         long started = System.nanoTime();
+        if (!request.offline() && !settings.offline()) {
+            BlobChecksum.warmUp();
+        }
         if (request.references().isEmpty()) {
             return new PrefetchReport(cache.root().toString(), request.offline(), true, List.of(), 0, 0, PrefetchReport.Bytes.NONE, 0, List.of());
         }

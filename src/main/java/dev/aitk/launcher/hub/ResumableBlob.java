@@ -134,8 +134,9 @@ final class ResumableBlob implements AutoCloseable {
         }
     }
 
-    int read(ByteBuffer into, long position) throws IOException {
-        return channel.read(into, position);
+    /** Feeds bytes [from, toExclusive), already written, to {@code digest} through {@code reader}. */
+    void digest(java.security.MessageDigest digest, RangeDigest reader, long from, long toExclusive) throws IOException {
+        reader.update(digest, channel, from, toExclusive);
     }
 
     long currentSize() throws IOException {
