@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aitk.launcher.hub.FakeHub;
+import dev.aitk.launcher.hub.HuggingfaceHubReadsTheCaches;
 import dev.aitk.launcher.launch.RealRun;
 import dev.aitk.launcher.supervise.FakeToolkit;
 import dev.aitk.launcher.util.Environment;
@@ -19,11 +20,15 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The prefetch before the run, against the hub stage's loopback fake Hub. */
 class LaunchPrefetchTest {
     private static final String FLUX = "black-forest-labs/FLUX.1-dev";
+
+    @RegisterExtension
+    static final HuggingfaceHubReadsTheCaches caches = new HuggingfaceHubReadsTheCaches();
 
     @TempDir
     Path tmp;
@@ -35,6 +40,7 @@ class LaunchPrefetchTest {
     @BeforeEach
     void start() throws Exception {
         hub = new FakeHub();
+        caches.watch(hub, tmp.resolve("hf/hub"));
         hub.repo(FLUX).file("model_index.json", "{\"_class_name\": \"FluxPipeline\", \"vae\": [\"diffusers\", \"AutoencoderKL\"]}")
                 .file("vae/config.json", "{}")
                 .file("vae/diffusion_pytorch_model.safetensors", FakeHub.Content.synthetic(200_000, 7));

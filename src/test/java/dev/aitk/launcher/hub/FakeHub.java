@@ -261,6 +261,11 @@ public final class FakeHub implements Closeable {
         return repos.computeIfAbsent(id, k -> new Repo(id, commit));
     }
 
+    /** Every repository this Hub serves. */
+    java.util.Collection<Repo> repos() {
+        return repos.values();
+    }
+
     public FakeHub inject(String target, FaultKind kind, long afterBytes, int times) {
         faults.add(new Fault(target, kind, afterBytes, times, false));
         return this;

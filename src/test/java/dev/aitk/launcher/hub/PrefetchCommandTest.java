@@ -13,11 +13,15 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The prefetch command end to end, in-process, against the fake Hub: exit codes, JSON and the one-sentence errors. */
 class PrefetchCommandTest {
     private static final String FLUX = "black-forest-labs/FLUX.1-dev";
+
+    @RegisterExtension
+    static final HuggingfaceHubReadsTheCaches caches = new HuggingfaceHubReadsTheCaches();
 
     @TempDir
     Path home;
@@ -26,6 +30,7 @@ class PrefetchCommandTest {
     @BeforeEach
     void start() throws IOException {
         hub = new FakeHub();
+        caches.watch(hub, home.resolve("hf/hub"));
         fluxLike(hub, FLUX, 300_000);
         hub.repo("ostris/FLUX.1-schnell-training-adapter").file("pytorch_lora_weights.safetensors", FakeHub.Content.synthetic(100_000, 31));
         hub.repo("ostris/accuracy_recovery_adapters").file("flux_qfloat8_adapter.safetensors", FakeHub.Content.synthetic(90_000, 32))
@@ -120,7 +125,9 @@ class PrefetchCommandTest {
         CliRun.Result offline = cli().run("prefetch", FLUX, "--offline");
         assertThat(offline.exitCode()).isEqualTo(5);
         assertThat(offline.err()).contains("missing from the cache");
-        assertThat(offline.out()).contains(FLUX + " @ main: not in the cache", "Offline check: 0 of 0 file(s)")
+        // The gated attempt left the ref and an empty snapshot folder (as huggingface_hub does), so the commit is known.
+        assertThat(offline.out()).contains(FLUX + " @ main (commit " + hub.repo(FLUX).commit().substring(0, 12) + "): not in the cache",
+                        "model_index.json is not in the cache", "Offline check: 0 of 0 file(s)")
                 .doesNotContain("null", "to download");
 
         CliRun.Result badId = cli().run("prefetch", "not a model id", "--endpoint", hub.endpoint());
