@@ -115,6 +115,37 @@ class PrefetchCommandTest {
     }
 
     @Test
+    void anHttpsHubThroughAProxyThatWantsALoginGetsItOnTheConnectTunnelAndNoOutputShowsIt() throws Exception {
+        SelfSignedCertificate certificate = SelfSignedCertificate.create(home);
+        try (FakeHub https = new FakeHub(certificate.serverContext()); LoginProxy proxy = new LoginProxy("alice", "s3cr:t@pw")) {
+            fluxLike(https, FLUX, 300_000);
+            https.overBridge(true);
+            Path hfHome = home.resolve("hf-over-tls");
+            caches.watch(https, hfHome.resolve("hub"));
+            CliRun viaProxy = CliRun.in(home).env("HF_HOME", hfHome.toString()).env("SSL_CERT_FILE", certificate.pem().toString())
+                    .env("NO_PROXY", "").env("no_proxy", "");
+
+            CliRun.Result ok = viaProxy.env("HTTPS_PROXY", "http://alice:s3cr%3At%40pw@127.0.0.1:" + proxy.port())
+                    .run("prefetch", FLUX, "--endpoint", https.endpoint(), "--components", "vae", "--json");
+
+            assertThat(ok.exitCode()).as(ok.out() + ok.err()).isZero();
+            assertThat(Json.mapper().readTree(ok.out()).path("complete").asBoolean()).isTrue();
+            // Every request went through a tunnel the proxy opened only for the right login, to the Hub, the bridge
+            // and the second CDN host alike; none was sent to the proxy as plain HTTP.
+            assertThat(proxy.tunnels()).as("CONNECT tunnels opened with the login").isPositive();
+            assertThat(proxy.forwarded()).isZero();
+            assertThat(https.requests()).isNotEmpty().anyMatch(r -> r.port() == https.secondCdnPort());
+            assertThat(ok.out() + ok.err()).doesNotContain("s3cr", "%3At%40pw");
+
+            CliRun.Result wrong = viaProxy.env("HTTPS_PROXY", "http://alice:guessed-pw@127.0.0.1:" + proxy.port())
+                    .run("prefetch", FLUX, "--endpoint", https.endpoint(), "--json");
+            assertThat(wrong.exitCode()).as(wrong.out() + wrong.err()).isEqualTo(5);
+            assertThat(wrong.err()).contains("wants a login (407) and refused the one given");
+            assertThat(wrong.out() + wrong.err()).doesNotContain("guessed-pw");
+        }
+    }
+
+    @Test
     void errorsAreOneSentenceWithTheirExitCodeAndNeverShowTheToken() throws IOException {
         hub.repo(FLUX).gated("hf_right");
         CliRun.Result gated = cli().env("HF_TOKEN", "hf_leaky_secret").run("prefetch", FLUX, "--endpoint", hub.endpoint());
