@@ -129,6 +129,31 @@ class LaunchPrefetchTest {
     }
 
     @Test
+    void aDownloadOfRunPysOwnThatHangsIsAXetStallAndTheRetryTurnsXetOffAndFinishes() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("job.yaml", "job", 1, 20, 10);
+        String vae = "vae/diffusion_pytorch_model.safetensors";
+        // The body stops after 50 kB and the connection stays open: the first download hangs, the second is served.
+        hub.inject(vae, FakeHub.FaultKind.STALL, 50_000, 1);
+        Services s = services(Map.of("FAKE_AITK_HUB_FILE", vae));
+
+        int code = Launches.launchConfigs(s, true, kit.root, kit.python, List.of(config), true,
+                FakeToolkit.fastPolicy().withStallTimeout(java.time.Duration.ofSeconds(3)));
+
+        assertThat(code).as(out + "\n" + err).isZero();
+        // huggingface_hub draws no bar into a pipe: the partial file in the cache is what shows the download.
+        assertThat(err.toString()).contains("stalled: no output and no progress for 3 s while downloading " + FLUX + " (",
+                "a download made no progress for the stall timeout (Xet transfers hang like this): "
+                        + "restarting with the fast download path off (", "HF_HUB_DISABLE_XET=1");
+        com.fasterxml.jackson.databind.JsonNode record = dev.aitk.launcher.util.Json.mapper().readTree(out.toString());
+        assertThat(record.get("environment").get("HF_HUB_DISABLE_XET").asText()).isEqualTo("1");
+        assertThat(record.get("finalCheckpoint").asText()).endsWith("job.safetensors");
+        // huggingface_hub asked for the body twice: the stalled GET, then the one the retry got in full.
+        assertThat(hub.requests()).filteredOn(r -> r.method().equals("GET") && r.path().contains(hub.repo(FLUX).get(vae).etag()))
+                .hasSize(2);
+    }
+
+    @Test
     void offlineRunsFromAFilledCacheWithoutTheNetwork() throws Exception {
         FakeToolkit kit = FakeToolkit.in(tmp);
         Path config = kit.config("job.yaml", "job", 1, 20, 10);
