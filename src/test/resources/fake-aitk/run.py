@@ -38,6 +38,9 @@ Knobs (environment variables; all optional):
                                     HF_HUB_DISABLE_XET=1; network: fail with a connection error once per
                                     FAKE_AITK_STATE_DIR (the retry succeeds)
   FAKE_AITK_GATED=1               fail with huggingface_hub's 401 GatedRepoError
+  FAKE_AITK_HUB_FILE=PATH         download PATH of model.name_or_path with the installed huggingface_hub
+                                    (hf_hub_download: its progress bar, timeouts and HF_* switches), as
+                                    the real run.py's from_pretrained does when the model is not cached
   FAKE_AITK_HANG_AT_STEP=S        at step S print nothing and sleep forever (a stall)
   FAKE_AITK_IGNORE_SIGINT=1       ignore SIGINT (the launcher must escalate to SIGTERM)
   FAKE_AITK_WORKER=1              fork a worker (like a DataLoader worker) that ignores SIGINT; SIGTERM ends it
@@ -573,6 +576,14 @@ def fail_downloads(model_name):
                               "[Errno 111] Connection refused'))")
 
 
+def download_from_hub(model_name):
+    path = os.environ.get("FAKE_AITK_HUB_FILE")
+    if path:
+        # Only this knob needs more than the standard library.
+        from huggingface_hub import hf_hub_download
+        hf_hub_download(model_name, path)
+
+
 def oom_message():
     """PyTorch's CUDA OOM message for the card FAKE_AITK_OOM_CARD_GIB names (default: a full 80 GB card)."""
     card = os.environ.get("FAKE_AITK_OOM_CARD_GIB")
@@ -676,6 +687,7 @@ def train(config):
     print("Running  1 process")
     print("Loading Flux model")
     fail_downloads(model.get("name_or_path", "black-forest-labs/FLUX.1-dev"))
+    download_from_hub(model.get("name_or_path", "black-forest-labs/FLUX.1-dev"))
     preamble()
     spam()
     pid_file = os.path.expandvars(os.environ["FAKE_AITK_PID_FILE"]) if os.environ.get("FAKE_AITK_PID_FILE") else None

@@ -51,7 +51,9 @@ final class RepoResolver {
             listing.put(e.path(), e);
         }
         try {
-            Files.createDirectories(cache.repoDir(repoId));
+            // The snapshot folder first, as huggingface_hub makes it before writing a ref: a prefetch that then fails
+            // (gated, no disk) must not leave a repo folder or ref that scan_cache_dir reports as a corrupted cache.
+            Files.createDirectories(cache.snapshotDir(repoId, commit));
             cache.writeRef(repoId, ref.revision(), commit);
             cache.writeTree(repoId, commit, listing.values());
         } catch (AccessDeniedException e) {

@@ -2,6 +2,7 @@ package dev.aitk.launcher.launch;
 
 import dev.aitk.launcher.hub.DownloadTuning;
 import dev.aitk.launcher.hub.GlobPatterns;
+import dev.aitk.launcher.hub.HubCache;
 import dev.aitk.launcher.hub.ModelReference;
 import dev.aitk.launcher.hub.ModelReferences;
 import dev.aitk.launcher.hub.PrefetchReport;
@@ -195,7 +196,8 @@ public final class RealRun {
             GpuMemorySampler gpu = new GpuMemorySampler(runner, env, spec.environment().get("CUDA_VISIBLE_DEVICES"),
                     Duration.ofSeconds(5)).start();
             samplers.add(gpu);
-            return new Supervisor(env, clock, reporter.runStarting(spec, gpu, single));
+            return new Supervisor(env, clock, reporter.runStarting(spec, gpu, single),
+                    child -> HubCache.locate(Environment.of(child, env.userHome(), spec.workingDirectory())).root());
         });
         List<RunRecord> records;
         StopSignals signals = StopSignals.install(runs.supervisors());

@@ -12,14 +12,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * One start of run.py: moves the previous log aside, starts the child behind setsid and the parent-death shim,
  * pumps its output into the log and the watcher, and checks a few times a second whether to end it early (a
  * stop was asked for, the loss became NaN, run.py reported its error but did not exit, no output for the stall
- * timeout). Then judges how it ended.
+ * timeout). A partial download in run.py's hub cache that grows counts as progress, and one that stopped growing
+ * makes a stall a download stall ({@link PartialDownloads}: huggingface_hub 1.x prints nothing into a pipe).
+ * Then judges how it ended.
  *
  * <p>The child is started with plain {@link ProcessBuilder} and {@code redirectErrorStream(true)} rather
  * than zt-exec: the supervisor needs the raw merged byte stream on its own reader thread (tqdm's {@code \r}
@@ -30,16 +34,22 @@ import java.util.concurrent.atomic.AtomicLong;
 final class AttemptRunner {
     private static final int MAX_LINE_BYTES = 16 * 1024;
     private static final long POLL_MILLIS = 200;
+    /** The cache is listed every this many polls (once a second), not on every one. */
+    private static final int POLLS_PER_CACHE_LOOK = 5;
 
     private final Environment launcherEnvironment;
     private final Clock clock;
     private final SupervisorListener listener;
     private final StopRequest stop;
     private final GracefulStop stopper;
+    private final Function<Map<String, String>, Path> hubCacheOf;
     private volatile List<String> lastChildCommand = List.of();
 
-    AttemptRunner(Environment launcherEnvironment, Clock clock, SupervisorListener listener, StopRequest stop) {
+    /** {@code hubCacheOf} names the hub cache a child environment makes run.py use (null when unknown). */
+    AttemptRunner(Environment launcherEnvironment, Clock clock, SupervisorListener listener, StopRequest stop,
+                  Function<Map<String, String>, Path> hubCacheOf) {
         this.launcherEnvironment = launcherEnvironment;
+        this.hubCacheOf = hubCacheOf;
         this.clock = clock;
         this.listener = listener;
         this.stop = stop;
@@ -75,7 +85,9 @@ final class AttemptRunner {
             AtomicLong lastOutput = new AtomicLong(System.nanoTime());
             Thread reader = OutputPump.start(process.getInputStream(), sink, watcher, MAX_LINE_BYTES, lastOutput);
             ProcessTree tree = new ProcessTree(process, killProgram(), isLinux());
-            AttemptVerdict forced = watch(process, tree, watcher, lastOutput, policy, sink);
+            // File times are wall-clock times, whatever clock the launcher was given.
+            PartialDownloads partials = new PartialDownloads(hubCacheOf.apply(spec.environment()), System.currentTimeMillis());
+            AttemptVerdict forced = watch(process, tree, watcher, lastOutput, partials, policy, sink);
             int exit = process.waitFor();
             GracefulStop.sweep(tree);
             reader.join(5_000);
@@ -133,13 +145,22 @@ final class AttemptRunner {
 
     /** Polls until the child exits; returns why the launcher ended it early, or null when it ended by itself. */
     private AttemptVerdict watch(Process process, ProcessTree tree, LogWatcher watcher, AtomicLong lastOutput,
-                          RecoveryPolicy policy, LogSink sink) throws InterruptedException {
+                          PartialDownloads partials, RecoveryPolicy policy, LogSink sink) throws InterruptedException {
         long jobErrorSince = -1;
+        long polls = 0;
+        Optional<PartialDownloads.State> download = Optional.empty();
         while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
             sink.flush();
             tree.processGroup();
             RunSnapshot snapshot = report(watcher);
             long now = System.nanoTime();
+            if (polls++ % POLLS_PER_CACHE_LOOK == 0) {
+                Optional<PartialDownloads.State> seen = partials.look();
+                if (seen.isPresent() && !seen.map(PartialDownloads.State::bytes).equals(download.map(PartialDownloads.State::bytes))) {
+                    lastOutput.set(now);
+                }
+                download = seen;
+            }
             if (stop.asked()) {
                 sink.note("stopping: " + stop.reason());
                 listener.note("stopping: " + stop.reason());
@@ -163,13 +184,15 @@ final class AttemptRunner {
                 }
             }
             if (now - lastOutput.get() > policy.stallTimeout().toNanos()) {
+                String downloading = snapshot.downloading() != null ? snapshot.downloading()
+                        : download.map(PartialDownloads.State::newest).orElse(null);
                 String detail = "stalled: no output and no progress for " + Durations.human(policy.stallTimeout())
-                        + (snapshot.downloading() != null ? " while downloading " + snapshot.downloading()
+                        + (downloading != null ? " while downloading " + downloading
                         : snapshot.step() == null ? "" : " at step " + snapshot.step());
                 sink.note(detail);
                 listener.note(detail + "; stopping this attempt");
                 stopper.stop(tree, process, watcher, policy.gracePeriod(), sink);
-                return AttemptVerdict.endedBySupervisor(AttemptVerdict.stall(snapshot), detail);
+                return AttemptVerdict.endedBySupervisor(AttemptVerdict.stall(downloading), detail);
             }
         }
         return null;

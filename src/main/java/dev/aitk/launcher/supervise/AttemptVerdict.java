@@ -51,10 +51,11 @@ public record AttemptVerdict(FailureKind cause, String detail, boolean finished)
 
     /**
      * What a stall is, judged when it is seen (lines printed while stopping come later): silence in the middle
-     * of a Hub download is Xet hanging (xet-core #883, #898), anything else a plain stall.
+     * of a Hub download ({@code downloading}: a download bar last in the output, or this attempt's partial file in
+     * the cache; null when neither) is Xet hanging (xet-core #883, #898), anything else a plain stall.
      */
-    public static FailureKind stall(RunSnapshot s) {
-        return s.downloading() != null ? FailureKind.XET_STALLED : FailureKind.STALLED;
+    public static FailureKind stall(String downloading) {
+        return downloading != null ? FailureKind.XET_STALLED : FailureKind.STALLED;
     }
 
     /** The signal that ended the process: a shell's and Java's 128+N, or Python's -N. */

@@ -3,11 +3,13 @@ package dev.aitk.launcher.supervise;
 import dev.aitk.launcher.util.Environment;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Redaction;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Runs run.py until it finishes, within an attempt budget: each start is an {@link AttemptRunner}; after a
@@ -24,9 +26,18 @@ public final class Supervisor {
 
     /** {@code launcherEnvironment} is the launcher's own (PATH for setsid and kill, the OS). */
     public Supervisor(Environment launcherEnvironment, Clock clock, SupervisorListener listener) {
+        this(launcherEnvironment, clock, listener, childEnvironment -> null);
+    }
+
+    /**
+     * The same, watching run.py's own downloads in the hub cache {@code hubCacheOf} names for a child environment
+     * (its partial files are the only sign of them: huggingface_hub prints no progress into a pipe).
+     */
+    public Supervisor(Environment launcherEnvironment, Clock clock, SupervisorListener listener,
+                      Function<Map<String, String>, Path> hubCacheOf) {
         this.clock = clock;
         this.listener = listener;
-        this.attempts = new AttemptRunner(launcherEnvironment, clock, listener, stop);
+        this.attempts = new AttemptRunner(launcherEnvironment, clock, listener, stop, hubCacheOf);
     }
 
     /**

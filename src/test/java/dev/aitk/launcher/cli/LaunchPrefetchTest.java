@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aitk.launcher.hub.FakeHub;
+import dev.aitk.launcher.hub.HuggingfaceHubReadsTheCaches;
 import dev.aitk.launcher.launch.RealRun;
 import dev.aitk.launcher.supervise.FakeToolkit;
 import dev.aitk.launcher.util.Environment;
@@ -19,11 +20,15 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The prefetch before the run, against the hub stage's loopback fake Hub. */
 class LaunchPrefetchTest {
     private static final String FLUX = "black-forest-labs/FLUX.1-dev";
+
+    @RegisterExtension
+    static final HuggingfaceHubReadsTheCaches caches = new HuggingfaceHubReadsTheCaches();
 
     @TempDir
     Path tmp;
@@ -35,6 +40,7 @@ class LaunchPrefetchTest {
     @BeforeEach
     void start() throws Exception {
         hub = new FakeHub();
+        caches.watch(hub, tmp.resolve("hf/hub"));
         hub.repo(FLUX).file("model_index.json", "{\"_class_name\": \"FluxPipeline\", \"vae\": [\"diffusers\", \"AutoencoderKL\"]}")
                 .file("vae/config.json", "{}")
                 .file("vae/diffusion_pytorch_model.safetensors", FakeHub.Content.synthetic(200_000, 7));
@@ -120,6 +126,31 @@ class LaunchPrefetchTest {
         assertThat(out.toString()).contains("the hf_transfer fast download failed: restarting with the fast download "
                 + "path off").contains("job: succeeded after 2 attempt(s)");
         assertThat(err.toString()).contains("prefetch skipped (--no-prefetch)");
+    }
+
+    @Test
+    void aDownloadOfRunPysOwnThatHangsIsAXetStallAndTheRetryTurnsXetOffAndFinishes() throws Exception {
+        FakeToolkit kit = FakeToolkit.in(tmp);
+        Path config = kit.config("job.yaml", "job", 1, 20, 10);
+        String vae = "vae/diffusion_pytorch_model.safetensors";
+        // The body stops after 50 kB and the connection stays open: the first download hangs, the second is served.
+        hub.inject(vae, FakeHub.FaultKind.STALL, 50_000, 1);
+        Services s = services(Map.of("FAKE_AITK_HUB_FILE", vae));
+
+        int code = Launches.launchConfigs(s, true, kit.root, kit.python, List.of(config), true,
+                FakeToolkit.fastPolicy().withStallTimeout(java.time.Duration.ofSeconds(3)));
+
+        assertThat(code).as(out + "\n" + err).isZero();
+        // huggingface_hub draws no bar into a pipe: the partial file in the cache is what shows the download.
+        assertThat(err.toString()).contains("stalled: no output and no progress for 3 s while downloading " + FLUX + " (",
+                "a download made no progress for the stall timeout (Xet transfers hang like this): "
+                        + "restarting with the fast download path off (", "HF_HUB_DISABLE_XET=1");
+        com.fasterxml.jackson.databind.JsonNode record = dev.aitk.launcher.util.Json.mapper().readTree(out.toString());
+        assertThat(record.get("environment").get("HF_HUB_DISABLE_XET").asText()).isEqualTo("1");
+        assertThat(record.get("finalCheckpoint").asText()).endsWith("job.safetensors");
+        // huggingface_hub asked for the body twice: the stalled GET, then the one the retry got in full.
+        assertThat(hub.requests()).filteredOn(r -> r.method().equals("GET") && r.path().contains(hub.repo(FLUX).get(vae).etag()))
+                .hasSize(2);
     }
 
     @Test

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aitk.launcher.cli.CliRun;
 import dev.aitk.launcher.hub.FakeHub;
+import dev.aitk.launcher.hub.HuggingfaceHubReadsTheCaches;
 import dev.aitk.launcher.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -17,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * unset variable stops both at its line, as run.py would.
  */
 class OneReaderForEveryStageTest {
+    @RegisterExtension
+    static final HuggingfaceHubReadsTheCaches caches = new HuggingfaceHubReadsTheCaches();
+
     @TempDir
     Path home;
 
@@ -34,6 +39,7 @@ class OneReaderForEveryStageTest {
                         arch: flux
                 """);
         try (FakeHub hub = new FakeHub()) {
+            caches.watch(hub, home.resolve("hf/hub"));
             hub.repo("acme/tiny-flux").file("model_index.json", "{}").file("transformer/config.json", "{}");
             CliRun set = CliRun.in(home).env("MODEL", "acme/tiny-flux").env("HF_HOME", home.resolve("hf").toString());
 

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * per-connection bandwidth cap). Like the Hub of 2026 it can send LFS files over a bridge host that redirects again
  * to a second CDN host (another port: another origin), act as a mirror that serves blobs from its own origin and
  * wants the token there, and compress bodies for clients that do not ask for identity. It counts the body bytes it
- * sent per file, so "resumed without re-fetching" is measured.
+ * sent per file, so "resumed without re-fetching" is measured. Given an SSLContext, both origins speak HTTPS.
  */
 public final class FakeHub implements Closeable {
     /** The bytes of a file, readable at any offset without holding a gigabyte in memory. */
@@ -189,6 +189,7 @@ public final class FakeHub implements Closeable {
                           String acceptEncoding) {
     }
 
+    private final String scheme;
     private final ServerSocket server;
     private final ServerSocket secondCdn;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -212,8 +213,15 @@ public final class FakeHub implements Closeable {
     private final AtomicLong expiredLinksRefused = new AtomicLong();
 
     public FakeHub() throws IOException {
-        server = new ServerSocket(0, 200, InetAddress.getByName("127.0.0.1"));
-        secondCdn = new ServerSocket(0, 200, InetAddress.getByName("127.0.0.1"));
+        this(null);
+    }
+
+    /** A Hub that speaks HTTPS on both its origins with {@code tls}'s certificate (null: plain HTTP). */
+    public FakeHub(javax.net.ssl.SSLContext tls) throws IOException {
+        javax.net.ServerSocketFactory sockets = tls == null ? javax.net.ServerSocketFactory.getDefault() : tls.getServerSocketFactory();
+        scheme = tls == null ? "http" : "https";
+        server = sockets.createServerSocket(0, 200, InetAddress.getByName("127.0.0.1"));
+        secondCdn = sockets.createServerSocket(0, 200, InetAddress.getByName("127.0.0.1"));
         threads.execute(() -> acceptLoop(server));
         threads.execute(() -> acceptLoop(secondCdn));
     }
@@ -253,12 +261,17 @@ public final class FakeHub implements Closeable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return scheme + "://127.0.0.1:" + server.getLocalPort();
     }
 
     public Repo repo(String id) {
         String commit = HexFormat.of().formatHex(sha("SHA-1", id.getBytes(StandardCharsets.UTF_8)));
         return repos.computeIfAbsent(id, k -> new Repo(id, commit));
+    }
+
+    /** Every repository this Hub serves. */
+    java.util.Collection<Repo> repos() {
+        return repos.values();
     }
 
     public FakeHub inject(String target, FaultKind kind, long afterBytes, int times) {
@@ -527,8 +540,8 @@ public final class FakeHub implements Closeable {
                 h.put("X-Linked-Etag", "\"" + file.sha256 + "\"");
                 h.put("X-Linked-Size", Long.toString(file.size()));
                 h.put("Location", mirror ? endpoint() + "/cdn/" + file.sha256 + "?" + cloudFrontSignature()
-                        : bridge ? "http://localhost:" + server.getLocalPort() + "/bridge/" + file.sha256 + "?" + s3Signature()
-                        : "http://localhost:" + server.getLocalPort() + "/cdn/" + file.sha256 + "?" + cloudFrontSignature());
+                        : bridge ? scheme + "://localhost:" + server.getLocalPort() + "/bridge/" + file.sha256 + "?" + s3Signature()
+                        : scheme + "://localhost:" + server.getLocalPort() + "/cdn/" + file.sha256 + "?" + cloudFrontSignature());
                 ex.respond(302, h, new byte[0]);
             } else {
                 h.put("Location", "/api/resolve-cache/models/" + repoId + "/" + repo.commit + "/" + encodePath(file.path));
@@ -592,7 +605,7 @@ public final class FakeHub implements Closeable {
                     }
                     if (viaBridge) {
                         Map<String, String> h = new LinkedHashMap<>();
-                        h.put("Location", "http://127.0.0.1:" + secondCdn.getLocalPort() + "/cdn/" + sha + "?" + cloudFrontSignature());
+                        h.put("Location", scheme + "://127.0.0.1:" + secondCdn.getLocalPort() + "/cdn/" + sha + "?" + cloudFrontSignature());
                         ex.respond(302, h, new byte[0]);
                         return true;
                     }

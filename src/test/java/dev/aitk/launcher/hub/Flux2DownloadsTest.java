@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +24,9 @@ class Flux2DownloadsTest {
     private static final String FLUX2_DEV = "black-forest-labs/FLUX.2-dev";
     private static final String MISTRAL = "mistralai/Mistral-Small-3.1-24B-Instruct-2503";
 
+    @RegisterExtension
+    static final HuggingfaceHubReadsTheCaches caches = new HuggingfaceHubReadsTheCaches();
+
     @TempDir
     Path home;
     FakeHub hub;
@@ -30,6 +34,7 @@ class Flux2DownloadsTest {
     @BeforeEach
     void start() throws IOException {
         hub = new FakeHub();
+        caches.watch(hub, home.resolve("hf/hub"));
         // The published klein repo: diffusers folders (with their own copy of Qwen3) beside the single file.
         hub.repo(KLEIN).file("model_index.json", "{\"_class_name\": \"Flux2KleinPipeline\", "
                         + "\"transformer\": [\"diffusers\", \"Flux2Transformer2DModel\"], "

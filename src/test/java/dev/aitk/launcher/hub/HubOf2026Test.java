@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 class HubOf2026Test {
     private static final String FLUX = "black-forest-labs/FLUX.1-dev";
     private static final String SHARD = "transformer/diffusion_pytorch_model-00001-of-00002.safetensors";
+
+    @RegisterExtension
+    static final HuggingfaceHubReadsTheCaches caches = new HuggingfaceHubReadsTheCaches();
 
     @TempDir
     Path home;
@@ -36,6 +40,7 @@ class HubOf2026Test {
     void start() throws IOException {
         hub = new FakeHub();
         repo = fluxLike(hub, FLUX, 700_000);
+        caches.watch(hub, home.resolve("hf/hub"));
     }
 
     @AfterEach

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** SIGKILL a real launcher process mid-download, run again: it completes, re-fetching at most the chunks in flight. */
@@ -23,6 +24,9 @@ class KillResumeTest {
     private static final String FLUX = "black-forest-labs/FLUX.1-dev";
     private static final int CONNECTIONS = 4;
     private static final long CHUNK = 64 * 1024;
+
+    @RegisterExtension
+    static final HuggingfaceHubReadsTheCaches caches = new HuggingfaceHubReadsTheCaches();
 
     @TempDir
     Path home;
@@ -32,6 +36,7 @@ class KillResumeTest {
         try (FakeHub hub = new FakeHub()) {
             FakeHub.Repo repo = fluxLike(hub, FLUX, 3_000_000);
             hub.capBandwidth(1_000_000);
+            caches.watch(hub, home.resolve("hf/hub"));
             Path blobs = home.resolve("hf/hub/models--black-forest-labs--FLUX.1-dev/blobs");
 
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -56,6 +61,7 @@ class KillResumeTest {
             assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the killed child did not exit").isTrue();
 
             assertNoFinalBlobIsWrong(repo, blobs);
+            caches.keepCopy(hub, home.resolve("hf/hub"), "KillResumeTest: the cache a SIGKILLed prefetch left");
             Map<String, Long> firstRun = sentPerFile(hub, repo);
             Map<String, Long> journalled = journalledBytesPerEtag(blobs);
             assertThat(journalled).isNotEmpty();
@@ -87,6 +93,7 @@ class KillResumeTest {
         try (FakeHub hub = new FakeHub()) {
             FakeHub.Repo repo = fluxLike(hub, FLUX, 1_500_000);
             hub.capBandwidth(2_000_000);
+            caches.watch(hub, home.resolve("hf/hub"));
             Process a = child(hub, "a.log");
             Process b = child(hub, "b.log");
             assertThat(a.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -108,6 +115,7 @@ class KillResumeTest {
         try (FakeHub hub = new FakeHub()) {
             FakeHub.Repo repo = fluxLike(hub, FLUX, 3_000_000);
             hub.capBandwidth(1_000_000);
+            caches.watch(hub, home.resolve("hf/hub"));
             Path blobs = home.resolve("hf/hub/models--black-forest-labs--FLUX.1-dev/blobs");
             Process first = child(hub, "first.log");
             try {
@@ -125,6 +133,7 @@ class KillResumeTest {
             } finally {
                 first.destroyForcibly();
             }
+            caches.keepCopy(hub, home.resolve("hf/hub"), "KillResumeTest: the cache a prefetch stopped with Ctrl+C left");
             String said = Files.readString(home.resolve("first.log"));
             assertThat(first.exitValue()).as(said).isEqualTo(130);
             assertThat(said).contains("stopped: prefetch stopped (Ctrl+C) after fetching", "every completed chunk is kept in "

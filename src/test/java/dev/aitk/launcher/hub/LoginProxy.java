@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An HTTP forward proxy on 127.0.0.1 that wants a login, as company proxies do: a request without the right
  * {@code Proxy-Authorization: Basic} gets 407 with {@code Proxy-Authenticate}; the others are forwarded (one request
- * per connection) to the origin the absolute URL names, with the proxy's own headers removed.
+ * per connection) to the origin the absolute URL names, with the proxy's own headers removed. A {@code CONNECT}
+ * (how HTTPS goes through a proxy) with the right login gets 200 and a byte tunnel to the host and port it names.
  */
 final class LoginProxy implements Closeable {
     private final ServerSocket server;
@@ -33,6 +34,7 @@ final class LoginProxy implements Closeable {
     });
     private final AtomicInteger forwarded = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicInteger tunnels = new AtomicInteger();
 
     LoginProxy(String user, String password) throws IOException {
         this.expected = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -50,6 +52,11 @@ final class LoginProxy implements Closeable {
 
     int refused() {
         return refused.get();
+    }
+
+    /** CONNECT tunnels opened: each one had the right login. */
+    int tunnels() {
+        return tunnels.get();
     }
 
     private void acceptLoop() {
@@ -89,6 +96,10 @@ final class LoginProxy implements Closeable {
                 return;
             }
             String[] parts = requestLine.split(" ");
+            if (parts[0].equals("CONNECT")) {
+                tunnel(client, in, out, parts[1]);
+                return;
+            }
             URI target = URI.create(parts[1]);
             forwarded.incrementAndGet();
             try (Socket origin = new Socket(target.getHost(), target.getPort())) {
@@ -103,6 +114,26 @@ final class LoginProxy implements Closeable {
             }
         } catch (IOException ignored) {
             // The client or the origin went away; the client sees a broken connection and retries.
+        }
+    }
+
+    /** Answers a CONNECT with 200 and copies bytes both ways until either side closes. */
+    private void tunnel(Socket client, InputStream in, OutputStream out, String hostPort) throws IOException {
+        int colon = hostPort.lastIndexOf(':');
+        try (Socket origin = new Socket(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)))) {
+            tunnels.incrementAndGet();
+            out.write("HTTP/1.1 200 Connection Established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            threads.execute(() -> {
+                try {
+                    origin.getInputStream().transferTo(out);
+                    client.shutdownOutput();
+                } catch (IOException ignored) {
+                    // Either side went away; the other copy ends too.
+                }
+            });
+            in.transferTo(origin.getOutputStream());
+            origin.shutdownOutput();
         }
     }
 

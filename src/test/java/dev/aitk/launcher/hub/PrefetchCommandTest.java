@@ -13,11 +13,15 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The prefetch command end to end, in-process, against the fake Hub: exit codes, JSON and the one-sentence errors. */
 class PrefetchCommandTest {
     private static final String FLUX = "black-forest-labs/FLUX.1-dev";
+
+    @RegisterExtension
+    static final HuggingfaceHubReadsTheCaches caches = new HuggingfaceHubReadsTheCaches();
 
     @TempDir
     Path home;
@@ -26,6 +30,7 @@ class PrefetchCommandTest {
     @BeforeEach
     void start() throws IOException {
         hub = new FakeHub();
+        caches.watch(hub, home.resolve("hf/hub"));
         fluxLike(hub, FLUX, 300_000);
         hub.repo("ostris/FLUX.1-schnell-training-adapter").file("pytorch_lora_weights.safetensors", FakeHub.Content.synthetic(100_000, 31));
         hub.repo("ostris/accuracy_recovery_adapters").file("flux_qfloat8_adapter.safetensors", FakeHub.Content.synthetic(90_000, 32))
@@ -110,6 +115,37 @@ class PrefetchCommandTest {
     }
 
     @Test
+    void anHttpsHubThroughAProxyThatWantsALoginGetsItOnTheConnectTunnelAndNoOutputShowsIt() throws Exception {
+        SelfSignedCertificate certificate = SelfSignedCertificate.create(home);
+        try (FakeHub https = new FakeHub(certificate.serverContext()); LoginProxy proxy = new LoginProxy("alice", "s3cr:t@pw")) {
+            fluxLike(https, FLUX, 300_000);
+            https.overBridge(true);
+            Path hfHome = home.resolve("hf-over-tls");
+            caches.watch(https, hfHome.resolve("hub"));
+            CliRun viaProxy = CliRun.in(home).env("HF_HOME", hfHome.toString()).env("SSL_CERT_FILE", certificate.pem().toString())
+                    .env("NO_PROXY", "").env("no_proxy", "");
+
+            CliRun.Result ok = viaProxy.env("HTTPS_PROXY", "http://alice:s3cr%3At%40pw@127.0.0.1:" + proxy.port())
+                    .run("prefetch", FLUX, "--endpoint", https.endpoint(), "--components", "vae", "--json");
+
+            assertThat(ok.exitCode()).as(ok.out() + ok.err()).isZero();
+            assertThat(Json.mapper().readTree(ok.out()).path("complete").asBoolean()).isTrue();
+            // Every request went through a tunnel the proxy opened only for the right login, to the Hub, the bridge
+            // and the second CDN host alike; none was sent to the proxy as plain HTTP.
+            assertThat(proxy.tunnels()).as("CONNECT tunnels opened with the login").isPositive();
+            assertThat(proxy.forwarded()).isZero();
+            assertThat(https.requests()).isNotEmpty().anyMatch(r -> r.port() == https.secondCdnPort());
+            assertThat(ok.out() + ok.err()).doesNotContain("s3cr", "%3At%40pw");
+
+            CliRun.Result wrong = viaProxy.env("HTTPS_PROXY", "http://alice:guessed-pw@127.0.0.1:" + proxy.port())
+                    .run("prefetch", FLUX, "--endpoint", https.endpoint(), "--json");
+            assertThat(wrong.exitCode()).as(wrong.out() + wrong.err()).isEqualTo(5);
+            assertThat(wrong.err()).contains("wants a login (407) and refused the one given");
+            assertThat(wrong.out() + wrong.err()).doesNotContain("guessed-pw");
+        }
+    }
+
+    @Test
     void errorsAreOneSentenceWithTheirExitCodeAndNeverShowTheToken() throws IOException {
         hub.repo(FLUX).gated("hf_right");
         CliRun.Result gated = cli().env("HF_TOKEN", "hf_leaky_secret").run("prefetch", FLUX, "--endpoint", hub.endpoint());
@@ -120,7 +156,9 @@ class PrefetchCommandTest {
         CliRun.Result offline = cli().run("prefetch", FLUX, "--offline");
         assertThat(offline.exitCode()).isEqualTo(5);
         assertThat(offline.err()).contains("missing from the cache");
-        assertThat(offline.out()).contains(FLUX + " @ main: not in the cache", "Offline check: 0 of 0 file(s)")
+        // The gated attempt left the ref and an empty snapshot folder (as huggingface_hub does), so the commit is known.
+        assertThat(offline.out()).contains(FLUX + " @ main (commit " + hub.repo(FLUX).commit().substring(0, 12) + "): not in the cache",
+                        "model_index.json is not in the cache", "Offline check: 0 of 0 file(s)")
                 .doesNotContain("null", "to download");
 
         CliRun.Result badId = cli().run("prefetch", "not a model id", "--endpoint", hub.endpoint());

@@ -21,11 +21,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class PrefetcherTest {
     private static final long SHARD = 700_000;
     private static final String FLUX = "black-forest-labs/FLUX.1-dev";
+
+    @RegisterExtension
+    static final HuggingfaceHubReadsTheCaches caches = new HuggingfaceHubReadsTheCaches();
 
     @TempDir
     Path home;
@@ -38,6 +42,7 @@ class PrefetcherTest {
     void start() throws IOException {
         hub = new FakeHub();
         repo = fluxLike(hub, FLUX, SHARD);
+        caches.watch(hub, home.resolve("hf/hub"));
     }
 
     @AfterEach

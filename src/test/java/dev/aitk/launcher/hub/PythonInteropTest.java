@@ -8,18 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aitk.launcher.util.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real client of record (huggingface_hub 1.33, offline) reads what the prefetcher wrote, and vice versa. */
@@ -28,20 +25,22 @@ class PythonInteropTest {
     private static final String ADAPTER = "ostris/FLUX.1-schnell-training-adapter";
     private static final String PLAIN = "someone/plain-lora";
 
+    @RegisterExtension
+    static final HuggingfaceHubReadsTheCaches caches = new HuggingfaceHubReadsTheCaches();
+
     @TempDir
     Path home;
     FakeHub hub;
 
     @BeforeAll
-    static void requirePython() {
-        String version = run(List.of("python3", "-c", "import huggingface_hub; print(huggingface_hub.__version__)"), Map.of(), null).strip();
-        Assumptions.assumeTrue(version.equals("1.33.0"),
-                "skipped: needs python3 with huggingface_hub 1.33.0 (python3 -m pip install huggingface_hub==1.33.0); found: " + version);
+    static void requirePython() throws IOException, InterruptedException {
+        HuggingfaceHubReadsTheCaches.requireHuggingfaceHub();
     }
 
     @BeforeEach
     void start() throws IOException {
         hub = new FakeHub();
+        caches.watch(hub, home.resolve("hf/hub"));
         fluxLike(hub, FLUX, 400_000);
         hub.repo(ADAPTER).file("README.md", "adapter").file("pytorch_lora_weights.safetensors", FakeHub.Content.synthetic(250_000, 21));
         hub.repo(PLAIN).file("lora.safetensors", FakeHub.Content.synthetic(200_000, 22)).file("config/settings.json", "{\"rank\": 16}");
@@ -50,31 +49,6 @@ class PythonInteropTest {
     @AfterEach
     void stop() throws IOException {
         hub.close();
-    }
-
-    /** Runs a command and returns stdout; a missing program yields "" so the assumption above can skip. */
-    static String run(List<String> command, Map<String, String> env, Path script) {
-        try {
-            List<String> cmd = new ArrayList<>(command);
-            if (script != null) {
-                cmd.add(script.toString());
-            }
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().keySet().removeIf(k -> k.startsWith("HF_") || k.startsWith("HUGGING"));
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return out + "\n(timed out)";
-            }
-            return p.exitValue() == 0 ? out : out + "\nexit " + p.exitValue();
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
     }
 
     private PrefetchReport prefetchAll() {
@@ -87,12 +61,12 @@ class PythonInteropTest {
     }
 
     @Test
-    void huggingfaceHubOfflineLoadsEveryPrefetchedFileAndScanFindsNoProblems() throws IOException {
+    void huggingfaceHubOfflineLoadsEveryPrefetchedFileAndScanFindsNoProblems() throws Exception {
         assertHuggingfaceHubReads(prefetchAll());
     }
 
     @Test
-    void theCacheLeftByADownloadThroughEvery2026FaultIsReadByHuggingfaceHubToo() throws IOException {
+    void theCacheLeftByADownloadThroughEvery2026FaultIsReadByHuggingfaceHubToo() throws Exception {
         String shard = "transformer/diffusion_pytorch_model-00001-of-00002.safetensors";
         hub.overBridge(true).compressUnlessIdentity(true)
                 .inject(shard, FakeHub.FaultKind.TRUNCATE, 30_000, 1)
@@ -104,7 +78,7 @@ class PythonInteropTest {
         assertHuggingfaceHubReads(prefetchAll());
     }
 
-    private void assertHuggingfaceHubReads(PrefetchReport report) throws IOException {
+    private void assertHuggingfaceHubReads(PrefetchReport report) throws Exception {
         Path expected = home.resolve("expected.json");
         var doc = Json.mapper().createObjectNode();
         for (PrefetchReport.RepoResult r : report.repos()) {
@@ -133,21 +107,21 @@ class PythonInteropTest {
                 print("repos", sorted(r.repo_id for r in info.repos))
                 print("OK")
                 """.formatted(PLAIN));
-        String out = run(List.of("python3", script.toString(), expected.toString()), Map.of("HF_HUB_OFFLINE", "1",
-                "HF_HUB_CACHE", home.resolve("hf/hub").toString(), "HF_HUB_DISABLE_XET", "1"), null);
+        String out = HuggingfaceHubReadsTheCaches.python(List.of(script.toString(), expected.toString()), Map.of("HF_HUB_OFFLINE", "1",
+                "HF_HUB_CACHE", home.resolve("hf/hub").toString()));
         assertThat(out).as(out).contains("OK").contains("repos ['" + FLUX + "', '" + ADAPTER + "', '" + PLAIN + "']");
     }
 
     @Test
-    void aCacheFilledByHuggingfaceHubIsRecognisedAndNothingIsFetchedAgain() throws IOException {
+    void aCacheFilledByHuggingfaceHubIsRecognisedAndNothingIsFetchedAgain() throws Exception {
         Path script = home.resolve("fill.py");
         Files.writeString(script, """
                 import sys
                 from huggingface_hub import snapshot_download
                 print(snapshot_download("%s", allow_patterns=["model_index.json", "transformer/*", "vae/*.safetensors", "vae/*.json"]))
                 """.formatted(FLUX));
-        String out = run(List.of("python3"), Map.of("HF_ENDPOINT", hub.endpoint(), "HF_HUB_CACHE", home.resolve("hf/hub").toString(),
-                "HF_HUB_DISABLE_XET", "1", "HF_HUB_DISABLE_PROGRESS_BARS", "1"), script);
+        String out = HuggingfaceHubReadsTheCaches.python(List.of(script.toString()), Map.of("HF_ENDPOINT", hub.endpoint(),
+                "HF_HUB_CACHE", home.resolve("hf/hub").toString(), "HF_HUB_DISABLE_PROGRESS_BARS", "1"));
         assertThat(out).as(out).contains("snapshots");
         hub.resetCounters();
 

@@ -68,11 +68,11 @@ class AttemptVerdictTest {
         String download = "Fetching 3 files:   0%|          | 0/3 [00:00<?, ?it/s]\n"
                 + "diffusion_pytorch_model-00001-of-00003.safetensors:  45%|████▌     | 4.49G/9.98G [02:10<02:39, 34.4MB/s]";
 
-        assertThat(AttemptVerdict.stall(output(download))).isEqualTo(FailureKind.XET_STALLED);
+        assertThat(AttemptVerdict.stall(output(download).downloading())).isEqualTo(FailureKind.XET_STALLED);
         assertThat(output(download).downloading())
                 .isEqualTo("diffusion_pytorch_model-00001-of-00003.safetensors (45%, 4.49G of 9.98G)");
-        assertThat(AttemptVerdict.stall(output(download + "\nLoading transformer\n"))).isEqualTo(FailureKind.STALLED);
-        assertThat(AttemptVerdict.stall(output(download + "\n" + TRAINING))).isEqualTo(FailureKind.STALLED);
+        assertThat(AttemptVerdict.stall(output(download + "\nLoading transformer\n").downloading())).isEqualTo(FailureKind.STALLED);
+        assertThat(AttemptVerdict.stall(output(download + "\n" + TRAINING).downloading())).isEqualTo(FailureKind.STALLED);
     }
 
     @Test
