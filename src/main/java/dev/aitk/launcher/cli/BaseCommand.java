@@ -3,7 +3,9 @@ package dev.aitk.launcher.cli;
 import dev.aitk.launcher.util.ExitCode;
 import dev.aitk.launcher.util.Json;
 import dev.aitk.launcher.util.Redaction;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -56,6 +58,27 @@ public abstract class BaseCommand implements Callable<Integer> {
         }
         s.err().println("error: " + safe);
         return code.code();
+    }
+
+    /** Why a report means the command failed: its exit code and the one sentence (what, where, the fix). */
+    protected record Failure(ExitCode code, String sentence) {
+    }
+
+    /**
+     * Ends a command that has a report (validate, doctor, status): the report as text through {@code asText} unless
+     * --json; then {@code failure} (null when none) through {@link #failedWithReport}, or the report as JSON.
+     */
+    protected final int finishWithReport(Object report, Consumer<PrintWriter> asText, Failure failure) {
+        if (!output.json()) {
+            asText.accept(services().out());
+        }
+        if (failure != null) {
+            return failedWithReport(failure.code(), failure.sentence(), report);
+        }
+        if (output.json()) {
+            services().out().println(Json.write(report));
+        }
+        return ExitCode.OK.code();
     }
 
     /** Runs the command and returns its exit code (see {@link dev.aitk.launcher.util.ExitCode}). */

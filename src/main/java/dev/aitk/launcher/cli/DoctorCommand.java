@@ -3,7 +3,6 @@ package dev.aitk.launcher.cli;
 import dev.aitk.launcher.toolkit.Doctor;
 import dev.aitk.launcher.toolkit.DoctorReport;
 import dev.aitk.launcher.util.ExitCode;
-import dev.aitk.launcher.util.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,20 +41,14 @@ public final class DoctorCommand extends BaseCommand {
         Services s = services();
         DoctorReport report = new Doctor(s.env(), s.processRunner(), s.gpuDetector()).check(toolkitDir, python,
                 outputDir);
-        PrintWriter out = services().out();
-        if (!output.json()) {
-            printChecks(report, out);
-        }
-        if (!report.ready()) {
-            List<String> failed = report.checks().stream().filter(c -> c.status() == DoctorReport.Status.FAIL)
-                    .map(DoctorReport.Check::name).toList();
-            return failedWithReport(ExitCode.ENVIRONMENT, "not ready to train: " + String.join(", ", failed)
-                    + " failed; apply each failed check's fix, then run doctor again", report);
-        }
-        if (output.json()) {
-            out.println(Json.write(report));
-        }
-        return ExitCode.OK.code();
+        return finishWithReport(report, out -> printChecks(report, out), report.ready() ? null : notReady(report));
+    }
+
+    private static Failure notReady(DoctorReport report) {
+        List<String> failed = report.checks().stream().filter(c -> c.status() == DoctorReport.Status.FAIL)
+                .map(DoctorReport.Check::name).toList();
+        return new Failure(ExitCode.ENVIRONMENT, "not ready to train: " + String.join(", ", failed)
+                + " failed; apply each failed check's fix, then run doctor again");
     }
 
     private static void printChecks(DoctorReport report, PrintWriter out) {

@@ -105,12 +105,11 @@ public final class LaunchCommand extends BaseCommand {
             throws InterruptedException {
         List<RunRecord> records = new RealRun(s.env(), s.clock(), s.processRunner()).launch(pipeline, request,
                 options, new LaunchPrinter(s, output.json()));
-        ExitCode overall = ParallelRuns.overall(records);
         // A stop the user asked for is not an error: the printer has said how to resume, and --json has the records.
-        if (overall != ExitCode.OK && overall != ExitCode.INTERRUPTED) {
-            return failedWithReport(overall, failureSentence(records), new FailedRuns(records));
+        if (ParallelRuns.failed(records)) {
+            return failedWithReport(ParallelRuns.overall(records), failureSentence(records), new FailedRuns(records));
         }
-        return overall.code();
+        return ParallelRuns.overall(records).code();
     }
 
     /** One run: its own message in parentheses and its fix after "; "; several: which did not succeed. */

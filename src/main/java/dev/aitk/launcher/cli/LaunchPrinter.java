@@ -72,8 +72,7 @@ final class LaunchPrinter implements RealRun.Reporter {
         if (json) {
             // A failed launch prints the error object with the records in it instead (LaunchCommand): one document.
             // A user's stop is not a failure: its records as on success.
-            ExitCode overall = ParallelRuns.overall(records);
-            if (overall == ExitCode.OK || overall == ExitCode.INTERRUPTED) {
+            if (!ParallelRuns.failed(records)) {
                 services.out().println(Json.write(records.size() == 1 ? records.get(0) : records));
             }
             return;

@@ -6,7 +6,6 @@ import dev.aitk.launcher.submit.SlurmClient;
 import dev.aitk.launcher.submit.StatusReader;
 import dev.aitk.launcher.submit.StatusReport;
 import dev.aitk.launcher.util.ExitCode;
-import dev.aitk.launcher.util.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,20 +55,16 @@ public final class StatusCommand extends BaseCommand {
         } else {
             report = reader.read(selection);
         }
-        if (!output.json()) {
-            StatusPrinter.print(out, report);
-        }
-        if (waitForAll && !report.allSucceeded()) {
-            List<String> failed = report.allJobs().stream().filter(j -> !j.succeeded())
-                    .map(j -> (j.taskId() == null ? j.jobId() : JobState.key(j.arrayJobId(), j.taskId())) + " " + j.state())
-                    .toList();
-            return failedWithReport(ExitCode.TRAINING_FAILED, failed.size() + " job(s) did not succeed ("
-                    + String.join(", ", failed) + "); run 'aitk-launcher diagnose' on a task's run.json or log for "
-                    + "the cause and the fix", report);
-        }
-        if (output.json()) {
-            out.println(Json.write(report));
-        }
-        return ExitCode.OK.code();
+        return finishWithReport(report, text -> StatusPrinter.print(text, report),
+                waitForAll && !report.allSucceeded() ? notAllSucceeded(report) : null);
+    }
+
+    private static Failure notAllSucceeded(StatusReport report) {
+        List<String> failed = report.allJobs().stream().filter(j -> !j.succeeded())
+                .map(j -> (j.taskId() == null ? j.jobId() : JobState.key(j.arrayJobId(), j.taskId())) + " " + j.state())
+                .toList();
+        return new Failure(ExitCode.TRAINING_FAILED, failed.size() + " job(s) did not succeed ("
+                + String.join(", ", failed) + "); run 'aitk-launcher diagnose' on a task's run.json or log for "
+                + "the cause and the fix");
     }
 }

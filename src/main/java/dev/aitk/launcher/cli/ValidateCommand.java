@@ -2,7 +2,6 @@ package dev.aitk.launcher.cli;
 
 import dev.aitk.launcher.util.ByteSize;
 import dev.aitk.launcher.util.ExitCode;
-import dev.aitk.launcher.util.Json;
 import dev.aitk.launcher.validate.Finding;
 import dev.aitk.launcher.validate.ValidateOptions;
 import dev.aitk.launcher.validate.ValidationReport;
@@ -59,18 +58,10 @@ public final class ValidateCommand extends BaseCommand {
         ValidateOptions options = ValidateOptions.defaults().withGpus(gpu.gpuMemory(), gpu.gpus()).withDeep(deep)
                 .withToolkitRoot(toolkitDir);
         ValidationReport report = new Validator(s.env(), s.processRunner()).validate(config, options);
-        if (!output.json()) {
-            print(report, s.out());
-        }
-        if (report.hasErrors()) {
-            return failedWithReport(ExitCode.INPUT_INVALID, config + " has " + plural(report.errorCount(), "error")
-                    + " (" + (output.json() ? "in findings" : "listed above") + "); fix each where its line says, then "
-                    + "validate again", report);
-        }
-        if (output.json()) {
-            s.out().println(Json.write(report));
-        }
-        return ExitCode.OK.code();
+        return finishWithReport(report, out -> print(report, out), !report.hasErrors() ? null
+                : new Failure(ExitCode.INPUT_INVALID, config + " has " + plural(report.errorCount(), "error")
+                        + " (" + (output.json() ? "in findings" : "listed above") + "); fix each where its line says, then "
+                        + "validate again"));
     }
 
     static void print(ValidationReport r, PrintWriter out) {

@@ -67,4 +67,10 @@ public final class ParallelRuns {
         }
         return records.stream().map(RunRecord::exit).filter(c -> c != ExitCode.OK).findFirst().orElse(ExitCode.OK);
     }
+
+    /** A launch that failed: not every run succeeded, and it was not a stop the user asked for (not an error). */
+    public static boolean failed(List<RunRecord> records) {
+        ExitCode overall = overall(records);
+        return overall != ExitCode.OK && overall != ExitCode.INTERRUPTED;
+    }
 }
