@@ -12,7 +12,7 @@ import java.security.MessageDigest;
  * Feeds a range of a file that is already written to a digest. Read-back is how the checksum of a blob fetched as
  * parallel ranges is taken (SHA-256 must see the bytes in order; the ranges land out of order), so its cost per byte
  * counts: a mapped range is hashed straight from the page cache, where a read first copies every byte through the
- * kernel into a buffer (measured on the prefetch benchmark: about 0.3 s of CPU per GiB saved, docs/benchmarks.md).
+ * kernel into a buffer (that copy was about 9% of the benchmark's CPU samples, docs/benchmarks.md).
  * A mapping is released as soon as its range is hashed, not at some later garbage collection, because Windows refuses
  * to rename a file that is still mapped and the blob is renamed right after. Where the JVM offers no way to release
  * a mapping at once, plain reads are used.
@@ -23,7 +23,11 @@ final class RangeDigest {
     private static final int BUFFER_BYTES = 256 * 1024;
     private static final Unmapper UNMAPPER = Unmapper.find();
 
-    private final byte[] buffer = new byte[BUFFER_BYTES];
+    /**
+     * Per hashing thread, not per blob: every blob's checksum exists from the start of a prefetch (a repo of a
+     * thousand files would hold a thousand buffers), while only the download threads ever hash.
+     */
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER_BYTES]);
     private final long windowBytes;
     private final boolean mapped;
 
@@ -42,6 +46,7 @@ final class RangeDigest {
         if (channel.size() < toExclusive) {
             throw new IOException("the incomplete file is shorter than its journal says");
         }
+        byte[] buffer = BUFFERS.get();
         for (long pos = from; pos < toExclusive; ) {
             long length = Math.min(windowBytes, toExclusive - pos);
             if (mapped) {
@@ -56,13 +61,14 @@ final class RangeDigest {
                     UNMAPPER.unmap(window);
                 }
             } else {
-                readInto(digest, channel, pos, pos + length);
+                readInto(digest, channel, pos, pos + length, buffer);
             }
             pos += length;
         }
     }
 
-    private void readInto(MessageDigest digest, FileChannel channel, long from, long toExclusive) throws IOException {
+    private static void readInto(MessageDigest digest, FileChannel channel, long from, long toExclusive, byte[] buffer)
+            throws IOException {
         ByteBuffer wrapped = ByteBuffer.wrap(buffer);
         for (long pos = from; pos < toExclusive; ) {
             wrapped.clear().limit((int) Math.min(buffer.length, toExclusive - pos));
